@@ -1,0 +1,309 @@
+//! The one module that knows which YAML parser topobook uses.
+//!
+//! We use `serde-saphyr`: a maintained, serde-based YAML deserializer that gives a location
+//! (line, column, byte offset) for every node through `Spanned<T>`, rejects duplicate keys,
+//! and enforces a budget on events, nodes, depth and alias expansion, so alias bombs and
+//! deep nesting are refused quickly. Everything else in topobook sees only [`Sp`] and
+//! [`YamlError`], so the parser can be swapped here without touching the model or the rules.
+
+use std::fmt;
+use std::ops::{Deref, Range};
+
+use serde::de::{Deserialize, DeserializeOwned, Deserializer};
+
+use crate::diag::{codes, did_you_mean};
+
+/// A value with the byte range of the YAML node it came from.
+///
+/// For a scalar the range covers its text; for a mapping or a sequence it is where the
+/// collection starts (empty range).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Sp<T> {
+    pub value: T,
+    pub span: Range<usize>,
+}
+
+impl<T> Sp<T> {
+    pub fn new(value: T, span: Range<usize>) -> Self {
+        Sp { value, span }
+    }
+}
+
+impl<T> Deref for Sp<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T: fmt::Display> fmt::Display for Sp<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.value.fmt(f)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sp<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = serde_saphyr::Spanned::<T>::deserialize(deserializer)?;
+        let span = s.referenced.span();
+        let start = span.byte_offset().unwrap_or(0) as usize;
+        let len = span.byte_len().unwrap_or(0) as usize;
+        Ok(Sp { value: s.value, span: start..start + len })
+    }
+}
+
+impl<T: schemars::JsonSchema> schemars::JsonSchema for Sp<T> {
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        T::schema_name()
+    }
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        T::schema_id()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        T::json_schema(generator)
+    }
+}
+
+/// Deserialize a field that may be explicitly `null` (`container_registry: null` means "not
+/// created yet"), keeping absent (`None`) apart from null (`Some(Sp { value: None })`).
+pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Sp<Option<T>>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Sp::<Option<T>>::deserialize(deserializer).map(Some)
+}
+
+/// Why a YAML text could not be read into the model.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct YamlError {
+    /// One of the `yaml-*` / `unknown-key` / `duplicate-key` / `input-limit` codes.
+    pub code: &'static str,
+    pub message: String,
+    pub help: Option<String>,
+    /// Byte range in the YAML text.
+    pub span: Range<usize>,
+}
+
+/// Limits that keep hostile input cheap: a topology is a few hundred lines at most.
+pub mod limits {
+    /// Largest YAML text accepted in one block (bytes).
+    pub const MAX_BYTES: usize = 4 * 1024 * 1024;
+    /// Deepest nesting of collections.
+    pub const MAX_DEPTH: usize = 64;
+    /// Most nodes (after alias expansion) in one block.
+    pub const MAX_NODES: usize = 250_000;
+    /// Most alias references in one block.
+    pub const MAX_ALIASES: usize = 1_000;
+}
+
+fn options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: limits::MAX_DEPTH,
+            max_nodes: limits::MAX_NODES,
+            max_aliases: limits::MAX_ALIASES,
+            max_documents: 1,
+        },
+        strict_booleans: true,
+    }
+}
+
+/// Parse `text` into `T`. The first problem stops the parse and is returned with its span.
+pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    if text.len() > limits::MAX_BYTES {
+        return Err(YamlError {
+            code: codes::INPUT_LIMIT,
+            message: format!(
+                "topology block is {} bytes, more than the limit of {} bytes",
+                text.len(),
+                limits::MAX_BYTES
+            ),
+            help: Some("split the topology into smaller blocks".to_string()),
+            span: 0..0,
+        });
+    }
+    serde_saphyr::from_str_with_options::<T>(text, options()).map_err(|e| {
+        // The typed parse stops at the first mismatch, which can hide a syntax error further
+        // on (an unclosed bracket reads as "expected a string"). Report the syntax error first.
+        match serde_saphyr::from_str_with_options::<serde::de::IgnoredAny>(text, options()) {
+            Err(syntax) => convert(&syntax, text, true),
+            Ok(_) => convert(&e, text, false),
+        }
+    })
+}
+
+fn byte_range(loc: &serde_saphyr::Location, text: &str) -> Range<usize> {
+    let span = loc.span();
+    if let Some(start) = span.byte_offset() {
+        let start = (start as usize).min(text.len());
+        let len = span.byte_len().unwrap_or(0) as usize;
+        return start..(start + len).min(text.len());
+    }
+    // Fall back to line/column (1-based, characters).
+    let (line, col) = (loc.line() as usize, loc.column() as usize);
+    if line == 0 {
+        return 0..0;
+    }
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let in_line: usize = l.chars().take(col.saturating_sub(1)).map(char::len_utf8).sum();
+            return offset + in_line..offset + in_line;
+        }
+        offset += l.len();
+    }
+    text.len()..text.len()
+}
+
+/// Strip the " at line N, column M" suffixes that the parser appends to messages.
+fn bare_message(message: &str) -> String {
+    let cut = [" at line ", " (defined at line ", " (used at line "]
+        .iter()
+        .filter_map(|pat| message.find(pat))
+        .min()
+        .unwrap_or(message.len());
+    message[..cut].trim().to_string()
+}
+
+fn convert(err: &serde_saphyr::Error, text: &str, untyped: bool) -> YamlError {
+    use serde_saphyr::Error as E;
+    let inner = err.without_snippet();
+    let span = err.location().map(|l| byte_range(&l, text)).unwrap_or(0..0);
+    let plain = bare_message(&inner.to_string());
+    match inner {
+        E::SerdeUnknownField { field, expected, .. } => {
+            let help = match did_you_mean(field, expected.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None if expected.is_empty() => "remove this key".to_string(),
+                None => format!("known keys here: {}", expected.join(", ")),
+            };
+            // The span of an unknown field points at the key; extend it over the key text.
+            let key_end = text[span.start..].find([':', '\n']).map(|n| span.start + n).unwrap_or(span.start);
+            YamlError {
+                code: codes::UNKNOWN_KEY,
+                message: format!("unknown key `{field}`"),
+                help: Some(help),
+                span: span.start..key_end.max(span.end),
+            }
+        }
+        E::SerdeUnknownVariant { variant, expected, .. } => {
+            let help = match did_you_mean(variant, expected.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("expected one of: {}", expected.join(", ")),
+            };
+            YamlError {
+                code: codes::YAML_TYPE,
+                message: format!("unknown value `{variant}`"),
+                help: Some(help),
+                span,
+            }
+        }
+        E::Budget { .. } => YamlError {
+            code: codes::INPUT_LIMIT,
+            message: format!("topology block refused: {plain}"),
+            help: Some(format!(
+                "a topology needs no more than {} levels of nesting, {} aliases and {} nodes; \
+                 remove the deep nesting or the alias expansion",
+                limits::MAX_DEPTH,
+                limits::MAX_ALIASES,
+                limits::MAX_NODES
+            )),
+            span,
+        },
+        _ => {
+            let lower = plain.to_ascii_lowercase();
+            let code = if lower.contains("duplicate") {
+                codes::DUPLICATE_KEY
+            } else if lower.contains("budget") || lower.contains("limit") || lower.contains("depth") {
+                codes::INPUT_LIMIT
+            } else if untyped {
+                codes::YAML_SYNTAX
+            } else {
+                codes::YAML_TYPE
+            };
+            let help = match code {
+                c if c == codes::DUPLICATE_KEY => Some("remove one of the two keys".to_string()),
+                c if c == codes::YAML_SYNTAX => {
+                    Some("fix the YAML syntax: check indentation, colons and brackets".to_string())
+                }
+                _ => None,
+            };
+            YamlError { code, message: plain, help, span }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Doc {
+        name: Sp<String>,
+        #[serde(default)]
+        items: Vec<Sp<Item>>,
+        #[serde(default, deserialize_with = "nullable")]
+        reg: Option<Sp<Option<String>>>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Item {
+        prefix: Sp<String>,
+    }
+
+    #[test]
+    fn spans_are_byte_ranges() {
+        let text = "name: vnet\nitems:\n  - prefix: 10.0.0.0/24\n";
+        let d: Doc = from_str(text).unwrap();
+        assert_eq!(&text[d.name.span.clone()], "vnet");
+        assert_eq!(&text[d.items[0].prefix.span.clone()], "10.0.0.0/24");
+        assert!(d.reg.is_none());
+        let d: Doc = from_str("name: x\nreg: null\n").unwrap();
+        assert_eq!(d.reg.map(|r| r.value), Some(None));
+    }
+
+    #[test]
+    fn unknown_keys_suggest() {
+        let text = "name: vnet\nitems:\n  - prefx: 10.0.0.0/24\n";
+        let e = from_str::<Doc>(text).unwrap_err();
+        assert_eq!(e.code, codes::UNKNOWN_KEY);
+        assert_eq!(e.message, "unknown key `prefx`");
+        assert_eq!(e.help.as_deref(), Some("did you mean `prefix`?"));
+        assert_eq!(&text[e.span], "prefx");
+    }
+
+    #[test]
+    fn duplicates_and_syntax() {
+        let e = from_str::<Doc>("name: a\nname: b\n").unwrap_err();
+        assert_eq!(e.code, codes::DUPLICATE_KEY);
+        let e = from_str::<Doc>("name: [a\n").unwrap_err();
+        assert_eq!(e.code, codes::YAML_SYNTAX, "{e:?}");
+        let e = from_str::<Doc>("name: [a]\n").unwrap_err();
+        assert_eq!(e.code, codes::YAML_TYPE, "{e:?}");
+    }
+
+    #[test]
+    fn hostile_input_is_refused_quickly() {
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        let mut prev = 'a';
+        for c in 'b'..='k' {
+            bomb.push_str(&format!("{c}: &{c} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+            prev = c;
+        }
+        let start = std::time::Instant::now();
+        let e =
+            from_str::<std::collections::BTreeMap<String, Vec<serde::de::IgnoredAny>>>(&bomb).unwrap_err();
+        assert_eq!(e.code, codes::INPUT_LIMIT, "{e:?}");
+        assert!(start.elapsed().as_secs() < 5);
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let e = from_str::<serde::de::IgnoredAny>(&deep).unwrap_err();
+        assert_eq!(e.code, codes::INPUT_LIMIT, "{e:?}");
+    }
+}
