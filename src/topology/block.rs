@@ -143,10 +143,13 @@ fn words(info: &str) -> Result<Vec<Word>, (String, Range<usize>)> {
     Ok(out)
 }
 
+/// A problem with a fence option: message, help, byte range in the info string.
+pub type OptionProblem = (String, Option<String>, Range<usize>);
+
 /// Parse the options of a topology info string (the text after the fence, e.g.
 /// `yaml topology expect=AML-KV-002 title="Key Vault"`). Problems are returned as
 /// (message, help, byte range in `info`); the valid options still apply.
-pub fn parse_options(info: &str) -> (BlockOptions, Vec<(String, Option<String>, Range<usize>)>) {
+pub fn parse_options(info: &str) -> (BlockOptions, Vec<OptionProblem>) {
     let mut opts = BlockOptions::default();
     let mut problems = Vec::new();
     let words = match words(info) {
