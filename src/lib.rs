@@ -8,4 +8,5 @@
 //! ```
 
 pub mod diag;
+pub mod rules;
 pub mod topology;

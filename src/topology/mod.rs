@@ -5,14 +5,22 @@
 //! the Markdown stage in, a [`BlockReport`] out. It never fails: every problem is a
 //! diagnostic located in the `.md` file.
 
+pub mod addr;
 pub mod block;
+mod check;
+pub mod facts;
 pub mod model;
+mod references;
+pub mod resolve;
 pub mod yaml;
 
 use std::sync::Arc;
 
-use crate::diag::{Diagnostic, LineIndex};
+use crate::diag::{Diagnostic, Severity};
+use crate::rules::{Profile, Rule};
 pub use block::{BlockOptions, BlockSource, SegmentMap};
+pub use check::{check_block, check_yaml};
+pub use resolve::Net;
 
 /// Settings that apply to every block of a run.
 #[derive(Clone, Debug)]
@@ -21,11 +29,24 @@ pub struct CheckSettings {
     pub profile: Option<String>,
     /// Today's date, for suppression expiry (fixed in tests).
     pub today: time::Date,
+    /// Base URL of the rules reference (`https://docs.example.com/rules`); without it,
+    /// findings link to the relative path `rules/<ID>.html` of the built site.
+    pub rules_base_url: Option<String>,
 }
 
 impl Default for CheckSettings {
     fn default() -> Self {
-        CheckSettings { profile: None, today: time::OffsetDateTime::now_utc().date() }
+        CheckSettings { profile: None, today: time::OffsetDateTime::now_utc().date(), rules_base_url: None }
+    }
+}
+
+impl CheckSettings {
+    /// The URL of a rule's reference page.
+    pub fn rule_url(&self, id: &str) -> String {
+        match &self.rules_base_url {
+            Some(base) => format!("{}/{id}.html", base.trim_end_matches('/')),
+            None => format!("rules/{id}.html"),
+        }
     }
 }
 
@@ -45,6 +66,39 @@ pub enum Outcome {
     Invalid,
 }
 
+/// The state of one rule on one block, after suppressions and `expect=`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RuleState {
+    Passed,
+    Failed,
+    /// Fired, but every finding is suppressed.
+    Suppressed,
+    /// Fired, as the block's `expect=` asked.
+    Expected,
+    /// The block lacks what the rule needs.
+    NotEvaluated(&'static str),
+}
+
+/// A rule and its state on a block.
+#[derive(Clone, Debug)]
+pub struct RuleOutcome {
+    pub rule: &'static Rule,
+    pub state: RuleState,
+}
+
+/// Counts for the verdict line ("2 errors, 1 warning · 41 passed · 12 not evaluated").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Tally {
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+    pub passed: usize,
+    pub failed: usize,
+    pub suppressed: usize,
+    pub expected: usize,
+    pub not_evaluated: usize,
+}
+
 /// Everything known about one block after checking it.
 #[derive(Clone, Debug)]
 pub struct BlockReport {
@@ -55,24 +109,34 @@ pub struct BlockReport {
     pub outcome: Outcome,
     /// Diagnostics located in the page: option problems, YAML errors, rule findings.
     pub diagnostics: Vec<Diagnostic>,
+    /// The profile the rules ran with (`None`: no rule ran).
+    pub profile: Option<Profile>,
+    /// The resolved topology, for the diagram (`None` when the YAML did not parse).
+    pub net: Option<Arc<Net>>,
+    /// Every rule of the profile with its state.
+    pub rules: Vec<RuleOutcome>,
 }
 
-/// Check one topology block. `page_source` is the text of the page the block comes from and
-/// `index` its line index.
-pub fn check_block(
-    source: Arc<BlockSource>,
-    page_source: &str,
-    index: &LineIndex,
-    _settings: &CheckSettings,
-) -> BlockReport {
-    let (options, diagnostics) = source.options(page_source, index);
-    let id = options.id.clone().unwrap_or_else(|| source.default_id());
-    let outcome = if options.ignore {
-        Outcome::Ignored
-    } else if diagnostics.iter().any(|d| d.fails(false)) {
-        Outcome::Failed
-    } else {
-        Outcome::Passed
-    };
-    BlockReport { source, id, options, outcome, diagnostics }
+impl BlockReport {
+    /// Counts of active diagnostics by severity and of rules by state.
+    pub fn tally(&self) -> Tally {
+        let mut t = Tally::default();
+        for d in self.diagnostics.iter().filter(|d| d.disposition == crate::diag::Disposition::Active) {
+            match d.severity {
+                Severity::Error => t.errors += 1,
+                Severity::Warning => t.warnings += 1,
+                Severity::Note => t.notes += 1,
+            }
+        }
+        for r in &self.rules {
+            match r.state {
+                RuleState::Passed => t.passed += 1,
+                RuleState::Failed => t.failed += 1,
+                RuleState::Suppressed => t.suppressed += 1,
+                RuleState::Expected => t.expected += 1,
+                RuleState::NotEvaluated(_) => t.not_evaluated += 1,
+            }
+        }
+        t
+    }
 }

@@ -1,0 +1,255 @@
+//! The secure-network rule engine.
+//!
+//! Each rule is declared once, in a file of its area folder (`rules/storage/st_003.rs`):
+//! a [`Rule`] value with its stable ID, readable name, severity, the documentation in fixed
+//! sections (what it checks, why, example, fix), the quoted source sentence and the source
+//! article, and a `check` function over the resolved network ([`Net`]). The [`registry`]
+//! lists every rule; `topobook rules`, `topobook explain`, the site's rule pages and the
+//! SARIF/JSON rule metadata all come from it.
+//!
+//! The engine knows nothing about Markdown or HTML: findings carry spans in the YAML text.
+
+mod engine;
+pub mod registry;
+
+pub mod aci;
+pub mod acr;
+pub mod ai;
+pub mod aks;
+pub mod compute;
+pub mod dns;
+pub mod firewall;
+pub mod general;
+pub mod keyvault;
+pub mod network;
+pub mod storage;
+pub mod studio;
+pub mod workspace;
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+pub use engine::{RuleResult, RuleStatus, run};
+pub use registry::{by_id, registry};
+
+use crate::diag::Severity;
+use crate::topology::resolve::Net;
+
+/// Areas group rules in listings and in the site's rule index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Area {
+    General,
+    Workspace,
+    Network,
+    Storage,
+    KeyVault,
+    ContainerRegistry,
+    ApplicationInsights,
+    Compute,
+    ContainerInstances,
+    Aks,
+    Studio,
+    Firewall,
+    Dns,
+}
+
+impl Area {
+    pub fn title(self) -> &'static str {
+        match self {
+            Area::General => "General topology",
+            Area::Workspace => "Workspace and its private endpoint",
+            Area::Network => "VNet, subnet and NSG basics",
+            Area::Storage => "Storage accounts",
+            Area::KeyVault => "Key Vault",
+            Area::ContainerRegistry => "Azure Container Registry",
+            Area::ApplicationInsights => "Application Insights",
+            Area::Compute => "Training compute",
+            Area::ContainerInstances => "Azure Container Instances",
+            Area::Aks => "Inferencing on AKS",
+            Area::Studio => "Studio in a virtual network",
+            Area::Firewall => "Firewall and outbound access",
+            Area::Dns => "Name resolution and custom DNS",
+        }
+    }
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Area::General => "general",
+            Area::Workspace => "workspace",
+            Area::Network => "network",
+            Area::Storage => "storage",
+            Area::KeyVault => "key-vault",
+            Area::ContainerRegistry => "container-registry",
+            Area::ApplicationInsights => "application-insights",
+            Area::Compute => "compute",
+            Area::ContainerInstances => "container-instances",
+            Area::Aks => "aks",
+            Area::Studio => "studio",
+            Area::Firewall => "firewall",
+            Area::Dns => "dns",
+        }
+    }
+}
+
+/// Periods of the Azure documentation in which a rule holds (the catalog's `P2020`...).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Period {
+    P2020,
+    P2021,
+    P2022,
+    PCur,
+}
+
+/// Shorthand for rules that hold in every period.
+pub const ALL: &[Period] = &[Period::P2020, Period::P2021, Period::P2022, Period::PCur];
+
+/// A profile: the state of the documentation a check run follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum Profile {
+    /// The overview article of 10/06/2020 and its companions (the default).
+    #[serde(rename = "2020-10")]
+    P2020_10,
+}
+
+impl Profile {
+    pub const DEFAULT: Profile = Profile::P2020_10;
+    /// Profile names accepted today.
+    pub const NAMES: &'static [&'static str] = &["2020-10"];
+    /// Names reserved for later versions.
+    pub const RESERVED: &'static [&'static str] = &["current"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::P2020_10 => "2020-10",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Profile> {
+        match name.trim() {
+            "2020-10" => Some(Profile::P2020_10),
+            _ => None,
+        }
+    }
+
+    /// The documentation period this profile follows.
+    pub fn period(self) -> Period {
+        match self {
+            Profile::P2020_10 => Period::P2020,
+        }
+    }
+
+    /// Does a rule belong to this profile?
+    pub fn includes(self, rule: &Rule) -> bool {
+        !rule.removed && rule.periods.contains(&self.period())
+    }
+}
+
+/// One declared rule. See the module docs.
+pub struct Rule {
+    /// Stable, permanent ID, e.g. `AML-KV-002`.
+    pub id: &'static str,
+    /// Readable name, e.g. `key-vault-trusted-services`.
+    pub name: &'static str,
+    pub severity: Severity,
+    pub area: Area,
+    /// Documentation periods in which the rule holds.
+    pub periods: &'static [Period],
+    /// One-line title.
+    pub title: &'static str,
+    /// What it checks (Markdown).
+    pub checks: &'static str,
+    /// Why it matters (Markdown).
+    pub why: &'static str,
+    /// A topology (YAML) that fires exactly this rule.
+    pub example: &'static str,
+    /// The example corrected: fires no error or warning (and not this rule).
+    pub fix: &'static str,
+    /// Default `help:` line for findings.
+    pub help: &'static str,
+    /// The quoted source sentence(s).
+    pub quote: &'static str,
+    /// The source article (and section).
+    pub source: &'static str,
+    /// Link to the source article.
+    pub source_url: &'static str,
+    /// Where the catalog was unclear, what we decided and why (Markdown).
+    pub decision: Option<&'static str>,
+    /// Retired rules stay in the registry, marked removed; they never run.
+    pub removed: bool,
+    /// The check itself.
+    pub check: fn(&Ctx, &mut Findings) -> Eval,
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rule").field("id", &self.id).finish()
+    }
+}
+
+impl Rule {
+    /// Profiles this rule belongs to, by name.
+    pub fn profile_names(&self) -> Vec<&'static str> {
+        [Profile::P2020_10].into_iter().filter(|p| p.includes(self)).map(Profile::name).collect()
+    }
+}
+
+/// What a check run sees.
+pub struct Ctx<'a> {
+    pub net: &'a Net,
+    pub profile: Profile,
+}
+
+/// Whether a rule could run on this block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Eval {
+    /// The rule looked at the objects it speaks about (findings, if any, were pushed).
+    Checked,
+    /// The block lacks what the rule needs (reason shown on the page).
+    NotEvaluated(&'static str),
+}
+
+/// One failure of a rule, located in the YAML text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub span: Range<usize>,
+    /// YAML path of the offending node, e.g. `computes[2].subnet`.
+    pub path: String,
+    pub message: String,
+    /// Overrides the rule's default help for this finding.
+    pub help: Option<String>,
+    /// Short label under the underlined source.
+    pub label: Option<String>,
+}
+
+/// Where a check pushes its findings.
+#[derive(Debug, Default)]
+pub struct Findings {
+    pub list: Vec<Finding>,
+}
+
+impl Findings {
+    /// Record a failure at `span` / `path`. Returns the finding to add help or a label.
+    pub fn push(
+        &mut self,
+        span: Range<usize>,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> &mut Finding {
+        self.list.push(Finding { span, path: path.into(), message: message.into(), help: None, label: None });
+        let last = self.list.len() - 1;
+        &mut self.list[last]
+    }
+}
+
+impl Finding {
+    pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
+        self.help = Some(help.into());
+        self
+    }
+    pub fn label(&mut self, label: impl Into<String>) -> &mut Self {
+        self.label = Some(label.into());
+        self
+    }
+}

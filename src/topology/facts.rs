@@ -1,0 +1,447 @@
+//! Azure defaults and derived facts: what an absent field means, whether a resource is
+//! secured, how an NSG, a route table and the firewall treat a flow.
+
+use super::addr::{Addr, PortRange, covers, parse_ports};
+use super::model::*;
+use super::resolve::{Net, SubnetId};
+use super::yaml::Sp;
+
+/// Network rules of storage or key vault, with ARM defaults for absent fields.
+pub trait NetworkDefaults {
+    fn network_rules(&self) -> Option<&Sp<NetworkRules>>;
+    fn public_access(&self) -> Access;
+    fn endpoints(&self) -> &Option<List<PrivateEndpoint>>;
+
+    /// `network.default_action` (default `Allow`).
+    fn default_action(&self) -> DefaultAction {
+        self.network_rules()
+            .and_then(|n| n.default_action.as_ref())
+            .map(|d| d.value)
+            .unwrap_or(DefaultAction::Allow)
+    }
+    /// `network.bypass` (default `[AzureServices]`).
+    fn bypass_allows_azure_services(&self) -> bool {
+        match self.network_rules().and_then(|n| n.bypass.as_ref()) {
+            None => true,
+            Some(list) => list.value.iter().any(|b| b.value == Bypass::AzureServices),
+        }
+    }
+    /// Secured: `default_action: Deny` or `public_network_access: Disabled`.
+    fn secured(&self) -> bool {
+        self.default_action() == DefaultAction::Deny || self.public_access() == Access::Disabled
+    }
+    /// Has service-endpoint VNet rules.
+    fn has_vnet_rules(&self) -> bool {
+        self.network_rules().and_then(|n| n.vnet_rules.as_ref()).is_some_and(|l| !l.value.is_empty())
+    }
+    fn has_private_endpoints(&self) -> bool {
+        self.endpoints().as_ref().is_some_and(|l| !l.value.is_empty())
+    }
+    /// `uses_vnet(r)` of the catalog: secured and attached by a service endpoint or a
+    /// private endpoint.
+    fn uses_vnet(&self) -> bool {
+        self.secured() && (self.has_vnet_rules() || self.has_private_endpoints())
+    }
+    /// Private endpoint sub-resources present.
+    fn subresources(&self) -> Vec<Subresource> {
+        items(self.endpoints()).filter_map(|p| p.subresource.as_ref().map(|s| s.value)).collect()
+    }
+}
+
+impl NetworkDefaults for StorageAccount {
+    fn network_rules(&self) -> Option<&Sp<NetworkRules>> {
+        self.network.as_ref()
+    }
+    fn public_access(&self) -> Access {
+        self.public_network_access.as_ref().map(|a| a.value).unwrap_or(Access::Enabled)
+    }
+    fn endpoints(&self) -> &Option<List<PrivateEndpoint>> {
+        &self.private_endpoints
+    }
+}
+
+impl NetworkDefaults for KeyVault {
+    fn network_rules(&self) -> Option<&Sp<NetworkRules>> {
+        self.network.as_ref()
+    }
+    fn public_access(&self) -> Access {
+        self.public_network_access.as_ref().map(|a| a.value).unwrap_or(Access::Enabled)
+    }
+    fn endpoints(&self) -> &Option<List<PrivateEndpoint>> {
+        &self.private_endpoints
+    }
+}
+
+impl ContainerRegistry {
+    pub fn default_action(&self) -> DefaultAction {
+        self.network
+            .as_ref()
+            .and_then(|n| n.default_action.as_ref())
+            .map(|d| d.value)
+            .unwrap_or(DefaultAction::Allow)
+    }
+    pub fn public_access(&self) -> Access {
+        self.public_network_access.as_ref().map(|a| a.value).unwrap_or(Access::Enabled)
+    }
+    /// "Allow trusted Microsoft services" (ARM default true).
+    pub fn trusted_services(&self) -> bool {
+        self.network.as_ref().and_then(|n| n.trusted_services.as_ref()).map(|t| t.value).unwrap_or(true)
+    }
+    pub fn secured(&self) -> bool {
+        self.default_action() == DefaultAction::Deny || self.public_access() == Access::Disabled
+    }
+    pub fn has_vnet_rules(&self) -> bool {
+        self.network.as_ref().and_then(|n| n.vnet_rules.as_ref()).is_some_and(|l| !l.value.is_empty())
+    }
+    pub fn has_private_endpoints(&self) -> bool {
+        self.private_endpoints.as_ref().is_some_and(|l| !l.value.is_empty())
+    }
+    pub fn uses_vnet(&self) -> bool {
+        self.secured() && (self.has_vnet_rules() || self.has_private_endpoints())
+    }
+    /// SKU (ARM default for a new registry in the portal is Standard; absent = unknown).
+    pub fn sku(&self) -> Option<Sku> {
+        self.sku.as_ref().map(|s| s.value)
+    }
+}
+
+impl Subnet {
+    /// `private_endpoint_network_policies` (default `Disabled`).
+    pub fn pe_network_policies(&self) -> Toggle {
+        self.private_endpoint_network_policies.as_ref().map(|t| t.value).unwrap_or(Toggle::Disabled)
+    }
+    pub fn has_service_endpoint(&self, service: &str) -> bool {
+        items(&self.service_endpoints).any(|s| s.value.eq_ignore_ascii_case(service))
+    }
+    pub fn is_delegated(&self) -> bool {
+        items(&self.delegations).len() > 0
+    }
+    pub fn delegated_to(&self, service: &str) -> bool {
+        items(&self.delegations).any(|s| s.value.eq_ignore_ascii_case(service))
+    }
+}
+
+/// The verdict of an NSG on one flow, with the rule that decided it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Allowed by a user rule (its index in `rules`).
+    AllowedBy(usize),
+    /// Denied by a user rule.
+    DeniedBy(usize),
+    /// Allowed by one of Azure's default rules (`AllowVnetInBound`, `AllowInternetOutBound`...).
+    DefaultAllow(&'static str),
+    /// Denied by Azure's default deny-all rule.
+    DefaultDeny(&'static str),
+}
+
+impl Verdict {
+    pub fn allowed(&self) -> bool {
+        matches!(self, Verdict::AllowedBy(_) | Verdict::DefaultAllow(_))
+    }
+}
+
+/// A flow to evaluate: direction, protocol, the remote end (`peer`: source when inbound,
+/// destination when outbound), the local end, and the port.
+#[derive(Clone, Debug)]
+pub struct Flow {
+    pub direction: Direction,
+    pub protocol: Protocol,
+    pub peer: Addr,
+    /// The subnet's own prefix, when known (`None`: matches only `*` / `VirtualNetwork`).
+    pub local: Option<ipnet::IpNet>,
+    pub ports: PortRange,
+}
+
+fn ports_of(p: &Option<Sp<Ports>>) -> Option<Vec<PortRange>> {
+    match p.as_ref().map(|p| &p.value) {
+        None => Some(vec![PortRange::ALL]),
+        Some(Ports::Number(n)) => PortRange::parse(&n.to_string()).map(|r| vec![r]),
+        Some(Ports::Text(t)) => parse_ports(t),
+        Some(Ports::List(items)) => {
+            let mut out = Vec::new();
+            for i in items {
+                match i {
+                    PortItem::Number(n) => out.push(PortRange::parse(&n.to_string())?),
+                    PortItem::Text(t) => out.extend(parse_ports(t)?),
+                }
+            }
+            Some(out)
+        }
+    }
+}
+
+fn addr_of(s: &Option<Sp<String>>) -> Addr {
+    s.as_ref().and_then(|s| Addr::parse(&s.value).ok()).unwrap_or(Addr::Any)
+}
+
+fn local_matches(rule: &Addr, local: Option<ipnet::IpNet>) -> bool {
+    match rule {
+        Addr::Any => true,
+        Addr::Tag { tag, .. } => tag == "VirtualNetwork",
+        Addr::Net(n) => n.prefix_len() == 0 || local.is_some_and(|l| super::addr::overlaps(n, &l)),
+    }
+}
+
+impl NsgRule {
+    /// Does this rule match the flow? Ports must be fully covered by one of the rule's ranges.
+    pub fn matches(&self, flow: &Flow) -> bool {
+        if self.direction.as_ref().map(|d| d.value) != Some(flow.direction) {
+            return false;
+        }
+        let proto = self.protocol.as_ref().map(|p| p.value).unwrap_or(Protocol::Any);
+        if proto != Protocol::Any && flow.protocol != Protocol::Any && proto != flow.protocol {
+            return false;
+        }
+        if proto != Protocol::Any && flow.protocol == Protocol::Any {
+            return false;
+        }
+        let (remote, local) = match flow.direction {
+            Direction::Inbound => (addr_of(&self.source), addr_of(&self.destination)),
+            Direction::Outbound => (addr_of(&self.destination), addr_of(&self.source)),
+        };
+        if !covers(&remote, &flow.peer) || !local_matches(&local, flow.local) {
+            return false;
+        }
+        ports_of(&self.destination_ports).is_some_and(|rs| rs.iter().any(|r| r.covers(&flow.ports)))
+    }
+}
+
+impl Nsg {
+    /// Evaluate a flow the way Azure does: user rules by ascending priority, then the
+    /// default rules (`AllowVnetInBound`/`AllowAzureLoadBalancerInBound`/`DenyAllInBound`,
+    /// `AllowVnetOutBound`/`AllowInternetOutBound`/`DenyAllOutBound`).
+    pub fn evaluate(&self, flow: &Flow) -> Verdict {
+        let mut order: Vec<(u32, usize)> = items(&self.rules)
+            .enumerate()
+            .map(|(i, r)| (r.priority.as_ref().map(|p| p.value).unwrap_or(u32::MAX), i))
+            .collect();
+        order.sort_unstable();
+        for (_, i) in order {
+            let Some(rule) = items(&self.rules).nth(i) else { continue };
+            if rule.matches(flow) {
+                return match rule.access.as_ref().map(|a| a.value) {
+                    Some(RuleAccess::Deny) => Verdict::DeniedBy(i),
+                    _ => Verdict::AllowedBy(i),
+                };
+            }
+        }
+        let vnet = Addr::Tag { tag: "VirtualNetwork".into(), region: None };
+        match flow.direction {
+            Direction::Inbound => {
+                if covers(&vnet, &flow.peer) {
+                    Verdict::DefaultAllow("AllowVnetInBound")
+                } else if flow.peer.is_tag("AzureLoadBalancer") {
+                    Verdict::DefaultAllow("AllowAzureLoadBalancerInBound")
+                } else {
+                    Verdict::DefaultDeny("DenyAllInBound")
+                }
+            }
+            Direction::Outbound => {
+                let internet = Addr::Tag { tag: "Internet".into(), region: None };
+                if covers(&vnet, &flow.peer) {
+                    Verdict::DefaultAllow("AllowVnetOutBound")
+                } else if covers(&internet, &flow.peer) {
+                    Verdict::DefaultAllow("AllowInternetOutBound")
+                } else {
+                    Verdict::DefaultDeny("DenyAllOutBound")
+                }
+            }
+        }
+    }
+
+    /// Does the NSG deny outbound traffic to the internet (restricted outbound)?
+    pub fn restricts_outbound(&self) -> bool {
+        let flow = Flow {
+            direction: Direction::Outbound,
+            protocol: Protocol::Tcp,
+            peer: Addr::Tag { tag: "Internet".into(), region: None },
+            local: None,
+            ports: PortRange { lo: 443, hi: 443 },
+        };
+        !self.evaluate(&flow).allowed()
+    }
+}
+
+/// Where a route table sends traffic for a destination.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hop {
+    pub next_hop: NextHop,
+    pub next_hop_ip: Option<String>,
+    /// Index of the deciding route, `None` for Azure's system route.
+    pub route: Option<usize>,
+}
+
+impl RouteTable {
+    /// The effective next hop for traffic to `dest`: the most specific matching route (a
+    /// service-tag route is more specific than `0.0.0.0/0`), else the system route (Internet).
+    pub fn next_hop(&self, dest: &Addr) -> Hop {
+        let mut best: Option<(u8, usize)> = None;
+        for (i, r) in items(&self.routes).enumerate() {
+            let Some(prefix) = r.prefix.as_ref().and_then(|p| Addr::parse(&p.value).ok()) else { continue };
+            if !covers(&prefix, dest) {
+                continue;
+            }
+            let specificity = match &prefix {
+                Addr::Any => 0,
+                Addr::Net(n) => n.prefix_len(),
+                Addr::Tag { region: None, .. } => 64,
+                Addr::Tag { region: Some(_), .. } => 65,
+            };
+            if best.is_none_or(|(s, _)| specificity > s) {
+                best = Some((specificity, i));
+            }
+        }
+        match best.and_then(|(_, i)| items(&self.routes).nth(i).map(|r| (i, r))) {
+            Some((i, r)) => Hop {
+                next_hop: r.next_hop.as_ref().map(|h| h.value).unwrap_or(NextHop::None),
+                next_hop_ip: r.next_hop_ip.as_ref().map(|s| s.value.clone()),
+                route: Some(i),
+            },
+            None => Hop { next_hop: NextHop::Internet, next_hop_ip: None, route: None },
+        }
+    }
+
+    /// Does `0.0.0.0/0` go to an appliance or a gateway (forced tunneling)?
+    pub fn forced_tunnel(&self) -> Option<(usize, NextHop)> {
+        items(&self.routes).enumerate().find_map(|(i, r)| {
+            let p = r.prefix.as_ref()?;
+            let hop = r.next_hop.as_ref()?.value;
+            (p.value.trim() == "0.0.0.0/0"
+                && matches!(hop, NextHop::VirtualAppliance | NextHop::VirtualNetworkGateway))
+            .then_some((i, hop))
+        })
+    }
+}
+
+impl Firewall {
+    pub fn kind(&self) -> FirewallKind {
+        self.kind.as_ref().map(|k| k.value).unwrap_or(FirewallKind::AzureFirewall)
+    }
+
+    /// Index of a network rule allowing traffic to `dest` with `protocol` on `port`.
+    pub fn network_rule_allowing(&self, dest: &Addr, protocol: &str, port: u32) -> Option<usize> {
+        items(&self.network_rules).position(|r| {
+            let proto_ok = match &r.protocols {
+                None => true,
+                Some(l) => l.value.iter().any(|p| {
+                    p.value.eq_ignore_ascii_case(protocol)
+                        || p.value.eq_ignore_ascii_case("any")
+                        || p.value == "*"
+                }),
+            };
+            let dest_ok =
+                items(&r.destinations).any(|d| Addr::parse(&d.value).is_ok_and(|a| covers(&a, dest)));
+            let port_ok = match &r.ports {
+                None => true,
+                Some(l) => l.value.iter().any(|p| {
+                    parse_ports(&p.value)
+                        .is_some_and(|rs| rs.iter().any(|r| r.covers(&PortRange { lo: port, hi: port })))
+                }),
+            };
+            proto_ok && dest_ok && port_ok
+        })
+    }
+
+    /// Index of an application rule allowing `fqdn` (exact, or by a `*.` wildcard).
+    pub fn app_rule_allowing(&self, fqdn: &str) -> Option<usize> {
+        items(&self.application_rules).position(|r| items(&r.fqdns).any(|f| fqdn_matches(&f.value, fqdn)))
+    }
+}
+
+/// Does a firewall FQDN pattern (`*.anaconda.com`, `anaconda.com`, `*`) cover `fqdn`?
+/// A required wildcard (`*.anaconda.org`) is covered by the same wildcard or a broader one.
+pub fn fqdn_matches(pattern: &str, fqdn: &str) -> bool {
+    let p = pattern.trim().to_ascii_lowercase();
+    let f = fqdn.trim().to_ascii_lowercase();
+    if p == "*" || p == f {
+        return true;
+    }
+    if let Some(suffix) = p.strip_prefix("*.") {
+        let f_base = f.strip_prefix("*.").unwrap_or(&f);
+        return f_base == suffix && f.starts_with("*.") || f_base.ends_with(&format!(".{suffix}"));
+    }
+    false
+}
+
+impl Net {
+    /// The NSG flow verdict for a subnet, or `None` when the subnet has no NSG.
+    pub fn subnet_flow(&self, id: SubnetId, mut flow: Flow) -> Option<(usize, Verdict)> {
+        let (i, nsg) = self.subnet_nsg(id)?;
+        flow.local = self.subnet_prefix(id);
+        Some((i, nsg.evaluate(&flow)))
+    }
+
+    /// The firewall, when the topology has one (`kind` other than `none`).
+    pub fn firewall(&self) -> Option<&Sp<Firewall>> {
+        self.topo.firewall.as_ref().filter(|f| f.kind() != FirewallKind::None)
+    }
+
+    /// Does the subnet send `0.0.0.0/0` through an appliance or gateway?
+    pub fn forced_tunnel(&self, id: SubnetId) -> Option<(usize, usize, NextHop)> {
+        let (rti, rt) = self.subnet_route_table(id)?;
+        rt.forced_tunnel().map(|(ri, hop)| (rti, ri, hop))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nsg(yaml: &str) -> Nsg {
+        crate::topology::yaml::from_str(yaml).unwrap()
+    }
+
+    fn inbound(peer: &str, port: u32) -> Flow {
+        Flow {
+            direction: Direction::Inbound,
+            protocol: Protocol::Tcp,
+            peer: Addr::parse(peer).unwrap(),
+            local: Some("10.0.1.0/24".parse().unwrap()),
+            ports: PortRange { lo: port, hi: port },
+        }
+    }
+
+    #[test]
+    fn nsg_rules_apply_by_priority_then_defaults() {
+        let n = nsg(
+            "name: n\nrules:\n  - {name: deny, priority: 200, direction: Inbound, access: Deny, protocol: '*', source: Internet, destination: '*', destination_ports: '*'}\n  - {name: batch, priority: 300, direction: Inbound, access: Allow, protocol: Tcp, source: BatchNodeManagement, destination: '*', destination_ports: 29876-29877}\n",
+        );
+        assert_eq!(n.evaluate(&inbound("BatchNodeManagement", 29876)), Verdict::DeniedBy(0));
+        let n = nsg(
+            "name: n\nrules:\n  - {name: batch, priority: 100, direction: Inbound, access: Allow, protocol: Tcp, source: BatchNodeManagement.eastus, destination: VirtualNetwork, destination_ports: [29876, '29877']}\n",
+        );
+        assert_eq!(n.evaluate(&inbound("BatchNodeManagement.eastus", 29877)), Verdict::AllowedBy(0));
+        assert_eq!(
+            n.evaluate(&inbound("AzureMachineLearning", 44224)),
+            Verdict::DefaultDeny("DenyAllInBound")
+        );
+        assert!(n.evaluate(&inbound("VirtualNetwork", 22)).allowed());
+        assert!(!n.restricts_outbound());
+    }
+
+    #[test]
+    fn routes_pick_the_most_specific() {
+        let rt: RouteTable = crate::topology::yaml::from_str(
+            "name: rt\nroutes:\n  - {prefix: 0.0.0.0/0, next_hop: VirtualAppliance, next_hop_ip: 10.1.4.4}\n  - {prefix: AzureMachineLearning, next_hop: Internet}\n",
+        )
+        .unwrap();
+        assert_eq!(
+            rt.next_hop(&Addr::parse("AzureMachineLearning.eastus").unwrap()).next_hop,
+            NextHop::Internet
+        );
+        assert_eq!(
+            rt.next_hop(&Addr::parse("BatchNodeManagement").unwrap()).next_hop,
+            NextHop::VirtualAppliance
+        );
+        assert!(rt.forced_tunnel().is_some());
+    }
+
+    #[test]
+    fn fqdn_patterns() {
+        assert!(fqdn_matches("*.anaconda.com", "repo.anaconda.com"));
+        assert!(fqdn_matches("*.anaconda.com", "*.anaconda.com"));
+        assert!(!fqdn_matches("*.anaconda.com", "anaconda.com"));
+        assert!(fqdn_matches("anaconda.com", "anaconda.com"));
+        assert!(!fqdn_matches("*.com", "*.anaconda.org") && fqdn_matches("*.org", "*.anaconda.org"));
+    }
+}
