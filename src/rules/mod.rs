@@ -9,6 +9,7 @@
 //!
 //! The engine knows nothing about Markdown or HTML: findings carry spans in the YAML text.
 
+pub mod docs;
 mod engine;
 pub mod registry;
 

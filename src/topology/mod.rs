@@ -12,6 +12,7 @@ pub mod facts;
 pub mod model;
 mod references;
 pub mod resolve;
+pub mod schema;
 pub mod yaml;
 
 use std::sync::Arc;
