@@ -613,10 +613,15 @@ clients: {access_paths: [bastion], subnet: snet-jumpbx}
         assert_eq!(n.problems.len(), 1, "{:?}", n.problems);
         assert_eq!(n.problems[0].path, "clients.subnet");
         assert_eq!(n.problems[0].help.as_deref(), Some("did you mean `snet-jumpbox`?"));
-        let ok = net("vnets: [{name: v, subnets: [{name: a, prefix: 10.0.5.0/24}]}]\nclients: {vnet: v, subnet: a}\n");
+        let ok = net(
+            "vnets: [{name: v, subnets: [{name: a, prefix: 10.0.5.0/24}]}]\nclients: {vnet: v, subnet: a}\n",
+        );
         assert!(ok.problems.is_empty());
         let c = ok.topo.clients.as_ref().unwrap();
-        assert_eq!(ok.lookup_subnet(c.vnet.as_ref(), c.subnet.as_ref()).map(|s| ok.subnet_name(s)), Some("a"));
+        assert_eq!(
+            ok.lookup_subnet(c.vnet.as_ref(), c.subnet.as_ref()).map(|s| ok.subnet_name(s)),
+            Some("a")
+        );
     }
 
     #[test]

@@ -71,12 +71,13 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     check_in(cx.net, cx.profile.period(), out)
 }
 
-/// How close the registry must be to the storage account and the compute.
+/// How close the registry must be to the storage account and the compute: the same subnet,
+/// the same VNet, or the same or a peered VNet.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Placement {
-    SameSubnet,
-    SameVnet,
-    SameOrPeeredVnet,
+    Subnet,
+    Vnet,
+    PeeredVnet,
 }
 
 fn check_in(net: &Net, period: Period, out: &mut Findings) -> Eval {
@@ -113,36 +114,35 @@ fn check_in(net: &Net, period: Period, out: &mut Findings) -> Eval {
     for (i, r) in registries {
         let subnets = registry_subnets(net, r);
         let mode = match period {
-            Period::P2022 if r.has_private_endpoints() => Placement::SameVnet,
-            Period::PCur if r.has_private_endpoints() => Placement::SameOrPeeredVnet,
-            _ => Placement::SameSubnet,
+            Period::P2022 if r.has_private_endpoints() => Placement::Vnet,
+            Period::PCur if r.has_private_endpoints() => Placement::PeeredVnet,
+            _ => Placement::Subnet,
         };
         let vnets = match mode {
-            Placement::SameSubnet => Vec::new(),
+            Placement::Subnet => Vec::new(),
             _ => net.pe_vnets(&r.private_endpoints),
         };
-        if (mode == Placement::SameSubnet && subnets.is_empty())
-            || (mode != Placement::SameSubnet && vnets.is_empty())
+        if (mode == Placement::Subnet && subnets.is_empty())
+            || (mode != Placement::Subnet && vnets.is_empty())
         {
             continue;
         }
         evaluated = true;
         let rname = name(&r.name);
         let in_reach = |vnet: usize| match mode {
-            Placement::SameOrPeeredVnet => vnets.iter().any(|v| net.peered(*v, vnet)),
+            Placement::PeeredVnet => vnets.iter().any(|v| net.peered(*v, vnet)),
             _ => vnets.contains(&vnet),
         };
-        let (where_, share) = match mode {
-            Placement::SameSubnet => (subnet_list(net, &subnets), "a subnet"),
-            _ => (
-                vnets.iter().map(|v| format!("`{}`", net.vnet_name(*v))).collect::<Vec<_>>().join(", "),
-                "a VNet",
-            ),
+        // Where the registry is attached, for messages (built only when one is written).
+        let where_ = || match mode {
+            Placement::Subnet => subnet_list(net, &subnets),
+            _ => vnets.iter().map(|v| format!("`{}`", net.vnet_name(*v))).collect::<Vec<_>>().join(", "),
         };
+        let share = if mode == Placement::Subnet { "a subnet" } else { "a VNet" };
         let (at, path) = placement_at(r, i);
         if let Some((s, ssubs)) = &storage {
             let shared = match mode {
-                Placement::SameSubnet => ssubs.iter().any(|x| subnets.contains(x)),
+                Placement::Subnet => ssubs.iter().any(|x| subnets.contains(x)),
                 _ => ssubs.iter().any(|x| in_reach(x.vnet)),
             };
             if !shared {
@@ -150,8 +150,9 @@ fn check_in(net: &Net, period: Period, out: &mut Findings) -> Eval {
                     at.clone(),
                     path.clone(),
                     format!(
-                        "container registry `{rname}` is attached in {where_}, storage account `{}` in {}: \
+                        "container registry `{rname}` is attached in {}, storage account `{}` in {}: \
                          they must share {share}",
+                        where_(),
                         name(&s.name),
                         subnet_list(net, ssubs)
                     ),
@@ -160,27 +161,25 @@ fn check_in(net: &Net, period: Period, out: &mut Findings) -> Eval {
             }
         }
         for (c, sub, vnet) in &computes {
-            let (ok, place) = match mode {
-                Placement::SameSubnet => match sub {
-                    Some(x) => (subnets.contains(x), format!("subnet `{}`", net.subnet_label(*x))),
-                    None => continue,
-                },
-                _ => match vnet {
-                    Some(v) => (in_reach(*v), format!("vnet `{}`", net.vnet_name(*v))),
-                    None => continue,
-                },
+            let place = match (mode, sub, vnet) {
+                (Placement::Subnet, Some(x), _) if !subnets.contains(x) => {
+                    format!("subnet `{}`", net.subnet_label(*x))
+                }
+                (Placement::Vnet | Placement::PeeredVnet, _, Some(v)) if !in_reach(*v) => {
+                    format!("vnet `{}`", net.vnet_name(*v))
+                }
+                _ => continue,
             };
-            if !ok {
-                out.push(
-                    at.clone(),
-                    path.clone(),
-                    format!(
-                        "compute `{}` is in {place}, but container registry `{rname}` is attached only in {where_}",
-                        name(&c.name)
-                    ),
-                )
-                .label("registry and compute apart");
-            }
+            out.push(
+                at.clone(),
+                path.clone(),
+                format!(
+                    "compute `{}` is in {place}, but container registry `{rname}` is attached only in {}",
+                    name(&c.name),
+                    where_()
+                ),
+            )
+            .label("registry and compute apart");
         }
     }
     if !evaluated {

@@ -92,9 +92,8 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         let allowed = net.vnet_rule_subnets(rules);
         let rules_span = rules.as_ref().map(|l| l.span.clone()).unwrap_or(s.span.clone());
         for (sid, computes) in &subnets {
-            let label = net.subnet_label(*sid);
-            let who = computes_phrase(computes);
             if !allowed.contains(sid) {
+                let (label, who) = (net.subnet_label(*sid), computes_phrase(computes));
                 out.push(
                     rules_span.clone(),
                     format!("storage_accounts[{i}].network.vnet_rules"),
@@ -107,6 +106,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
                 && !sub.has_service_endpoint("Microsoft.Storage")
             {
                 lacking_endpoint.push(*sid);
+                let (label, who) = (net.subnet_label(*sid), computes_phrase(computes));
                 let span = sub.service_endpoints.as_ref().map(|l| l.span.clone()).unwrap_or(sub.span.clone());
                 out.push(
                     span,
