@@ -1,4 +1,4 @@
-use super::{in_vnet, name};
+use super::name;
 use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::model::ComputeType;
@@ -10,8 +10,9 @@ pub static RULE: Rule = Rule {
     area: Area::ContainerRegistry,
     periods: ALL,
     title: "With the registry behind the VNet, a compute cluster builds the images",
-    checks: "When the workspace's container registry is in a virtual network (private endpoints, \
-or secured with `network.vnet_rules`): `workspace.image_build_compute` names a compute of type \
+    checks: "When the workspace's container registry is behind a virtual network (secured with \
+`network.default_action: Deny` or `public_network_access: Disabled`, and attached by private \
+endpoints or `network.vnet_rules`): `workspace.image_build_compute` names a compute of type \
 `compute_cluster`.",
     why: "Azure Machine Learning normally builds environment images with the registry's own build \
 tasks, which run outside your network and cannot reach a registry behind it. The workspace must be \
@@ -50,7 +51,9 @@ When ACR is behind a virtual network, Azure Machine Learning cannot use it to di
         "A cluster that merely exists is not used for builds until the workspace is updated with \
 `image_build_compute`, so that setting is what we check. When it names a compute the block does \
 not declare and the block has no `computes` at all, its type cannot be known and it is accepted; \
-a name missing from a present `computes` list is already reported as a dangling reference.",
+a name missing from a present `computes` list is already reported as a dangling reference. A \
+registry that keeps its public endpoint open is still reached by the registry's build tasks, so \
+the rule applies only to a secured registry (the catalog's `uses_vnet`).",
     ),
     removed: false,
     check,
@@ -61,8 +64,8 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     let Some(ws) = net.workspace() else {
         return Eval::NotEvaluated("the block has no workspace");
     };
-    let Some((_, r)) = net.workspace_registries().into_iter().find(|(_, r)| in_vnet(r)) else {
-        return Eval::NotEvaluated("the workspace's container registry is not in a virtual network");
+    let Some((_, r)) = net.workspace_registries().into_iter().find(|(_, r)| r.uses_vnet()) else {
+        return Eval::NotEvaluated("the workspace's container registry is not behind a virtual network");
     };
     let wname = name(&ws.name);
     let rname = name(&r.name);

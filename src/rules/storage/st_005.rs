@@ -48,7 +48,7 @@ storage_accounts:
 ",
     help: "add private endpoints with `subresource: blob` and `subresource: file` to the default storage account",
     quote: "If the storage account uses private endpoints, you must configure two private endpoints for your default storage account: 1. A private endpoint with a blob target subresource. 2. A private endpoint with a file target subresource (fileshare).",
-    source: "Secure an Azure Machine Learning workspace with virtual networks, \"Secure Azure storage accounts with private endpoints\"",
+    source: "Secure an Azure Machine Learning workspace with virtual networks (2020-2021), \"Secure Azure storage accounts with private endpoints\"",
     source_url: "https://docs.microsoft.com/azure/machine-learning/how-to-secure-workspace-vnet#secure-azure-storage-accounts-with-private-endpoints",
     decision: Some(
         "The catalog dates the sentence from 2021, but the seed article of 10/06/2020 already \

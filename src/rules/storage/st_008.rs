@@ -43,7 +43,7 @@ clients:
 ",
     help: "add the client addresses of `clients.public_ips` to `network.ip_rules`",
     quote: "When working with the Azure Machine Learning SDK, your development environment must be able to connect to the Azure Storage Account. When the storage account is inside a virtual network, the firewall must allow access from the development environment's IP address.",
-    source: "Secure an Azure Machine Learning workspace with virtual networks (2020), \"Secure Azure storage accounts\"",
+    source: "Secure an Azure Machine Learning workspace with virtual networks (2020), \"Secure Azure storage accounts with service endpoints\"",
     source_url: "https://docs.microsoft.com/azure/machine-learning/how-to-secure-workspace-vnet#secure-azure-storage-accounts-with-service-endpoints",
     decision: Some(
         "The rule runs only when the block says clients use the public internet \

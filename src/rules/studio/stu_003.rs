@@ -78,9 +78,13 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         }
         match items(&ws.datastores).enumerate().find(|(_, d)| is_default_of(d, kind)) {
             Some((j, d)) => {
-                let storage =
-                    d.storage.as_ref().and_then(|n| net.storage(&n.value)).or(default).map(|(_, s)| s);
-                let Some(s) = storage else { continue };
+                // The datastore's own account; a default datastore that names none is on the
+                // workspace's default storage account.
+                let storage = match &d.storage {
+                    Some(n) => net.storage(&n.value),
+                    None => default,
+                };
+                let Some((_, s)) = storage else { continue };
                 evaluated = true;
                 if !s.secured() || uses_managed_identity(d) {
                     continue;

@@ -63,10 +63,10 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         return Eval::NotEvaluated("the workspace does not use AutoML");
     }
     let file_store = items(&ws.datastores).find(|d| is_default_of(d, DatastoreKind::File));
-    let storage = file_store
-        .and_then(|d| d.storage.as_ref())
-        .and_then(|n| net.storage(&n.value))
-        .or_else(|| net.default_storage());
+    let storage = match file_store.and_then(|d| d.storage.as_ref()) {
+        Some(n) => net.storage(&n.value),
+        None => net.default_storage(),
+    };
     let Some((i, s)) = storage else {
         return Eval::NotEvaluated("the block has no default file store account");
     };
