@@ -668,6 +668,12 @@ pub struct Clients {
     pub onprem_ranges: Option<List<String>>,
     /// Host patterns the on-premises appliance lets out (forced tunneling).
     pub onprem_egress_allow: Option<List<String>>,
+    /// VNet of the machines people work from inside the network (`vm_in_vnet`, `bastion`
+    /// jump boxes); may be left out when the topology has one VNet.
+    pub vnet: Option<Sp<String>>,
+    /// Subnet of those machines (a subnet of `vnet`): its NSG and routes decide whether the
+    /// studio loads from inside the network.
+    pub subnet: Option<Sp<String>>,
 }
 
 /// Azure Policy assignments on the VNet's subscription or resource group.

@@ -372,6 +372,7 @@ pub(super) fn check(net: &Net, out: &mut Vec<Problem>) {
         }
     }
     if let Some(cl) = &t.clients {
+        c.subnet_ref(cl.vnet.as_ref(), cl.subnet.as_ref(), "clients");
         c.addresses(&cl.public_ips, "clients.public_ips", false);
         c.addresses(&cl.onprem_ranges, "clients.onprem_ranges", false);
     }

@@ -545,6 +545,22 @@ impl Net {
         v
     }
 
+    /// Subnets through which a resource is reached from the network: those its
+    /// service-endpoint `vnet_rules` name and those holding its private endpoints (sorted,
+    /// without duplicates). References that do not resolve are left out. Pass `&None` as
+    /// `vnet_rules` when the rules have no effect (an open account, public access disabled).
+    pub fn attachment_subnets(
+        &self,
+        vnet_rules: &Option<List<String>>,
+        endpoints: &Option<List<PrivateEndpoint>>,
+    ) -> Vec<SubnetId> {
+        let mut v = self.vnet_rule_subnets(vnet_rules);
+        v.extend(items(endpoints).filter_map(|pe| self.lookup_subnet(pe.vnet.as_ref(), pe.subnet.as_ref())));
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
     /// Are two VNets peered (either side declares it)?
     pub fn peered(&self, a: usize, b: usize) -> bool {
         let declares = |x: usize, y: usize| {
@@ -576,5 +592,54 @@ pub(super) fn suggest(name: &str, known: &[&str]) -> Option<String> {
         None if known.is_empty() => None,
         None if known.len() <= 6 => Some(format!("known names: {}", known.join(", "))),
         None => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn net(yaml: &str) -> Net {
+        Net::new(Arc::new(crate::topology::yaml::from_str(yaml).unwrap()))
+    }
+
+    #[test]
+    fn client_subnet_is_a_checked_reference() {
+        let n = net("vnets:
+  - name: v
+    subnets: [{name: snet-jumpbox, prefix: 10.0.5.0/24}]
+clients: {access_paths: [bastion], subnet: snet-jumpbx}
+");
+        assert_eq!(n.problems.len(), 1, "{:?}", n.problems);
+        assert_eq!(n.problems[0].path, "clients.subnet");
+        assert_eq!(n.problems[0].help.as_deref(), Some("did you mean `snet-jumpbox`?"));
+        let ok = net(
+            "vnets: [{name: v, subnets: [{name: a, prefix: 10.0.5.0/24}]}]\nclients: {vnet: v, subnet: a}\n",
+        );
+        assert!(ok.problems.is_empty());
+        let c = ok.topo.clients.as_ref().unwrap();
+        assert_eq!(
+            ok.lookup_subnet(c.vnet.as_ref(), c.subnet.as_ref()).map(|s| ok.subnet_name(s)),
+            Some("a")
+        );
+    }
+
+    #[test]
+    fn attachment_subnets_join_rules_and_endpoints() {
+        let n = net("vnets:
+  - name: v
+    subnets: [{name: a, prefix: 10.0.1.0/24}, {name: b, prefix: 10.0.2.0/24}, {name: c, prefix: 10.0.3.0/24}]
+storage_accounts:
+  - name: st
+    network: {vnet_rules: [v/b, v/a, v/missing]}
+    private_endpoints: [{name: pe1, subresource: blob, subnet: a}, {name: pe2, subresource: file, subnet: c}]
+");
+        let s = items(&n.topo.storage_accounts).next().unwrap();
+        let rules = &s.network.as_ref().unwrap().vnet_rules;
+        let all = n.attachment_subnets(rules, &s.private_endpoints);
+        let names: Vec<&str> = all.iter().map(|id| n.subnet_name(*id)).collect();
+        assert_eq!(names, ["a", "b", "c"]);
+        let only_pe = n.attachment_subnets(&None, &s.private_endpoints);
+        assert_eq!(only_pe.iter().map(|id| n.subnet_name(*id)).collect::<Vec<_>>(), ["a", "c"]);
     }
 }
