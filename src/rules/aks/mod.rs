@@ -10,6 +10,12 @@ mod aks_003;
 mod aks_004;
 mod aks_005;
 mod aks_006;
+mod aks_007;
+mod aks_008;
+mod aks_009;
+mod aks_010;
+mod aks_011;
+mod aks_012;
 
 use super::Rule;
 
@@ -21,4 +27,10 @@ pub const RULES: &[&Rule] = &[
     &aks_004::RULE,
     &aks_005::RULE,
     &aks_006::RULE,
+    &aks_007::RULE,
+    &aks_008::RULE,
+    &aks_009::RULE,
+    &aks_010::RULE,
+    &aks_011::RULE,
+    &aks_012::RULE,
 ];
