@@ -16,6 +16,12 @@ mod aks_009;
 mod aks_010;
 mod aks_011;
 mod aks_012;
+mod aks_013;
+mod aks_014;
+mod aks_015;
+mod aks_018;
+mod aks_019;
+mod aks_020;
 
 use super::Rule;
 
@@ -33,4 +39,10 @@ pub const RULES: &[&Rule] = &[
     &aks_010::RULE,
     &aks_011::RULE,
     &aks_012::RULE,
+    &aks_013::RULE,
+    &aks_014::RULE,
+    &aks_015::RULE,
+    &aks_018::RULE,
+    &aks_019::RULE,
+    &aks_020::RULE,
 ];
