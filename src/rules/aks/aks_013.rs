@@ -62,7 +62,7 @@ computes:
     subnet: snet-aks
     aks: {attach: true, network_plugin: azure, nodes: 3, scoring_called_from_outside_vnet: true, scoring_ip: 20.62.10.5}
 ",
-    help: "add an inbound NSG rule allowing TCP 443 (or 80) from the callers to the scoring IP, with a priority lower than any deny",
+    help: "add an inbound `Allow` rule for TCP 443 (or 80) from the callers to the scoring IP, with a smaller priority number than any deny that matches",
     quote: "Make sure that the NSG group that controls the virtual network has an inbound security \
 rule enabled for the IP address of the scoring endpoint if you want to call it from outside the \
 virtual network. Keep the default outbound rules for the NSG.",
@@ -180,12 +180,13 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
                     format!("rule `{rname}` denies them"),
                 )
             }
-            Verdict::DefaultDeny(d) | Verdict::DefaultAllow(d) => (
+            Verdict::DefaultDeny(d) => (
                 nsg.rules.as_ref().map(|l| l.span.clone()).unwrap_or(nsg.span.clone()),
                 format!("nsgs[{ni}].rules"),
                 format!("no rule allows them, so Azure's default `{d}` applies"),
             ),
-            Verdict::AllowedBy(i) => (nsg.span.clone(), format!("nsgs[{ni}].rules[{i}]"), String::new()),
+            // Not reached: an allowed flow is not blocked.
+            Verdict::AllowedBy(_) | Verdict::DefaultAllow(_) => continue,
         };
         out.push(
             span,
