@@ -251,7 +251,37 @@ pub(super) fn tag_region<'a>(net: &'a Net, c: &Cluster<'a>) -> Option<&'a str> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
+
+    fn net(yaml: &str) -> Net {
+        Net::new(Arc::new(crate::topology::yaml::from_str(yaml).unwrap()))
+    }
+
+    #[test]
+    fn defaults_apply_only_to_clusters_created_from_the_workspace() {
+        let n = net("vnets: [{name: v, subnets: [{name: s, prefix: 10.0.8.0/22}]}]
+computes:
+  - {name: created, type: aks, subnet: s, aks: {attach: false}}
+  - {name: attached, type: aks, subnet: s, aks: {attach: true}}
+  - {name: unknown, type: aks, subnet: s}
+  - {name: kubenet, type: aks, aks: {pod_cidr: 10.244.0.0/16, service_cidr: 10.2.0.0/16}}
+");
+        let cs: Vec<Cluster> = clusters(&n).collect();
+        let svc = cs[0].setting(Field::ServiceCidr).unwrap();
+        assert!(svc.defaulted);
+        assert_eq!(svc.text, "10.0.0.0/16");
+        assert_eq!(svc.path(), "computes[0].aks.service_cidr");
+        assert_eq!(cs[0].setting(Field::DnsServiceIp).map(|d| d.text), Some("10.0.0.10"));
+        assert_eq!(cs[0].plugin().map(|p| p.value), Some(NetworkPlugin::Azure));
+        assert!(cs[1].setting(Field::ServiceCidr).is_none());
+        assert!(cs[1].plugin().is_none());
+        assert!(cs[2].setting(Field::DockerBridgeCidr).is_none());
+        assert_eq!(cs[3].plugin().map(|p| (p.value, p.from)), Some((NetworkPlugin::Kubenet, "pod_cidr")));
+        assert!(cs[3].setting(Field::ServiceCidr).is_some_and(|s| !s.defaulted));
+        assert!(cs[3].setting(Field::DockerBridgeCidr).is_none());
+    }
 
     #[test]
     fn regions_compare_like_azure() {
