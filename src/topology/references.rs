@@ -61,9 +61,14 @@ impl Checker<'_> {
 
     /// A `vnet:` + `subnet:` pair.
     fn subnet_ref(&mut self, vnet: Option<&Sp<String>>, subnet: Option<&Sp<String>>, path: &str) {
+        if self.section_present(Section::Vnets) {
+            self.reference(vnet, Section::Vnets, "vnet", "vnets", format!("{path}.vnet"));
+        }
         self.subnet_ref_at(vnet, subnet, path, "subnet");
     }
 
+    /// A subnet named in `field`, looked up in `vnet` (the owner's `vnet:`, checked by the
+    /// caller: a second subnet field of the same object must not report it again).
     fn subnet_ref_at(
         &mut self,
         vnet: Option<&Sp<String>>,
@@ -74,7 +79,6 @@ impl Checker<'_> {
         if !self.section_present(Section::Vnets) {
             return;
         }
-        self.reference(vnet, Section::Vnets, "vnet", "vnets", format!("{path}.vnet"));
         let vi = match vnet {
             Some(v) => self.net.vnet_index(&v.value),
             None => self.net.sole_vnet(),
@@ -375,5 +379,26 @@ pub(super) fn check(net: &Net, out: &mut Vec<Problem>) {
         c.subnet_ref(cl.vnet.as_ref(), cl.subnet.as_ref(), "clients");
         c.addresses(&cl.public_ips, "clients.public_ips", false);
         c.addresses(&cl.onprem_ranges, "clients.onprem_ranges", false);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use crate::topology::model::Topology;
+    use crate::topology::resolve::Net;
+
+    #[test]
+    fn a_dangling_compute_vnet_is_reported_once() {
+        // The AKS load balancer subnet is looked up in the compute's `vnet`: a dangling `vnet`
+        // is one problem, at `computes[0].vnet`, not a second one under `aks`.
+        let topo: Topology = crate::topology::yaml::from_str(
+            "vnets:\n  - name: vnet-ml\n    subnets: [{name: snet-aks, prefix: 10.0.8.0/22}]\ncomputes:\n  - name: aks-inf\n    type: aks\n    vnet: vnet-mll\n    subnet: snet-aks\n    aks: {load_balancer: internal, load_balancer_subnet: snet-aks}\n",
+        )
+        .unwrap();
+        let net = Net::new(Arc::new(topo));
+        let paths: Vec<&str> = net.problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, ["computes[0].vnet"]);
     }
 }
