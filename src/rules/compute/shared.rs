@@ -1,0 +1,234 @@
+//! Helpers shared by the training-compute rules (and the firewall rules that speak about the
+//! compute subnets): which subnets hold training compute, NSG requirements on them, and the
+//! internet routes a forced-tunnelled compute subnet needs.
+
+use std::ops::Range;
+
+use crate::rules::{Eval, Findings};
+use crate::topology::addr::{Addr, PortRange};
+use crate::topology::facts::{InternetRoute, Tunnel, Verdict};
+use crate::topology::model::{Compute, ComputeType, Direction, Protocol, items};
+use crate::topology::resolve::{Net, SubnetId};
+use crate::topology::yaml::Sp;
+
+/// Compute instances and compute clusters.
+pub const TRAINING: &[ComputeType] = &[ComputeType::ComputeInstance, ComputeType::ComputeCluster];
+
+/// The value of an optional name, or `?`.
+pub fn name(n: &Option<Sp<String>>) -> &str {
+    n.as_ref().map(|n| n.value.as_str()).unwrap_or("?")
+}
+
+/// Where a compute's placement is written: its `subnet` value, else `vnet`, else the compute.
+pub fn placement(c: &Sp<Compute>, index: usize) -> (Range<usize>, String) {
+    match (&c.subnet, &c.vnet) {
+        (Some(s), _) => (s.span.clone(), format!("computes[{index}].subnet")),
+        (None, Some(v)) => (v.span.clone(), format!("computes[{index}].vnet")),
+        (None, None) => (c.span.clone(), format!("computes[{index}]")),
+    }
+}
+
+/// A subnet holding computes of some kinds, with the first such compute (its index).
+#[derive(Clone, Copy, Debug)]
+pub struct ComputeSubnet {
+    pub subnet: SubnetId,
+    pub compute: usize,
+}
+
+/// Subnets (resolved, each once) holding computes of `kinds`, in order of first appearance.
+pub fn compute_subnets(net: &Net, kinds: &[ComputeType]) -> Vec<ComputeSubnet> {
+    let mut out: Vec<ComputeSubnet> = Vec::new();
+    for (ci, _) in net.computes_of(kinds) {
+        if let Some(sid) = net.compute_subnet(ci)
+            && !out.iter().any(|s| s.subnet == sid)
+        {
+            out.push(ComputeSubnet { subnet: sid, compute: ci });
+        }
+    }
+    out
+}
+
+/// The name of compute `i`.
+pub fn compute_name(net: &Net, i: usize) -> &str {
+    items(&net.topo().computes).nth(i).map(|c| name(&c.name)).unwrap_or("?")
+}
+
+/// `29876-29877` or `44224`.
+pub fn ports_label(p: PortRange) -> String {
+    if p.lo == p.hi { p.lo.to_string() } else { format!("{}-{}", p.lo, p.hi) }
+}
+
+/// Require that the NSG of every subnet holding computes of `kinds` allows inbound TCP on
+/// `ports` from service tag `tag`, evaluated by priority with Azure's default rules. A subnet
+/// without NSG passes (Azure Batch brings its own NSG on the nodes' interfaces).
+pub fn require_inbound(
+    net: &Net,
+    out: &mut Findings,
+    kinds: &[ComputeType],
+    tag: &str,
+    ports: PortRange,
+) -> Eval {
+    let subnets = compute_subnets(net, kinds);
+    let mut evaluated = false;
+    for cs in subnets {
+        let Some(subnet) = net.subnet(cs.subnet) else { continue };
+        let Some(nsg_ref) = &subnet.nsg else {
+            evaluated = true;
+            continue;
+        };
+        if net.subnet_nsg(cs.subnet).is_none() {
+            continue; // the NSG is outside the block
+        }
+        evaluated = true;
+        let region = net.compute_region(cs.compute);
+        // Each port on its own: two rules may cover `29876` and `29877` separately.
+        let failing = (ports.lo..=ports.hi).find_map(|p| {
+            let one = PortRange { lo: p, hi: p };
+            net.subnet_tag_flow(cs.subnet, Direction::Inbound, Protocol::Tcp, tag, region.as_deref(), one)
+                .filter(|(_, v)| !v.allowed())
+        });
+        let Some((ni, v)) = failing else { continue };
+        let Some((_, nsg)) = net.nsg(&nsg_ref.value) else { continue };
+        let label = net.subnet_label(cs.subnet);
+        let (cname, what) = items(&net.topo().computes)
+            .nth(cs.compute)
+            .map(|c| (name(&c.name), kind_label(c)))
+            .unwrap_or(("?", "compute"));
+        let plabel = ports_label(ports);
+        match v {
+            Verdict::DeniedBy(ri) => {
+                let rule = items(&nsg.rules).nth(ri);
+                let rname = rule.map(|r| name(&r.name)).unwrap_or("?");
+                let (span, path) = match rule.and_then(|r| r.access.as_ref()) {
+                    Some(a) => (a.span.clone(), format!("nsgs[{ni}].rules[{ri}].access")),
+                    None => (
+                        rule.map(|r| r.span.clone()).unwrap_or(nsg.span.clone()),
+                        format!("nsgs[{ni}].rules[{ri}]"),
+                    ),
+                };
+                out.push(
+                    span,
+                    path,
+                    format!(
+                        "rule `{rname}` of NSG `{}` denies inbound TCP {plabel} from `{tag}` to subnet `{label}` ({what} `{cname}`)",
+                        nsg_ref.value
+                    ),
+                )
+                .label("denied before any rule allows it")
+                .help(format!(
+                    "add an `Allow` rule for TCP {plabel} from `{tag}` with a lower priority number than `{rname}`"
+                ));
+            }
+            _ => {
+                let (span, path) = match &nsg.rules {
+                    Some(l) => (l.span.clone(), format!("nsgs[{ni}].rules")),
+                    None => (nsg.span.clone(), format!("nsgs[{ni}]")),
+                };
+                out.push(
+                    span,
+                    path,
+                    format!(
+                        "NSG `{}` of subnet `{label}` does not allow inbound TCP {plabel} from `{tag}` ({what} `{cname}`)",
+                        nsg_ref.value
+                    ),
+                )
+                .label("Azure's `DenyAllInBound` drops this traffic");
+            }
+        }
+    }
+    if evaluated {
+        Eval::Checked
+    } else {
+        Eval::NotEvaluated("no compute of this kind sits in a subnet of the block")
+    }
+}
+
+/// The tags a forced-tunnelled public-IP compute subnet must send straight to the internet.
+pub const UDR_TAGS: &[&str] = &["BatchNodeManagement", "AzureMachineLearning"];
+
+/// Check that the route table behind `tunnel` sends every tag of [`UDR_TAGS`] (in `region`,
+/// or the region of the table's own regional routes) to `Internet`. Reports one finding per
+/// missing tag. `why` ends the message ("... sends `0.0.0.0/0` to the firewall").
+pub fn require_internet_routes(
+    net: &Net,
+    out: &mut Findings,
+    cs: ComputeSubnet,
+    tunnel: Tunnel,
+    region: Option<&str>,
+    hop_label: &str,
+) {
+    let Some(rt) = items(&net.topo().route_tables).nth(tunnel.route_table) else { return };
+    let rt_name = name(&rt.name);
+    let ti = tunnel.route_table;
+    for tag in UDR_TAGS {
+        let region = match region {
+            Some(r) => Some(r.to_string()),
+            None => crate::topology::addr::tag_region_in(
+                tag,
+                items(&rt.routes)
+                    .flat_map(|r| [r.prefix.as_ref(), r.service_tag.as_ref()])
+                    .flatten()
+                    .map(|s| s.value.as_str()),
+            ),
+        };
+        let want = Addr::tag(tag, region.as_deref());
+        let shown = match &region {
+            Some(r) => format!("{tag}.{r}"),
+            None => tag.to_string(),
+        };
+        match rt.internet_route_for(&want) {
+            InternetRoute::System
+            | InternetRoute::ServiceTag(_)
+            | InternetRoute::Annotated(_)
+            | InternetRoute::UnlabelledPrefix(_) => {}
+            InternetRoute::Elsewhere { route, hop } if route != tunnel.route => {
+                let r = items(&rt.routes).nth(route);
+                let (span, path) = match r.and_then(|r| r.next_hop.as_ref()) {
+                    Some(h) => (h.span.clone(), format!("route_tables[{ti}].routes[{route}].next_hop")),
+                    None => (rt.span.clone(), format!("route_tables[{ti}].routes[{route}]")),
+                };
+                out.push(
+                    span,
+                    path,
+                    format!(
+                        "route table `{rt_name}` sends `{shown}` to `{hop}`, not `Internet`, from subnet `{}` (compute `{}`)",
+                        net.subnet_label(cs.subnet),
+                        compute_name(net, cs.compute)
+                    ),
+                )
+                .help("set `next_hop: Internet` on this route");
+            }
+            InternetRoute::Elsewhere { .. } => {
+                let (span, path) = match &rt.routes {
+                    Some(l) => (l.span.clone(), format!("route_tables[{ti}].routes")),
+                    None => (rt.span.clone(), format!("route_tables[{ti}]")),
+                };
+                out.push(
+                    span,
+                    path,
+                    format!(
+                        "route table `{rt_name}` of subnet `{}` sends `0.0.0.0/0` to {hop_label} but has no route sending `{shown}` to `Internet` (compute `{}`)",
+                        net.subnet_label(cs.subnet),
+                        compute_name(net, cs.compute)
+                    ),
+                )
+                .label("the compute's replies leave through the wrong path")
+                .help(format!("add a route `{{prefix: {shown}, next_hop: Internet}}`"));
+            }
+        }
+    }
+}
+
+/// `compute instance`, `compute cluster`, `AKS cluster`... for messages.
+pub fn kind_label(c: &Compute) -> &'static str {
+    match c.kind.as_ref().map(|k| k.value) {
+        Some(ComputeType::ComputeInstance) => "compute instance",
+        Some(ComputeType::ComputeCluster) => "compute cluster",
+        Some(ComputeType::Aks) => "AKS cluster",
+        Some(ComputeType::Aci) => "container instance",
+        Some(ComputeType::Databricks) => "Databricks workspace",
+        Some(ComputeType::Vm) => "virtual machine",
+        Some(ComputeType::HdInsight) => "HDInsight cluster",
+        None => "compute",
+    }
+}
