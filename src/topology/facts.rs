@@ -204,7 +204,12 @@ impl NsgRule {
         if !covers(&remote, &flow.peer) || !local_matches(&local, flow.local) {
             return false;
         }
-        ports_of(&self.destination_ports).is_some_and(|rs| rs.iter().any(|r| r.covers(&flow.ports)))
+        self.covers_ports(&flow.ports)
+    }
+
+    /// Does one of the rule's destination port ranges cover all of `ports` (absent: any)?
+    pub fn covers_ports(&self, ports: &PortRange) -> bool {
+        ports_of(&self.destination_ports).is_some_and(|rs| rs.iter().any(|r| r.covers(ports)))
     }
 }
 

@@ -93,7 +93,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             }
         };
         let region = net.compute_region(cs.compute);
-        require_internet_routes(net, out, cs, tunnel, region.as_deref(), &hop_label);
+        require_internet_routes(net, out, cs, tunnel, region.as_deref(), &hop_label, true);
     }
     if evaluated {
         Eval::Checked

@@ -111,7 +111,8 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
                 have.span.clone(),
                 path,
                 format!("{whose} is in {what} `{}`, workspace `{ws_name}` in `{want}`", have.value),
-            );
+            )
+            .help(format!("deploy Databricks, and its VNet, in {what} `{want}`"));
         }
         let Some(vi) = vi else { continue };
         // Same VNet as secured workspace storage.

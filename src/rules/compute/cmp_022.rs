@@ -83,7 +83,10 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         let Some(c) = items(&net.topo().computes).nth(cs.compute) else { continue };
         let (span, path) = match v {
             Verdict::DeniedBy(ri) => match items(&nsg.rules).nth(ri) {
-                Some(r) => (r.span.clone(), format!("nsgs[{ni}].rules[{ri}]")),
+                Some(r) => match &r.access {
+                    Some(a) => (a.span.clone(), format!("nsgs[{ni}].rules[{ri}].access")),
+                    None => (r.span.clone(), format!("nsgs[{ni}].rules[{ri}]")),
+                },
                 None => (nsg.span.clone(), format!("nsgs[{ni}]")),
             },
             _ => (
@@ -95,7 +98,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             span,
             path,
             format!(
-                "NSG `{}` of subnet `{}` drops inbound TCP 22 from `AzureMachineLearning` to {} `{}`",
+                "NSG `{}` of subnet `{}` drops inbound TCP 22 (SSH) from `AzureMachineLearning` to {} `{}`",
                 name(&nsg.name),
                 net.subnet_label(cs.subnet),
                 kind_label(c),

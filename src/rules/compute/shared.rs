@@ -120,19 +120,40 @@ pub fn require_inbound(
                 ));
             }
             _ => {
-                let (span, path) = match &nsg.rules {
-                    Some(l) => (l.span.clone(), format!("nsgs[{ni}].rules")),
-                    None => (nsg.span.clone(), format!("nsgs[{ni}]")),
+                let near = near_miss(nsg, tag, ports, region.as_deref());
+                let (span, path, why, help) = match near {
+                    Some((ri, NearMiss::Region(span, r))) => (
+                        span,
+                        format!("nsgs[{ni}].rules[{ri}].source"),
+                        format!("; rule `{}` allows `{tag}.{r}`, another region", rule_name(nsg, ri)),
+                        Some(match &region {
+                            Some(want) => format!("set the source to `{tag}` or `{tag}.{want}`"),
+                            None => format!("set the source to `{tag}`"),
+                        }),
+                    ),
+                    Some((ri, NearMiss::Protocol(span))) => (
+                        span,
+                        format!("nsgs[{ni}].rules[{ri}].protocol"),
+                        format!("; rule `{}` is not for TCP", rule_name(nsg, ri)),
+                        Some("set `protocol: Tcp` (or `*`) on this rule".to_string()),
+                    ),
+                    None => match &nsg.rules {
+                        Some(l) => (l.span.clone(), format!("nsgs[{ni}].rules"), String::new(), None),
+                        None => (nsg.span.clone(), format!("nsgs[{ni}]"), String::new(), None),
+                    },
                 };
-                out.push(
+                let f = out.push(
                     span,
                     path,
                     format!(
-                        "NSG `{}` of subnet `{label}` does not allow inbound TCP {plabel} from `{tag}` ({what} `{cname}`)",
+                        "NSG `{}` of subnet `{label}` does not allow inbound TCP {plabel} from `{tag}` ({what} `{cname}`){why}",
                         nsg_ref.value
                     ),
                 )
                 .label("Azure's `DenyAllInBound` drops this traffic");
+                if let Some(h) = help {
+                    f.help(h);
+                }
             }
         }
     }
@@ -141,6 +162,49 @@ pub fn require_inbound(
     } else {
         Eval::NotEvaluated("no compute of this kind sits in a subnet of the block")
     }
+}
+
+/// Why an inbound `Allow` rule for the right tag and ports still does not apply.
+enum NearMiss {
+    /// Its source is the tag of another region (span of the source, that region).
+    Region(Range<usize>, String),
+    /// Its protocol is not TCP (span of the protocol).
+    Protocol(Range<usize>),
+}
+
+fn rule_name(nsg: &crate::topology::model::Nsg, i: usize) -> &str {
+    items(&nsg.rules).nth(i).map(|r| name(&r.name)).unwrap_or("?")
+}
+
+/// An inbound `Allow` rule that names `tag` and covers `ports` but misses by its region or
+/// protocol: the finding then points at the value to change.
+fn near_miss(
+    nsg: &crate::topology::model::Nsg,
+    tag: &str,
+    ports: PortRange,
+    region: Option<&str>,
+) -> Option<(usize, NearMiss)> {
+    use crate::topology::model::RuleAccess;
+    items(&nsg.rules).enumerate().find_map(|(i, r)| {
+        let inbound = r.direction.as_ref().is_some_and(|d| d.value == Direction::Inbound);
+        let allow = r.access.as_ref().is_none_or(|a| a.value == RuleAccess::Allow);
+        let src = r.source.as_ref()?;
+        let Ok(Addr::Tag { tag: t, region: rr }) = Addr::parse(&src.value) else { return None };
+        let port_ok = (ports.lo..=ports.hi).all(|p| r.covers_ports(&PortRange { lo: p, hi: p }));
+        if !(inbound && allow && t == tag && port_ok) {
+            return None;
+        }
+        match (rr, region) {
+            (Some(rr), Some(want)) if rr != want => return Some((i, NearMiss::Region(src.span.clone(), rr))),
+            _ => {}
+        }
+        match &r.protocol {
+            Some(p) if p.value != Protocol::Tcp && p.value != Protocol::Any => {
+                Some((i, NearMiss::Protocol(p.span.clone())))
+            }
+            _ => None,
+        }
+    })
 }
 
 /// The tags a forced-tunnelled public-IP compute subnet must send straight to the internet.
@@ -156,10 +220,12 @@ pub fn require_internet_routes(
     tunnel: Tunnel,
     region: Option<&str>,
     hop_label: &str,
+    nat_ok: bool,
 ) {
     let Some(rt) = items(&net.topo().route_tables).nth(tunnel.route_table) else { return };
     let rt_name = name(&rt.name);
     let ti = tunnel.route_table;
+    let mut missing: Vec<String> = Vec::new();
     for tag in UDR_TAGS {
         let region = match region {
             Some(r) => Some(r.to_string()),
@@ -198,25 +264,37 @@ pub fn require_internet_routes(
                 )
                 .help("set `next_hop: Internet` on this route");
             }
-            InternetRoute::Elsewhere { .. } => {
-                let (span, path) = match &rt.routes {
-                    Some(l) => (l.span.clone(), format!("route_tables[{ti}].routes")),
-                    None => (rt.span.clone(), format!("route_tables[{ti}]")),
-                };
-                out.push(
-                    span,
-                    path,
-                    format!(
-                        "route table `{rt_name}` of subnet `{}` sends `0.0.0.0/0` to {hop_label} but has no route sending `{shown}` to `Internet` (compute `{}`)",
-                        net.subnet_label(cs.subnet),
-                        compute_name(net, cs.compute)
-                    ),
-                )
-                .label("the compute's replies leave through the wrong path")
-                .help(format!("add a route `{{prefix: {shown}, next_hop: Internet}}`"));
-            }
+            InternetRoute::Elsewhere { .. } => missing.push(shown),
         }
     }
+    if missing.is_empty() {
+        return;
+    }
+    let (span, path) = match &rt.routes {
+        Some(l) => (l.span.clone(), format!("route_tables[{ti}].routes")),
+        None => (rt.span.clone(), format!("route_tables[{ti}]")),
+    };
+    let list = missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(" and ");
+    let routes = missing
+        .iter()
+        .map(|m| format!("`{{prefix: {m}, next_hop: Internet}}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    out.push(
+        span,
+        path,
+        format!(
+            "route table `{rt_name}` of subnet `{}` sends `0.0.0.0/0` to {hop_label} but has no route sending {list} to `Internet` (compute `{}`)",
+            net.subnet_label(cs.subnet),
+            compute_name(net, cs.compute)
+        ),
+    )
+    .label("the compute's replies leave through the wrong path")
+    .help(if nat_ok {
+        format!("add the route(s) {routes}, or give the subnet a NAT gateway (`nat_gateway: true`)")
+    } else {
+        format!("add the route(s) {routes}")
+    });
 }
 
 /// `compute instance`, `compute cluster`, `AKS cluster`... for messages.

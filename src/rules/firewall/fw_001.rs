@@ -104,7 +104,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         evaluated = true;
         let Some(tunnel) = net.tunnel(cs.subnet).filter(|t| t.to_firewall) else { continue };
         let region = net.compute_region(cs.compute);
-        require_internet_routes(net, out, cs, tunnel, region.as_deref(), &hop_label);
+        require_internet_routes(net, out, cs, tunnel, region.as_deref(), &hop_label, false);
     }
     if evaluated {
         Eval::Checked

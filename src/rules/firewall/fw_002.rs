@@ -82,7 +82,8 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     let Some(fw) = net.firewall().filter(|f| f.kind() == FirewallKind::AzureFirewall) else {
         return Eval::NotEvaluated("the block has no Azure Firewall");
     };
-    let mut partial_seen: Vec<(usize, &str)> = Vec::new();
+    // Rules that allow some tags on some ports only, with those tags.
+    let mut partial: Vec<(usize, Vec<String>)> = Vec::new();
     for src in sources(net) {
         let mut missing: Vec<String> = Vec::new();
         for (tag, regional) in TAGS {
@@ -96,26 +97,11 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
                 continue;
             }
             match fw.network_rule_allowing_from(src.prefix, &want, "TCP", None) {
-                Some(ri) => {
-                    if partial_seen.contains(&(ri, tag)) {
-                        continue;
-                    }
-                    partial_seen.push((ri, tag));
-                    let rule = items(&fw.network_rules).nth(ri);
-                    let (span, path) = match rule.and_then(|r| r.ports.as_ref()) {
-                        Some(p) => (p.span.clone(), format!("firewall.network_rules[{ri}].ports")),
-                        None => (fw.span.clone(), format!("firewall.network_rules[{ri}]")),
-                    };
-                    out.push(
-                        span,
-                        path,
-                        format!(
-                            "network rule `{}` allows `{shown}` on some ports only; the firewall article asks for all ports",
-                            rule.map(|r| name(&r.name)).unwrap_or("?")
-                        ),
-                    )
-                    .help("set `ports: ['*']` on this rule");
-                }
+                Some(ri) => match partial.iter_mut().find(|(i, _)| *i == ri) {
+                    Some((_, tags)) if !tags.contains(&shown) => tags.push(shown),
+                    Some(_) => {}
+                    None => partial.push((ri, vec![shown])),
+                },
                 None => missing.push(shown),
             }
         }
@@ -140,6 +126,23 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             "add a network rule with `protocols: [TCP]`, `ports: ['*']` and destinations {}",
             list(&missing)
         ));
+    }
+    for (ri, tags) in partial {
+        let rule = items(&fw.network_rules).nth(ri);
+        let (span, path) = match rule.and_then(|r| r.ports.as_ref()) {
+            Some(p) => (p.span.clone(), format!("firewall.network_rules[{ri}].ports")),
+            None => (fw.span.clone(), format!("firewall.network_rules[{ri}]")),
+        };
+        out.push(
+            span,
+            path,
+            format!(
+                "network rule `{}` allows {} on some ports only; the firewall article asks for all ports",
+                rule.map(|r| name(&r.name)).unwrap_or("?"),
+                list(&tags)
+            ),
+        )
+        .help("set `ports: ['*']` on this rule");
     }
     Eval::Checked
 }

@@ -72,7 +72,8 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     if net.has_feature(Feature::R) {
         hosts.push("cloud.r-project.org");
     }
-    let mut partial_seen: Vec<(usize, &str)> = Vec::new();
+    // Rules that allow some hosts over one protocol only: (rule, protocol, hosts).
+    let mut partial: Vec<(usize, &str, Vec<String>)> = Vec::new();
     for src in sources(net) {
         let mut missing: Vec<String> = Vec::new();
         for host in &hosts {
@@ -87,24 +88,11 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
                 (Some(ri), None) => (ri, "HTTP"),
                 (None, Some(ri)) => (ri, "HTTPS"),
             };
-            if partial_seen.contains(&(ri, host)) {
-                continue;
+            match partial.iter_mut().find(|(i, o, _)| *i == ri && *o == only) {
+                Some((_, _, hs)) if !hs.contains(&host.to_string()) => hs.push(host.to_string()),
+                Some(_) => {}
+                None => partial.push((ri, only, vec![host.to_string()])),
             }
-            partial_seen.push((ri, host));
-            let rule = items(&fw.application_rules).nth(ri);
-            let (span, path) = match rule.and_then(|r| r.protocols.as_ref()) {
-                Some(p) => (p.span.clone(), format!("firewall.application_rules[{ri}].protocols")),
-                None => (fw.span.clone(), format!("firewall.application_rules[{ri}]")),
-            };
-            out.push(
-                span,
-                path,
-                format!(
-                    "application rule `{}` allows `{host}` over {only} only; the firewall article asks for HTTP and HTTPS",
-                    rule.map(|r| name(&r.name)).unwrap_or("?")
-                ),
-            )
-            .help("set `protocols: ['Http:80', 'Https:443']` on this rule");
         }
         if missing.is_empty() {
             continue;
@@ -123,6 +111,23 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             "add an application rule with `protocols: ['Http:80', 'Https:443']` and `fqdns` {}",
             list(&missing)
         ));
+    }
+    for (ri, only, hosts) in partial {
+        let rule = items(&fw.application_rules).nth(ri);
+        let (span, path) = match rule.and_then(|r| r.protocols.as_ref()) {
+            Some(p) => (p.span.clone(), format!("firewall.application_rules[{ri}].protocols")),
+            None => (fw.span.clone(), format!("firewall.application_rules[{ri}]")),
+        };
+        out.push(
+            span,
+            path,
+            format!(
+                "application rule `{}` allows {} over {only} only; the firewall article asks for HTTP and HTTPS",
+                rule.map(|r| name(&r.name)).unwrap_or("?"),
+                list(&hosts)
+            ),
+        )
+        .help("set `protocols: ['Http:80', 'Https:443']` on this rule");
     }
     Eval::Checked
 }
