@@ -106,11 +106,9 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         };
         evaluated = true;
         let src = net.subnet_prefix(cs.subnet);
-        let missing: Vec<&str> = hosts
-            .iter()
-            .copied()
-            .filter(|h| fw.app_rule_allowing_from(src, h, Some(("Https", 443))).is_none())
-            .collect();
+        let coverage = fw.app_coverage(src, hosts, ("Https", 443));
+        let missing: Vec<&str> =
+            hosts.iter().zip(coverage).filter(|(_, c)| c.is_none()).map(|(h, _)| *h).collect();
         if missing.is_empty() {
             continue;
         }

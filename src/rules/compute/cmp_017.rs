@@ -1,9 +1,9 @@
 use super::shared::{TRAINING, compute_name, compute_subnets, name};
 use crate::diag::Severity;
 use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
-use crate::topology::addr::PortRange;
-use crate::topology::facts::Verdict;
-use crate::topology::model::{Direction, Feature, Protocol, items};
+use crate::topology::addr::{Addr, PortRange};
+use crate::topology::facts::{Flow, Verdict};
+use crate::topology::model::{Direction, Feature, Nsg, Protocol, items};
 
 pub static RULE: Rule = Rule {
     id: "AML-CMP-017",
@@ -111,15 +111,33 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             continue;
         }
         let region = net.compute_region(cs.compute);
+        // A regional tag takes the compute's region; in a block without any region, the
+        // NSG's own regional variant of the tag is taken as meant.
+        let wanted: Vec<(&str, Option<String>)> = tags
+            .iter()
+            .map(|(tag, regional)| {
+                let r = match (*regional, &region) {
+                    (false, _) => None,
+                    (true, Some(r)) => Some(r.clone()),
+                    (true, None) => nsg_tag_region(nsg, tag),
+                };
+                (*tag, r)
+            })
+            .collect();
+        let flows = wanted
+            .iter()
+            .map(|(tag, r)| Flow {
+                direction: Direction::Outbound,
+                protocol: Protocol::Tcp,
+                peer: Addr::tag(tag, r.as_deref()),
+                local: None,
+                ports: https,
+            })
+            .collect();
+        let Some((_, verdicts)) = net.subnet_flows(cs.subnet, flows) else { continue };
         // Blocked tags grouped by the rule that blocks them (None: Azure's default rules).
         let mut blocked: Vec<(Option<usize>, Vec<String>)> = Vec::new();
-        for (tag, regional) in &tags {
-            let r = if *regional { region.as_deref() } else { None };
-            let Some((_, v)) =
-                net.subnet_tag_flow(cs.subnet, Direction::Outbound, Protocol::Tcp, tag, r, https)
-            else {
-                continue;
-            };
+        for ((tag, r), v) in wanted.iter().zip(verdicts) {
             let by = match v {
                 Verdict::DeniedBy(i) => Some(i),
                 Verdict::DefaultDeny(_) => None,
@@ -167,4 +185,15 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     } else {
         Eval::NotEvaluated("no compute instance or cluster sits in a subnet with an NSG")
     }
+}
+
+/// The region of the NSG's own regional variant of `tag`, if any.
+fn nsg_tag_region(nsg: &Nsg, tag: &str) -> Option<String> {
+    crate::topology::addr::tag_region_in(
+        tag,
+        items(&nsg.rules)
+            .flat_map(|r| [r.source.as_ref(), r.destination.as_ref()])
+            .flatten()
+            .map(|a| a.value.as_str()),
+    )
 }

@@ -3,6 +3,7 @@ use crate::diag::Severity;
 use crate::rules::compute::shared::name;
 use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::addr::{Addr, PortRange};
+use crate::topology::facts::Cover;
 use crate::topology::model::{FirewallKind, items};
 
 /// The service tags of the November 2020 list, with whether they are regional.
@@ -84,25 +85,29 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     };
     // Rules that allow some tags on some ports only, with those tags.
     let mut partial: Vec<(usize, Vec<String>)> = Vec::new();
-    for src in sources(net) {
-        let mut missing: Vec<String> = Vec::new();
-        for (tag, regional) in TAGS {
+    let (wanted, shown): (Vec<Addr>, Vec<String>) = TAGS
+        .iter()
+        .map(|(tag, regional)| {
             let r = if *regional { region(net, fw, tag) } else { None };
-            let want = Addr::tag(tag, r.as_deref());
             let shown = match &r {
                 Some(r) => format!("{tag}.{r}"),
                 None => tag.to_string(),
             };
-            if fw.network_rule_allowing_from(src.prefix, &want, "TCP", Some(PortRange::ALL)).is_some() {
-                continue;
-            }
-            match fw.network_rule_allowing_from(src.prefix, &want, "TCP", None) {
-                Some(ri) => match partial.iter_mut().find(|(i, _)| *i == ri) {
-                    Some((_, tags)) if !tags.contains(&shown) => tags.push(shown),
+            (Addr::tag(tag, r.as_deref()), shown)
+        })
+        .unzip();
+    for src in sources(net) {
+        let mut missing: Vec<String> = Vec::new();
+        let coverage = fw.network_coverage(src.prefix, &wanted, "TCP", PortRange::ALL);
+        for (cover, shown) in coverage.into_iter().zip(&shown) {
+            match cover {
+                Cover::Full(_) => {}
+                Cover::Partial(ri) => match partial.iter_mut().find(|(i, _)| *i == ri) {
+                    Some((_, tags)) if !tags.contains(shown) => tags.push(shown.clone()),
                     Some(_) => {}
-                    None => partial.push((ri, vec![shown])),
+                    None => partial.push((ri, vec![shown.clone()])),
                 },
-                None => missing.push(shown),
+                Cover::None => missing.push(shown.clone()),
             }
         }
         if missing.is_empty() {

@@ -2,6 +2,7 @@ use super::shared::{from_label, list, region, sources};
 use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::addr::{Addr, PortRange};
+use crate::topology::facts::Cover;
 use crate::topology::model::{Feature, FirewallKind};
 
 pub static RULE: Rule = Rule {
@@ -73,23 +74,25 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     let Some(fw) = net.firewall().filter(|f| f.kind() == FirewallKind::AzureFirewall) else {
         return Eval::NotEvaluated("the block has no Azure Firewall");
     };
-    let https = Some(PortRange { lo: 443, hi: 443 });
+    let mcr_region = region(net, fw, "MicrosoftContainerRegistry");
+    let wanted = [
+        Addr::tag("MicrosoftContainerRegistry", mcr_region.as_deref()),
+        Addr::tag("AzureFrontDoor.FirstParty", None),
+    ];
+    let shown = [
+        match &mcr_region {
+            Some(r) => format!("MicrosoftContainerRegistry.{r}"),
+            None => "MicrosoftContainerRegistry".to_string(),
+        },
+        "AzureFrontDoor.FirstParty".to_string(),
+    ];
     for src in sources(net) {
-        let mcr_region = region(net, fw, "MicrosoftContainerRegistry");
-        let wanted = [
-            (
-                Addr::tag("MicrosoftContainerRegistry", mcr_region.as_deref()),
-                match &mcr_region {
-                    Some(r) => format!("MicrosoftContainerRegistry.{r}"),
-                    None => "MicrosoftContainerRegistry".to_string(),
-                },
-            ),
-            (Addr::tag("AzureFrontDoor.FirstParty", None), "AzureFrontDoor.FirstParty".to_string()),
-        ];
-        let missing: Vec<String> = wanted
-            .into_iter()
-            .filter(|(a, _)| fw.network_rule_allowing_from(src.prefix, a, "TCP", https).is_none())
-            .map(|(_, s)| s)
+        let coverage = fw.network_coverage(src.prefix, &wanted, "TCP", PortRange { lo: 443, hi: 443 });
+        let missing: Vec<String> = coverage
+            .iter()
+            .zip(&shown)
+            .filter(|(c, _)| !matches!(c, Cover::Full(_)))
+            .map(|(_, s)| s.clone())
             .collect();
         if missing.is_empty() {
             continue;

@@ -76,9 +76,9 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     let mut partial: Vec<(usize, &str, Vec<String>)> = Vec::new();
     for src in sources(net) {
         let mut missing: Vec<String> = Vec::new();
-        for host in &hosts {
-            let http = fw.app_rule_allowing_from(src.prefix, host, Some(("Http", 80)));
-            let https = fw.app_rule_allowing_from(src.prefix, host, Some(("Https", 443)));
+        let http = fw.app_coverage(src.prefix, &hosts, ("Http", 80));
+        let https = fw.app_coverage(src.prefix, &hosts, ("Https", 443));
+        for (host, (http, https)) in hosts.iter().zip(http.into_iter().zip(https)) {
             let (ri, only) = match (http, https) {
                 (Some(_), Some(_)) => continue,
                 (None, None) => {

@@ -151,14 +151,15 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         When::Feature(f) => net.has_feature(f),
         When::TrainingCompute => training,
     };
+    let rows: Vec<_> = table.iter().filter(|(_, _, w)| applies(*w)).collect();
+    let hosts: Vec<&str> = rows.iter().map(|(_, h, _)| *h).collect();
     for src in sources(net) {
-        let missing: Vec<String> = table
+        let coverage = fw.app_coverage(src.prefix, &hosts, ("Https", 443));
+        let missing: Vec<String> = rows
             .iter()
-            .filter(|(_, _, w)| applies(*w))
-            .filter(|(_, host, _)| {
-                fw.app_rule_allowing_from(src.prefix, host, Some(("Https", 443))).is_none()
-            })
-            .map(|(what, host, _)| format!("`{host}` ({what})"))
+            .zip(coverage)
+            .filter(|(_, c)| c.is_none())
+            .map(|((what, host, _), _)| format!("`{host}` ({what})"))
             .collect();
         if missing.is_empty() {
             continue;
