@@ -66,7 +66,10 @@ computes:
 ",
     help: "deploy ACI into a subnet of the VNet that holds the workspace's private endpoint",
     quote: "If your workspace has a private endpoint, the virtual network used for Azure \
-Container Instances must be the same as the one used by the workspace private endpoint.",
+Container Instances must be the same as the one used by the workspace private endpoint. / \
+(2022) When your Azure Machine Learning workspace is configured with a private endpoint, \
+deploying to Azure Container Instances in a VNet is not supported. Instead, consider using a \
+Managed online endpoint with network isolation.",
     source: "Secure an Azure Machine Learning inferencing environment (10/23/2020), \"Enable \
 Azure Container Instances (ACI)\"",
     source_url: "https://docs.microsoft.com/azure/machine-learning/how-to-secure-inferencing-vnet#enable-azure-container-instances-aci",

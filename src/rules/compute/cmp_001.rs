@@ -68,12 +68,13 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     }
     let ws_name = name(&ws.name);
     let mut vnets_seen: Vec<usize> = Vec::new();
-    let mut any = false;
+    let mut compared = false;
     for (ci, c) in net.computes_of(TRAINING) {
         let Some(vi) = net.compute_vnet(ci) else { continue };
-        any = true;
         let cname = name(&c.name);
         let kind = kind_label(c);
+        compared |=
+            (c.region.is_some() && ws_region.is_some()) || (c.subscription.is_some() && ws_sub.is_some());
         if let (Some(r), Some(want)) = (&c.region, &ws_region)
             && normalize_region(r) != *want
         {
@@ -103,6 +104,8 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         vnets_seen.push(vi);
         let Some(v) = net.vnet(vi) else { continue };
         let vname = net.vnet_name(vi);
+        compared |=
+            (v.region.is_some() && ws_region.is_some()) || (v.subscription.is_some() && ws_sub.is_some());
         if let (Some(r), Some(want)) = (&v.region, &ws_region)
             && normalize_region(r) != *want
         {
@@ -130,5 +133,9 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             .help(format!("put the training compute in a VNet of subscription `{want}`"));
         }
     }
-    if any { Eval::Checked } else { Eval::NotEvaluated("no compute instance or cluster sits in a VNet") }
+    if compared {
+        Eval::Checked
+    } else {
+        Eval::NotEvaluated("no region or subscription of a compute instance or cluster in a VNet to compare")
+    }
 }

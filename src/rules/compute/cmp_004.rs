@@ -49,7 +49,8 @@ computes:
 ",
     help: "remove the inbound port 22 rule, or set `ssh_public_access: true` on the compute that needs it",
     quote: "(Optional) Inbound TCP traffic on port 22 to permit remote access. Use this port only \
-if you want to connect by using SSH on the public IP.",
+if you want to connect by using SSH on the public IP. / Outbound traffic on any port to the \
+virtual network. / Outbound traffic on any port to the internet.",
     source: "Secure an Azure Machine Learning training environment (2020), \"Required public \
 internet access\" (network security group requirements)",
     source_url: "https://docs.microsoft.com/azure/machine-learning/how-to-secure-training-vnet#mlcports",

@@ -52,7 +52,9 @@ communication is used for task scheduling and accessing Azure Storage. There are
 you can accomplish this: Use a Virtual Network NAT. ... Add user-defined routes (UDRs) to the \
 subnet that contains the compute resource. Establish a UDR for each IP address that's used by \
 the Azure Batch service in the region where your resources exist. ... Also add the IP address \
-for the Azure Machine Learning service, as this is required for access to Compute Instances.",
+for the Azure Machine Learning service, as this is required for access to Compute Instances. / \
+When you add the UDRs, define the route for each related Batch IP address prefix and set Next \
+hop type to Internet.",
     source: "Secure an Azure Machine Learning training environment (2020), \"Forced tunneling\"",
     source_url: "https://docs.microsoft.com/azure/machine-learning/how-to-secure-training-vnet#forced-tunneling",
     decision: Some(

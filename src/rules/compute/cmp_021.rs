@@ -64,13 +64,12 @@ or a private endpoint of that account. Fields left out are not compared.",
 
 fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     let net = cx.net;
-    let mut any = false;
+    let mut checked = false;
     let ws = net.workspace();
     let ws_name = ws.map(|w| name(&w.name)).unwrap_or("?");
     let ws_region = ws.and_then(|w| w.region.as_ref()).map(|r| normalize_region(r));
     let ws_sub = ws.and_then(|w| w.subscription.as_ref()).map(|s| s.value.trim());
     for (ci, c) in net.computes_of(&[ComputeType::Databricks]) {
-        any = true;
         let cname = name(&c.name);
         let vi = net.compute_vnet(ci);
         let v = vi.and_then(|i| net.vnet(i));
@@ -95,6 +94,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         ];
         for (i, (have, want, path, what, region)) in fields.into_iter().enumerate() {
             let (Some(have), Some(want)) = (have, want) else { continue };
+            checked = true;
             let value = if region { normalize_region(have) } else { have.value.trim().to_string() };
             if value == want {
                 continue;
@@ -126,7 +126,11 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
                 .map(|n| net.vnet_rule_subnets(&n.vnet_rules).into_iter().map(|s| s.vnet).collect())
                 .unwrap_or_default();
             vnets.extend(net.pe_vnets(&st.private_endpoints));
-            if vnets.is_empty() || vnets.contains(&vi) {
+            if vnets.is_empty() {
+                continue;
+            }
+            checked = true;
+            if vnets.contains(&vi) {
                 continue;
             }
             let (span, path) = placement(c, ci);
@@ -147,6 +151,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         if vnet.subnets.is_none() {
             continue;
         }
+        checked = true;
         let missing: Vec<&str> = ["databricks-private", "databricks-public", "default"]
             .into_iter()
             .filter(|n| !items(&vnet.subnets).any(|s| s.name.as_ref().is_some_and(|x| x.value == *n)))
@@ -168,5 +173,11 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             .help(format!("add the subnet(s) {list} to the VNet"));
         }
     }
-    if any { Eval::Checked } else { Eval::NotEvaluated("the block has no Databricks compute") }
+    if checked {
+        Eval::Checked
+    } else if net.computes_of(&[ComputeType::Databricks]).next().is_none() {
+        Eval::NotEvaluated("the block has no Databricks compute")
+    } else {
+        Eval::NotEvaluated("the Databricks compute's region, subscription and VNet are not given")
+    }
 }

@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use crate::rules::{Eval, Findings};
 use crate::topology::addr::{Addr, PortRange};
-use crate::topology::facts::{InternetRoute, Tunnel, Verdict};
+use crate::topology::facts::{Flow, InternetRoute, Tunnel, Verdict};
 use crate::topology::model::{Compute, ComputeType, Direction, Protocol, items};
 use crate::topology::resolve::{Net, SubnetId};
 use crate::topology::yaml::Sp;
@@ -76,19 +76,27 @@ pub fn require_inbound(
             evaluated = true;
             continue;
         };
-        if net.subnet_nsg(cs.subnet).is_none() {
+        let Some((ni, nsg)) = net.subnet_nsg(cs.subnet) else {
             continue; // the NSG is outside the block
-        }
+        };
         evaluated = true;
-        let region = net.compute_region(cs.compute);
-        // Each port on its own: two rules may cover `29876` and `29877` separately.
-        let failing = (ports.lo..=ports.hi).find_map(|p| {
-            let one = PortRange { lo: p, hi: p };
-            net.subnet_tag_flow(cs.subnet, Direction::Inbound, Protocol::Tcp, tag, region.as_deref(), one)
-                .filter(|(_, v)| !v.allowed())
+        // The compute's region; in a block without any region, the NSG's own regional tag.
+        let region = net.compute_region(cs.compute).or_else(|| {
+            let addrs = items(&nsg.rules).filter_map(|r| r.source.as_ref()).map(|a| a.value.as_str());
+            crate::topology::addr::tag_region_in(tag, addrs)
         });
-        let Some((ni, v)) = failing else { continue };
-        let Some((_, nsg)) = net.nsg(&nsg_ref.value) else { continue };
+        // Each port on its own: two rules may cover `29876` and `29877` separately.
+        let flows = (ports.lo..=ports.hi)
+            .map(|p| Flow {
+                direction: Direction::Inbound,
+                protocol: Protocol::Tcp,
+                peer: Addr::tag(tag, region.as_deref()),
+                local: None,
+                ports: PortRange { lo: p, hi: p },
+            })
+            .collect();
+        let Some((_, verdicts)) = net.subnet_flows(cs.subnet, flows) else { continue };
+        let Some(v) = verdicts.into_iter().find(|v| !v.allowed()) else { continue };
         let label = net.subnet_label(cs.subnet);
         let (cname, what) = items(&net.topo().computes)
             .nth(cs.compute)
