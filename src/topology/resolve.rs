@@ -484,12 +484,12 @@ impl Net {
             .filter(move |(_, c)| c.kind.as_ref().is_some_and(|k| kinds.contains(&k.value)))
     }
     /// The region a compute runs in: its own `region`, else its VNet's, else the
-    /// workspace's (ARM spelling, see [`super::facts::normalize_region`]).
+    /// workspace's (ARM spelling, see [`super::egress::normalize_region`]).
     pub fn compute_region(&self, compute: usize) -> Option<String> {
         let c = items(&self.topo.computes).nth(compute)?;
         let vnet_region = || self.compute_vnet(compute).and_then(|v| self.vnet(v)?.region.as_ref());
         let ws_region = || self.workspace()?.region.as_ref();
-        c.region.as_ref().or_else(vnet_region).or_else(ws_region).map(|r| super::facts::normalize_region(r))
+        c.region.as_ref().or_else(vnet_region).or_else(ws_region).map(|r| super::egress::normalize_region(r))
     }
     /// Does the compute have a public IP (ARM default true)?
     pub fn compute_public_ip(c: &Compute) -> bool {

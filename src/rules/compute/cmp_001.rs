@@ -1,7 +1,7 @@
 use super::shared::{TRAINING, kind_label, name};
 use crate::diag::Severity;
 use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
-use crate::topology::facts::normalize_region;
+use crate::topology::egress::normalize_region;
 
 pub static RULE: Rule = Rule {
     id: "AML-CMP-001",

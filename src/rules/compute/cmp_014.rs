@@ -2,7 +2,7 @@ use super::shared::{TRAINING, compute_name, compute_subnets, name};
 use crate::diag::Severity;
 use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::addr::Addr;
-use crate::topology::facts::{InternetRoute, normalize_region, paired_region};
+use crate::topology::egress::{InternetRoute, normalize_region, paired_region};
 use crate::topology::model::items;
 
 pub static RULE: Rule = Rule {

@@ -2,7 +2,8 @@ use super::shared::{TRAINING, compute_name, compute_subnets, name};
 use crate::diag::Severity;
 use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::addr::Addr;
-use crate::topology::facts::{InternetRoute, fqdn_matches};
+use crate::topology::egress::InternetRoute;
+use crate::topology::facts::fqdn_matches;
 use crate::topology::model::{Cloud, NextHop, items};
 
 pub static RULE: Rule = Rule {

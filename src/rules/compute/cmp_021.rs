@@ -1,7 +1,8 @@
 use super::shared::{name, placement};
 use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
-use crate::topology::facts::{NetworkDefaults, normalize_region};
+use crate::topology::egress::normalize_region;
+use crate::topology::facts::NetworkDefaults;
 use crate::topology::model::{ComputeType, items};
 
 pub static RULE: Rule = Rule {

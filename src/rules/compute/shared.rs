@@ -6,7 +6,8 @@ use std::ops::Range;
 
 use crate::rules::{Eval, Findings};
 use crate::topology::addr::{Addr, PortRange};
-use crate::topology::facts::{Flow, InternetRoute, Tunnel, Verdict};
+use crate::topology::egress::{InternetRoute, Tunnel};
+use crate::topology::facts::{Flow, Verdict};
 use crate::topology::model::{Compute, ComputeType, Direction, Protocol, items};
 use crate::topology::resolve::{Net, SubnetId};
 use crate::topology::yaml::Sp;

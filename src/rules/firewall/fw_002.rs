@@ -3,7 +3,7 @@ use crate::diag::Severity;
 use crate::rules::compute::shared::name;
 use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::addr::{Addr, PortRange};
-use crate::topology::facts::Cover;
+use crate::topology::egress::Cover;
 use crate::topology::model::{FirewallKind, items};
 
 /// The service tags of the November 2020 list, with whether they are regional.

@@ -2,7 +2,7 @@ use super::shared::{from_label, list, region, sources};
 use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::addr::{Addr, PortRange};
-use crate::topology::facts::Cover;
+use crate::topology::egress::Cover;
 use crate::topology::model::{Feature, FirewallKind};
 
 pub static RULE: Rule = Rule {

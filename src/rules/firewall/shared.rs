@@ -4,7 +4,7 @@
 use ipnet::IpNet;
 
 use crate::rules::compute::shared::{TRAINING, compute_subnets};
-use crate::topology::facts::normalize_region;
+use crate::topology::egress::normalize_region;
 use crate::topology::model::{Firewall, items};
 use crate::topology::resolve::{Net, SubnetId};
 
