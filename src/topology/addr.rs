@@ -89,6 +89,27 @@ impl Addr {
             _ => None,
         }
     }
+
+    /// A service tag, regional when `region` is given (`Storage.eastus`). `name` must be the
+    /// canonical tag spelling of [`SERVICE_TAGS`].
+    pub fn tag(name: &str, region: Option<&str>) -> Addr {
+        Addr::Tag { tag: name.to_string(), region: region.map(|r| r.to_ascii_lowercase()) }
+    }
+
+    /// Is this a literal, public IP prefix (not `0.0.0.0/0`, not a private range)?
+    pub fn is_public_prefix(&self) -> bool {
+        matches!(self, Addr::Net(n) if n.prefix_len() > 0 && !is_private(n))
+    }
+}
+
+/// The region of the first regional variant of `tag` among `addrs` (`Storage.westus` gives
+/// `westus`). Used when a block names no region at all: the rules' own regional tags are then
+/// taken as the region the author meant.
+pub fn tag_region_in<'a>(tag: &str, addrs: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    addrs.into_iter().find_map(|a| match Addr::parse(a) {
+        Ok(Addr::Tag { tag: t, region: Some(r) }) if t == tag => Some(r),
+        _ => None,
+    })
 }
 
 fn parse_tag(t: &str) -> Result<Addr, (String, String)> {
@@ -244,6 +265,17 @@ mod tests {
         assert!(covers(&a("0.0.0.0/0"), &a("AzureMachineLearning")));
         assert!(covers(&a("10.0.0.0/16"), &a("10.0.1.0/24")));
         assert!(!covers(&a("10.0.1.0/24"), &a("10.0.0.0/16")));
+    }
+
+    #[test]
+    fn tag_helpers() {
+        assert_eq!(Addr::tag("Storage", Some("EastUS")), a("Storage.eastus"));
+        assert!(a("13.82.0.0/16").is_public_prefix());
+        assert!(!a("10.0.0.0/8").is_public_prefix() && !a("0.0.0.0/0").is_public_prefix());
+        assert!(!a("Storage").is_public_prefix());
+        let addrs = ["10.0.0.0/16", "Storage", "AzureMachineLearning.westus2", "x"];
+        assert_eq!(tag_region_in("AzureMachineLearning", addrs), Some("westus2".to_string()));
+        assert_eq!(tag_region_in("Storage", addrs), None);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 pub mod addr;
 pub mod block;
 mod check;
+pub mod egress;
 pub mod facts;
 pub mod model;
 mod references;

@@ -425,6 +425,10 @@ pub struct Route {
     pub prefix: Option<Sp<String>>,
     pub next_hop: Option<Sp<NextHop>>,
     pub next_hop_ip: Option<Sp<String>>,
+    /// For a route with an explicit IP prefix: the service tag whose published prefixes it
+    /// carries (`AzureMachineLearning.eastus`, `BatchNodeManagement.eastus`), so the checks
+    /// know what an IP-based UDR stands for. Not used by Azure; documentation for the reader.
+    pub service_tag: Option<Sp<String>>,
 }
 
 /// A private DNS zone.

@@ -160,6 +160,22 @@ impl Checker<'_> {
         }
     }
 
+    /// A field that must name a service tag (optionally regional), not an address.
+    fn service_tag(&mut self, a: Option<&Sp<String>>, path: String) {
+        let Some(a) = a else { return };
+        match Addr::parse(&a.value) {
+            Ok(Addr::Tag { .. }) => {}
+            Ok(_) => self.problem(
+                codes::INVALID_VALUE,
+                format!("`{}` must be a service tag here", a.value),
+                Some("name the tag the prefix belongs to, e.g. `AzureMachineLearning.eastus`".to_string()),
+                a,
+                path,
+            ),
+            Err((msg, help)) => self.problem(codes::INVALID_VALUE, msg, Some(help), a, path),
+        }
+    }
+
     fn addresses(&mut self, list: &Option<List<String>>, path: &str, allow_tags: bool) {
         for (i, a) in items(list).enumerate() {
             self.address(Some(a), format!("{path}[{i}]"), allow_tags);
@@ -303,6 +319,7 @@ pub(super) fn check(net: &Net, out: &mut Vec<Problem>) {
             let rp = format!("route_tables[{ti}].routes[{ri}]");
             c.address(r.prefix.as_ref(), format!("{rp}.prefix"), true);
             c.address(r.next_hop_ip.as_ref(), format!("{rp}.next_hop_ip"), false);
+            c.service_tag(r.service_tag.as_ref(), format!("{rp}.service_tag"));
         }
     }
     for (zi, z) in items(&t.private_dns_zones).enumerate() {

@@ -483,6 +483,14 @@ impl Net {
             .enumerate()
             .filter(move |(_, c)| c.kind.as_ref().is_some_and(|k| kinds.contains(&k.value)))
     }
+    /// The region a compute runs in: its own `region`, else its VNet's, else the
+    /// workspace's (ARM spelling, see [`super::egress::normalize_region`]).
+    pub fn compute_region(&self, compute: usize) -> Option<String> {
+        let c = items(&self.topo.computes).nth(compute)?;
+        let vnet_region = || self.compute_vnet(compute).and_then(|v| self.vnet(v)?.region.as_ref());
+        let ws_region = || self.workspace()?.region.as_ref();
+        c.region.as_ref().or_else(vnet_region).or_else(ws_region).map(|r| super::egress::normalize_region(r))
+    }
     /// Does the compute have a public IP (ARM default true)?
     pub fn compute_public_ip(c: &Compute) -> bool {
         c.public_ip.as_ref().map(|p| p.value).unwrap_or(true)
@@ -641,5 +649,18 @@ storage_accounts:
         assert_eq!(names, ["a", "b", "c"]);
         let only_pe = n.attachment_subnets(&None, &s.private_endpoints);
         assert_eq!(only_pe.iter().map(|id| n.subnet_name(*id)).collect::<Vec<_>>(), ["a", "c"]);
+    }
+
+    #[test]
+    fn compute_region_falls_back_to_vnet_then_workspace() {
+        let topo: Topology = super::super::yaml::from_str(
+            "workspace: {name: w, region: East US}\nvnets:\n  - {name: v, region: westus2, subnets: [{name: s, prefix: 10.0.0.0/24}]}\ncomputes:\n  - {name: a, type: compute_cluster, region: WestEurope, subnet: s}\n  - {name: b, type: compute_cluster, subnet: s}\n  - {name: c, type: compute_cluster}\n",
+        )
+        .unwrap();
+        let net = Net::new(Arc::new(topo));
+        assert_eq!(net.compute_region(0).as_deref(), Some("westeurope"));
+        assert_eq!(net.compute_region(1).as_deref(), Some("westus2"));
+        assert_eq!(net.compute_region(2).as_deref(), Some("eastus"));
+        assert_eq!(net.compute_region(3), None);
     }
 }

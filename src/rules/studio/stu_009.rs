@@ -63,7 +63,8 @@ clients only by IP, with no service or private endpoint, is already an error of 
 warning is about people who use the studio from the public internet and count on the IP rules. \
 When `clients.access_paths` is declared without `public_internet`, nobody relies on them for the \
 studio and the rule passes. In 2020 the supported way was to use the studio from inside the \
-network, which the help suggests.",
+network, which the help suggests. When the topology has a network firewall, the same limit is \
+reported by AML-FW-009 (the firewall article's statement of it), so one problem gives one finding.",
     ),
     removed: false,
     check,
@@ -80,6 +81,10 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     let storages = net.workspace_storages();
     if storages.is_empty() {
         return Eval::NotEvaluated("the block has no storage account");
+    }
+    if net.firewall().is_some() {
+        // The firewall article states the same limit: AML-FW-009 reports it.
+        return Eval::Checked;
     }
     let paths = net.topo().clients.as_ref().and_then(|c| c.access_paths.as_ref());
     if paths.is_some_and(|p| !p.value.iter().any(|x| x.value == AccessPath::PublicInternet)) {
