@@ -26,7 +26,10 @@ fn main() {
     let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(10_000);
     // Vary names and prefixes so that no two blocks are byte-identical.
     let blocks: Vec<String> = (0..n)
-        .map(|i| BASE.replace("mlw-demo", &format!("mlw-{i}")).replace("10.0.1.0/24", &format!("10.0.{}.0/24", 1 + i % 200)))
+        .map(|i| {
+            BASE.replace("mlw-demo", &format!("mlw-{i}"))
+                .replace("10.0.1.0/24", &format!("10.0.{}.0/24", 1 + i % 200))
+        })
         .collect();
     let lines = BASE.lines().count();
     let settings = CheckSettings::default();
@@ -47,5 +50,10 @@ fn main() {
         n as f64 / wall.as_secs_f64(),
         wall.as_secs_f64() * 1e6 * rayon::current_num_threads() as f64 / n as f64
     );
-    println!("engine: peak RSS {:.1} MiB (before checking: {:.1} MiB, inputs held: {:.1} MiB)", peak_rss_mib(), rss_before, (n * BASE.len()) as f64 / 1048576.0);
+    println!(
+        "engine: peak RSS {:.1} MiB (before checking: {:.1} MiB, inputs held: {:.1} MiB)",
+        peak_rss_mib(),
+        rss_before,
+        (n * BASE.len()) as f64 / 1048576.0
+    );
 }
