@@ -20,7 +20,12 @@ pub struct ToolCode {
     pub level: Severity,
 }
 
-const fn tool(code: &'static str, title: &'static str, description: &'static str, level: Severity) -> ToolCode {
+const fn tool(
+    code: &'static str,
+    title: &'static str,
+    description: &'static str,
+    level: Severity,
+) -> ToolCode {
     ToolCode { code, title, description, level }
 }
 
@@ -29,7 +34,7 @@ pub const TOOL_CODES: &[ToolCode] = &[
     tool(
         codes::YAML_SYNTAX,
         "The YAML of a topology block is not well-formed",
-        "A ```` ```yaml topology ```` block could not be read as YAML. No rule runs on the block \
+        "A `yaml topology` block could not be read as YAML. No rule runs on the block \
 until the syntax error at the reported position is fixed.",
         Severity::Error,
     ),
@@ -114,7 +119,12 @@ match a finding. An expired suppression no longer applies: the finding counts ag
         "A link's `#fragment` names no heading, block id or explicit anchor of the target page.",
         Severity::Error,
     ),
-    tool(codes::CONFIG, "A problem in `book.toml`", "The book configuration could not be read or has invalid values.", Severity::Error),
+    tool(
+        codes::CONFIG,
+        "A problem in `book.toml`",
+        "The book configuration could not be read or has invalid values.",
+        Severity::Error,
+    ),
     tool(
         codes::SUMMARY,
         "A problem in `SUMMARY.md`",
@@ -127,14 +137,24 @@ match a finding. An expired suppression no longer applies: the finding counts ag
         "The front matter at the top of a page could not be read.",
         Severity::Error,
     ),
-    tool(codes::IO, "A file that cannot be read or written", "An I/O error on a file of the book or of the output.", Severity::Error),
+    tool(
+        codes::IO,
+        "A file that cannot be read or written",
+        "An I/O error on a file of the book or of the output.",
+        Severity::Error,
+    ),
     tool(
         codes::MISSING_FIGURE,
         "A `figure=` image that does not exist",
         "The image named by a block's `figure=` option is not in the book.",
         Severity::Error,
     ),
-    tool(codes::THEME, "A theme template that fails to load or render", "A template of the theme has an error.", Severity::Error),
+    tool(
+        codes::THEME,
+        "A theme template that fails to load or render",
+        "A template of the theme has an error.",
+        Severity::Error,
+    ),
 ];
 
 /// The tool code `code`, if it is one.

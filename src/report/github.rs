@@ -139,8 +139,12 @@ key vault `kv-ml` blocks trusted Microsoft services%0Ahelp: set `network.bypass:
 
     #[test]
     fn hostile_text_cannot_inject_commands_or_escapes() {
-        let d = Diagnostic::error("AML-KV-002", "vault `a\n::error::forged` \u{1b}[31mred%")
-            .at(at("content/we,ird:name.md", 3, 1, 2));
+        let d = Diagnostic::error("AML-KV-002", "vault `a\n::error::forged` \u{1b}[31mred%").at(at(
+            "content/we,ird:name.md",
+            3,
+            1,
+            2,
+        ));
         let run = run_with(d);
         let cmd = command(&run, &run.diagnostics[0]);
         assert_eq!(cmd.lines().count(), 1, "{cmd}");

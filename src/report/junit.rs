@@ -117,7 +117,12 @@ fn block_case(run: &CheckRun, b: &BlockReport, page: &str) -> TestCase {
 }
 
 /// A failed test: the message is the first failing finding, the text lists every active one.
-fn failure(run: &CheckRun, kind: NonSuccessKind, failing: &[&Diagnostic], active: &[&Diagnostic]) -> TestCaseStatus {
+fn failure(
+    run: &CheckRun,
+    kind: NonSuccessKind,
+    failing: &[&Diagnostic],
+    active: &[&Diagnostic],
+) -> TestCaseStatus {
     let mut s = TestCaseStatus::non_success(kind);
     if let Some(first) = failing.first().or(active.first()) {
         let more = failing.len().saturating_sub(1);
@@ -125,7 +130,9 @@ fn failure(run: &CheckRun, kind: NonSuccessKind, failing: &[&Diagnostic], active
         s.set_message(format!("{}: {}{suffix}", terminal_safe(&first.code), terminal_safe(&first.message)));
         s.set_type(terminal_safe(&first.code));
     }
-    let text: Vec<String> = active.iter().map(|d| entry(run, d)).collect();
+    // Failing findings first, then the others of the block (notes, warnings).
+    let others = active.iter().filter(|d| !failing.iter().any(|f| std::ptr::eq(*f, **d)));
+    let text: Vec<String> = failing.iter().chain(others).map(|d| entry(run, d)).collect();
     s.set_description(text.join("\n"));
     s
 }

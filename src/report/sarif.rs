@@ -42,7 +42,10 @@ const PATH: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_')
 pub fn render(run: &CheckRun) -> String {
     let mut out = serde_json::to_string_pretty(&log(run)).unwrap_or_else(|e| {
         // Unreachable in practice: every map of the log has string keys.
-        format!("{{\"version\": \"2.1.0\", \"runs\": [], \"properties\": {{\"error\": {}}}}}", json!(e.to_string()))
+        format!(
+            "{{\"version\": \"2.1.0\", \"runs\": [], \"properties\": {{\"error\": {}}}}}",
+            json!(e.to_string())
+        )
     });
     out.push('\n');
     out
@@ -102,7 +105,8 @@ impl Descriptors {
     /// small however many rules the registry holds.
     fn new(run: &CheckRun) -> Self {
         let mut d = Descriptors { list: Vec::new(), by_code: HashMap::new() };
-        let codes: BTreeMap<&str, Severity> = run.diagnostics.iter().map(|x| (&*x.code, x.severity)).collect();
+        let codes: BTreeMap<&str, Severity> =
+            run.diagnostics.iter().map(|x| (&*x.code, x.severity)).collect();
         for (code, severity) in codes {
             let desc = if let Some(r) = rule_of(code) {
                 rule_descriptor(run, r)
@@ -166,7 +170,7 @@ fn rule_descriptor(run: &CheckRun, r: &Rule) -> s::ReportingDescriptor {
 
 fn help_text(r: &Rule) -> String {
     format!(
-        "{}\n\nWhat it checks: {}\n\nWhy: {}\n\nFix: {}\n\nSource: {} ({})\n\"{}\"",
+        "{}\n\nWhat it checks: {}\n\nWhy: {}\n\nFix: {}\n\nSource: {} ({})\nQuote: {}",
         r.title, r.checks, r.why, r.help, r.source, r.source_url, r.quote
     )
 }
@@ -237,9 +241,9 @@ fn result(
             Some(reason) => format!("suppressed in `meta.suppress`: {reason}"),
             None => "suppressed in `meta.suppress`".to_string(),
         }),
-        Disposition::Expected => Some(
-            "deliberate counter-example: the block's `expect=` option asks for this finding".to_string(),
-        ),
+        Disposition::Expected => {
+            Some("deliberate counter-example: the block's `expect=` option asks for this finding".to_string())
+        }
     };
     if let Some(justification) = justification {
         let mut sup = s::Suppression::builder().kind(json!("inSource")).build();
@@ -388,7 +392,7 @@ mod tests {
         link_moved.location = Some(at("content/a.md", 30));
         assert_eq!(fingerprint(&link, "content/a.md"), fingerprint(&link_moved, "content/a.md"));
         // Pinned: the value must not change between versions, or every alert is re-opened.
-        assert_eq!(fingerprint(&link, "content/a.md").len(), 32);
+        assert_eq!(fingerprint(&link, "content/a.md"), "ca1c8410ea3d492f1b39058a1d4d1bee");
     }
 
     #[test]

@@ -143,8 +143,10 @@ fn urls() {
     assert!(is_absolute_url("https://docs.example.com/rules/AML-KV-002.html"));
     assert!(!is_absolute_url("rules/AML-KV-002.html"));
     assert!(!is_absolute_url("://x"));
-    let run = CheckRun::new(Vec::new(), Vec::new())
-        .with_settings(&CheckSettings { rules_base_url: Some("https://d.example/rules/".into()), ..settings() });
+    let run = CheckRun::new(Vec::new(), Vec::new()).with_settings(&CheckSettings {
+        rules_base_url: Some("https://d.example/rules/".into()),
+        ..settings()
+    });
     let d = Diagnostic::error("AML-KV-002", "m");
     assert_eq!(run.url(&d).as_deref(), Some("https://d.example/rules/AML-KV-002.html"));
     assert_eq!(run.url(&Diagnostic::error("broken-link", "m")), None);
