@@ -413,3 +413,13 @@ fn data_formats_keep_hostile_text_exact_and_valid() {
         .collect();
     assert!(uris.contains(&"docs/content/%3Cb%3E%26%22%27%1B%5B1m.md"), "{uris:?}");
 }
+
+#[test]
+fn the_documented_json_example_matches_the_schema() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/ci.md"))
+        .expect("docs/ci.md");
+    let start = doc.find("```json\n").expect("docs/ci.md has a JSON example") + "```json\n".len();
+    let end = start + doc[start..].find("```").expect("the example is closed");
+    let example: Value = serde_json::from_str(&doc[start..end]).expect("the example is JSON");
+    validate("docs/report-schema-v1.json", &example).unwrap_or_else(|e| panic!("docs/ci.md example: {e}"));
+}

@@ -145,13 +145,19 @@ impl CheckRun {
     /// `book_diagnostics` may also contain the blocks' own diagnostics (a pipeline that
     /// collects everything per page): a diagnostic already in a block report is kept once.
     pub fn new(blocks: Vec<BlockReport>, book_diagnostics: Vec<Diagnostic>) -> Self {
-        let mut diagnostics: Vec<Diagnostic> =
-            blocks.iter().flat_map(|b| b.diagnostics.iter().cloned()).collect();
-        {
-            let in_blocks: HashSet<&Diagnostic> = blocks.iter().flat_map(|b| &b.diagnostics).collect();
-            let extra: Vec<Diagnostic> =
-                book_diagnostics.into_iter().filter(|d| !in_blocks.contains(d)).collect();
-            diagnostics.extend(extra);
+        let in_blocks: usize = blocks.iter().map(|b| b.diagnostics.len()).sum();
+        let mut diagnostics = Vec::with_capacity(in_blocks + book_diagnostics.len());
+        diagnostics.extend(blocks.iter().flat_map(|b| b.diagnostics.iter().cloned()));
+        // Only a diagnostic that names a block can be a copy of a block's own.
+        let mut seen: Option<HashSet<&Diagnostic>> = None;
+        for d in book_diagnostics {
+            if d.block.is_some() {
+                let seen = seen.get_or_insert_with(|| blocks.iter().flat_map(|b| &b.diagnostics).collect());
+                if seen.contains(&d) {
+                    continue;
+                }
+            }
+            diagnostics.push(d);
         }
         crate::diag::sort(&mut diagnostics);
         CheckRun {

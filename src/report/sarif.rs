@@ -55,7 +55,7 @@ pub fn render(run: &CheckRun) -> String {
 pub fn log(run: &CheckRun) -> s::Sarif {
     let descriptors = Descriptors::new(run);
     let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut results = Vec::new();
+    let mut results = Vec::with_capacity(run.diagnostics.len());
     let mut notifications = Vec::new();
     for d in &run.diagnostics {
         let index = descriptors.index(&d.code);
