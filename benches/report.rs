@@ -1,9 +1,11 @@
-//! Report benchmark: render every machine-readable format for a run of N blocks, 5,000 pages
-//! with two blocks each by default, every block with findings (one failing key vault and one
-//! note), as `topobook check` on a large book would.
+//! Report benchmark: render every machine-readable format for a run of N blocks (5,000 pages
+//! with two blocks each by default), as `topobook check` on a large book would: once with
+//! one block in 50 failing, once with every block failing (an error and a note each) and
+//! a broken link every 10 pages.
 //!
 //! Run with `cargo bench --bench report [N]` (release profile). Prints, per format, the
-//! render time and the report size. Target (issue 5): `check` on the 5,000-page book in
+//! render time and the report size (wall time: on a busy machine, compare with
+//! `perf stat`'s task-clock). Target (issue 5): `check` on the 5,000-page book in
 //! well under 1 s, so a report must cost a small fraction of that.
 
 use std::sync::Arc;
@@ -13,14 +15,27 @@ use topobook::diag::{Diagnostic, Location, codes};
 use topobook::report::{self, CheckRun, Format};
 use topobook::topology::{CheckSettings, check_yaml};
 
-const BLOCK: &str = "key_vaults:
+/// Fails `AML-KV-002` (and shows the `AML-KV-005` note).
+const FAILING: &str = "key_vaults:
   - name: kv-ml
     network: {default_action: Deny, bypass: [None]}
     private_endpoints: [{name: pe-kv, subresource: vault}]
 ";
 
+/// Passes every rule, without notes.
+const PASSING: &str = "key_vaults:
+  - name: kv-ml
+    network: {default_action: Allow}
+";
+
 fn main() {
     let n: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(10_000);
+    // A realistic book: one block in 50 fails. The worst case: every block fails.
+    measure(n, 50);
+    measure(n, 1);
+}
+
+fn measure(n: usize, every: usize) {
     let settings = CheckSettings {
         rules_base_url: Some("https://docs.example.com/rules".into()),
         ..CheckSettings::default()
@@ -29,10 +44,11 @@ fn main() {
     let blocks: Vec<_> = (0..n)
         .map(|i| {
             let page = format!("content/page-{}.md", i / 2);
-            check_yaml(&page, BLOCK, &format!("yaml topology id=kv-{i}"), &settings)
+            let yaml = if i % every == 0 { FAILING } else { PASSING };
+            check_yaml(&page, yaml, &format!("yaml topology id=kv-{i}"), &settings)
         })
         .collect();
-    let links: Vec<Diagnostic> = (0..n / 10)
+    let links: Vec<Diagnostic> = (0..n / 10 / every)
         .map(|i| {
             let file: Arc<str> = Arc::from(format!("content/page-{i}.md"));
             Diagnostic::error(codes::BROKEN_LINK, "link to `missing.md` points to no page of the book")
@@ -44,7 +60,7 @@ fn main() {
     let run = CheckRun::new(blocks, links).with_settings(&settings).with_path_prefix("docs");
     let built = started.elapsed();
     println!(
-        "report: {n} blocks, {} diagnostics (checked in {:.0} ms, run built in {:.1} ms)",
+        "report: {n} blocks, one in {every} failing, {} diagnostics (checked in {:.0} ms, run built in {:.1} ms)",
         run.diagnostics.len(),
         checked.as_secs_f64() * 1e3,
         built.as_secs_f64() * 1e3
@@ -62,7 +78,7 @@ fn main() {
             }
         };
         println!(
-            "report: {format:>6}: {:7.1} ms, {:6.1} MiB",
+            "report: {format:>6}: {:7.1} ms, {:6.2} MiB",
             started.elapsed().as_secs_f64() * 1e3,
             size as f64 / 1048576.0
         );

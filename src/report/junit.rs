@@ -1,7 +1,8 @@
 //! `--format junit`: JUnit XML, which every CI system can show as a test report.
 //!
 //! - One `<testsuite>` per page (named by its path), in book order; one `<testcase>` per
-//!   topology block (named by the block id, `classname` = page path).
+//!   topology block (named by the block id, `classname` = page path, with `file` and `line`
+//!   attributes pointing at the fence).
 //! - A failed block is a `<failure>` whose text lists its findings
 //!   (`path:line:col: error[ID]: message` and the `help:` line); an invalid block (YAML
 //!   that could not be read) is an `<error>`; an ignored block is `<skipped>`; a block that
@@ -95,11 +96,12 @@ fn block_case(run: &CheckRun, b: &BlockReport, page: &str) -> TestCase {
     let mut case = TestCase::new(terminal_safe(&b.id), status);
     case.set_classname(terminal_safe(page));
 
+    locate(&mut case, page, Some(b.fence.start.line));
+
     let mut out = Vec::new();
     if let Some(title) = &b.options.title {
         out.push(format!("title: {}", terminal_safe(title)));
     }
-    out.push(format!("block: {}:{}", terminal_safe(page), b.fence.start.line));
     let expected: Vec<&Diagnostic> =
         b.diagnostics.iter().filter(|d| d.disposition == Disposition::Expected).collect();
     if !expected.is_empty() {
@@ -112,7 +114,9 @@ fn block_case(run: &CheckRun, b: &BlockReport, page: &str) -> TestCase {
         out.push("findings that do not fail the run:".to_string());
         out.extend(other.iter().map(|d| format!("  {}", entry(run, d))));
     }
-    case.set_system_out(out.join("\n"));
+    if !out.is_empty() {
+        case.set_system_out(out.join("\n"));
+    }
     case
 }
 
@@ -153,6 +157,7 @@ fn suppressed_cases(run: &CheckRun, b: &BlockReport, page: &str) -> Vec<TestCase
             status.set_description(entry(run, d));
             let mut case = TestCase::new(terminal_safe(&name), status);
             case.set_classname(terminal_safe(page));
+            locate(&mut case, page, d.location.as_ref().map(|l| l.start.line));
             case
         })
         .collect()
@@ -169,11 +174,22 @@ fn page_case(run: &CheckRun, diags: &[&Diagnostic], page: &str, name: &str) -> T
     };
     let mut case = TestCase::new(name, status);
     case.set_classname(terminal_safe(page));
+    if name == PAGE_CASE {
+        locate(&mut case, page, None);
+    }
     if failing.is_empty() && !active.is_empty() {
         let lines: Vec<String> = active.iter().map(|d| entry(run, d)).collect();
         case.set_system_out(lines.join("\n"));
     }
     case
+}
+
+/// The `file` and `line` attributes CI systems link test cases to.
+fn locate(case: &mut TestCase, page: &str, line: Option<u32>) {
+    case.extra.insert("file".into(), terminal_safe(page).as_ref().into());
+    if let Some(line) = line {
+        case.extra.insert("line".into(), line.to_string().into());
+    }
 }
 
 /// `path:line:col: severity[ID]: message`, then `help:` on the next line.

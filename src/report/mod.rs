@@ -192,7 +192,6 @@ impl CheckRun {
 
     /// A book-relative path as reports show it: relative to where the command ran.
     pub fn path(&self, file: &str) -> String {
-        let file = file.replace('\\', "/");
         let file = file.trim_start_matches("./");
         format!("{}{file}", self.path_prefix)
     }

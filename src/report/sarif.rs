@@ -288,7 +288,7 @@ fn notification(d: &Diagnostic, index: Option<usize>) -> s::Notification {
 /// [`SRCROOT`], or a `file://` URI when the run's path prefix made it absolute.
 pub fn artifact(run: &CheckRun, file: &str) -> s::ArtifactLocation {
     let path = run.path(file);
-    let is_drive = path.len() > 2 && path.as_bytes()[1] == b':' && path.as_bytes()[0].is_ascii_alphabetic();
+    let is_drive = matches!(path.as_bytes(), [d, b':', b'/', ..] if d.is_ascii_alphabetic());
     if path.starts_with('/') || is_drive {
         let (drive, rest) = if is_drive { path.split_at(2) } else { ("", path.as_str()) };
         let slash = if is_drive { "/" } else { "" };
@@ -407,5 +407,7 @@ mod tests {
         assert_eq!(a.uri_base_id, None);
         let run = CheckRun::new(Vec::new(), Vec::new()).with_path_prefix("C:\\book");
         assert_eq!(artifact(&run, "a.md").uri.as_deref(), Some("file:///C:/book/a.md"));
+        let run = CheckRun::new(Vec::new(), Vec::new());
+        assert_eq!(artifact(&run, "c:notes.md").uri.as_deref(), Some("c%3Anotes.md"));
     }
 }

@@ -125,7 +125,7 @@ fn path_prefixes() {
     assert_eq!(run("./docs/").path("content/a.md"), "docs/content/a.md");
     assert_eq!(run(".").path("content/a.md"), "content/a.md");
     assert_eq!(run("").path("./content/a.md"), "content/a.md");
-    assert_eq!(run("docs\\guide").path("content\\a.md"), "docs/guide/content/a.md");
+    assert_eq!(run("docs\\guide").path("content/a.md"), "docs/guide/content/a.md");
 }
 
 #[test]
