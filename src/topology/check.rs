@@ -26,6 +26,7 @@ pub fn check_block(
         source: source.clone(),
         id: id.clone(),
         options: options.clone(),
+        fence: fence.clone(),
         outcome: Outcome::Passed,
         diagnostics: Vec::new(),
         profile: None,

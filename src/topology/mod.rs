@@ -108,6 +108,9 @@ pub struct BlockReport {
     /// The `id=` option or the derived id; unique in the book (the site stage de-duplicates).
     pub id: String,
     pub options: BlockOptions,
+    /// The fence line in the page (`line`/`column` of the opening ```` ``` ````): where
+    /// reports point for the block as a whole.
+    pub fence: crate::diag::Location,
     pub outcome: Outcome,
     /// Diagnostics located in the page: option problems, YAML errors, rule findings.
     pub diagnostics: Vec<Diagnostic>,
