@@ -2,6 +2,7 @@ use std::collections::BTreeSet;
 
 use ipnet::IpNet;
 
+use super::usable;
 use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::model::ComputeType;
@@ -55,14 +56,6 @@ subnets and unused subnets get no note.",
     removed: false,
     check,
 };
-
-/// Usable addresses of an IPv4 subnet (`None` for IPv6 or a prefix too small to hold any).
-pub(crate) fn usable(prefix: &IpNet) -> Option<u64> {
-    match prefix {
-        IpNet::V4(p) => (1u64 << (32 - u32::from(p.prefix_len()))).checked_sub(5),
-        IpNet::V6(_) => None,
-    }
-}
 
 /// Subnets that hold AML compute (instance, cluster, AKS) or a private endpoint.
 fn used_subnets(net: &Net) -> BTreeSet<SubnetId> {

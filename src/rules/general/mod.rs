@@ -13,6 +13,8 @@ mod gen_010;
 
 use std::ops::Range;
 
+use ipnet::IpNet;
+
 use super::Rule;
 use crate::topology::model::{Compute, ComputeType};
 use crate::topology::resolve::Net;
@@ -32,6 +34,14 @@ pub const RULES: &[&Rule] = &[
 /// The value of an optional name, `?` when absent (for messages).
 pub(crate) fn nm(name: &Option<Sp<String>>) -> &str {
     name.as_ref().map(|n| n.value.as_str()).unwrap_or("?")
+}
+
+/// Usable addresses of an IPv4 subnet (`None` for IPv6 or a prefix too small to hold any).
+pub(crate) fn usable(prefix: &IpNet) -> Option<u64> {
+    match prefix {
+        IpNet::V4(p) => (1u64 << (32 - u32::from(p.prefix_len()))).checked_sub(5),
+        IpNet::V6(_) => None,
+    }
 }
 
 /// A compute's kind in words (`compute cluster`), for messages.
