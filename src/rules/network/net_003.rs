@@ -41,7 +41,7 @@ policies:
   deny_public_ip: false
 ",
     help: "exempt the VNet's resource group from the policy, or remove the lock",
-    quote: "Check to see whether your security policies or locks on the virtual network's subscription or resource group restrict permissions to manage the virtual network. One public IP address. If you have Azure policy prohibiting Public IP creation then deployment of cluster/instances will fail. If the virtual network resource group is locked then deletion of compute cluster/instance will fail. Load balancer cannot be deleted until the compute cluster/instance is deleted. Also please ensure there is no Azure policy which prohibits creation of network security groups.",
+    quote: "Check to see whether your security policies or locks on the virtual network's subscription or resource group restrict permissions to manage the virtual network. | One public IP address. If you have Azure policy prohibiting Public IP creation then deployment of cluster/instances will fail | If the virtual network resource group is locked then deletion of compute cluster/instance will fail. Load balancer cannot be deleted until the compute cluster/instance is deleted. Also please ensure there is no Azure policy which prohibits creation of network security groups.",
     source: "Secure an Azure Machine Learning training environment with virtual networks (2020), \"Compute instance / compute cluster\" requirements",
     source_url: "https://docs.microsoft.com/azure/machine-learning/how-to-secure-training-vnet#compute-instance",
     decision: Some(
