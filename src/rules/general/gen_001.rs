@@ -80,43 +80,88 @@ article asks for one VNet.",
     check,
 };
 
-/// One placement of a resource in a VNet.
-struct Placement {
-    vnet: usize,
-    span: Range<usize>,
-    path: String,
-    what: String,
+/// The resource that owns a placement: kind in words, name, YAML section and index.
+#[derive(Clone, Copy)]
+struct Owner<'a> {
+    kind: &'static str,
+    name: &'a str,
+    section: &'static str,
+    index: usize,
 }
 
-fn endpoints(
+/// What is placed in a VNet (described only when reported).
+enum What<'a> {
+    WorkspaceEndpoint { index: usize, name: &'a str, field: &'static str },
+    Endpoint { owner: Owner<'a>, index: usize, name: &'a str, field: &'static str },
+    VnetRule { owner: Owner<'a>, index: usize, rule: &'a str },
+}
+
+impl What<'_> {
+    fn describe(&self) -> String {
+        match self {
+            What::WorkspaceEndpoint { name, .. } => format!("the workspace's private endpoint `{name}`"),
+            What::Endpoint { owner, name, .. } => {
+                format!("private endpoint `{name}` of {} `{}`", owner.kind, owner.name)
+            }
+            What::VnetRule { owner, rule, .. } => {
+                format!("service-endpoint rule `{rule}` of {} `{}`", owner.kind, owner.name)
+            }
+        }
+    }
+
+    fn path(&self) -> String {
+        match self {
+            What::WorkspaceEndpoint { index, field, .. } => {
+                format!("workspace.private_endpoints[{index}].{field}")
+            }
+            What::Endpoint { owner, index, field, .. } => {
+                format!("{}[{}].private_endpoints[{index}].{field}", owner.section, owner.index)
+            }
+            What::VnetRule { owner, index, .. } => {
+                format!("{}[{}].network.vnet_rules[{index}]", owner.section, owner.index)
+            }
+        }
+    }
+}
+
+/// One placement of a resource in a VNet.
+struct Placement<'a> {
+    vnet: usize,
+    span: Range<usize>,
+    what: What<'a>,
+}
+
+fn endpoints<'a>(
     net: &Net,
-    owner: &str,
-    base: &str,
-    list: &Option<List<PrivateEndpoint>>,
-    out: &mut Vec<Placement>,
+    owner: Owner<'a>,
+    list: &'a Option<List<PrivateEndpoint>>,
+    out: &mut Vec<Placement<'a>>,
 ) {
-    for (i, pe) in items(list).enumerate() {
+    for (index, pe) in items(list).enumerate() {
         if let Some((vnet, span)) = placement(net, pe.vnet.as_ref(), pe.subnet.as_ref(), &pe.span) {
             let field = if pe.vnet.is_some() { "vnet" } else { "subnet" };
             out.push(Placement {
                 vnet,
                 span,
-                path: format!("{base}.private_endpoints[{i}].{field}"),
-                what: format!("private endpoint `{}` of {owner}", nm(&pe.name)),
+                what: What::Endpoint { owner, index, name: nm(&pe.name), field },
             });
         }
     }
 }
 
-fn vnet_rules(net: &Net, owner: &str, base: &str, rules: &Option<List<String>>, out: &mut Vec<Placement>) {
-    for (i, r) in items(rules).enumerate() {
+fn vnet_rules<'a>(
+    net: &Net,
+    owner: Owner<'a>,
+    rules: &'a Option<List<String>>,
+    out: &mut Vec<Placement<'a>>,
+) {
+    for (index, r) in items(rules).enumerate() {
         let Some((v, _)) = r.value.split_once('/') else { continue };
         if let Some(vnet) = net.vnet_index(v.trim()) {
             out.push(Placement {
                 vnet,
                 span: r.span.clone(),
-                path: format!("{base}.network.vnet_rules[{i}]"),
-                what: format!("service-endpoint rule `{}` of {owner}", r.value),
+                what: What::VnetRule { owner, index, rule: &r.value },
             });
         }
     }
@@ -125,39 +170,36 @@ fn vnet_rules(net: &Net, owner: &str, base: &str, rules: &Option<List<String>>, 
 fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     let net = cx.net;
     let mut all: Vec<Placement> = Vec::new();
-    for (i, pe) in net.workspace_pes().enumerate() {
+    for (index, pe) in net.workspace_pes().enumerate() {
         if let Some((vnet, span)) = placement(net, pe.vnet.as_ref(), pe.subnet.as_ref(), &pe.span) {
             let field = if pe.vnet.is_some() { "vnet" } else { "subnet" };
             all.push(Placement {
                 vnet,
                 span,
-                path: format!("workspace.private_endpoints[{i}].{field}"),
-                what: format!("the workspace's private endpoint `{}`", nm(&pe.name)),
+                what: What::WorkspaceEndpoint { index, name: nm(&pe.name), field },
             });
         }
     }
-    if let Some((i, st)) = net.default_storage() {
-        let owner = format!("storage account `{}`", nm(&st.name));
-        let base = format!("storage_accounts[{i}]");
-        endpoints(net, &owner, &base, &st.private_endpoints, &mut all);
+    if let Some((index, st)) = net.default_storage() {
+        let owner = Owner { kind: "storage account", name: nm(&st.name), section: "storage_accounts", index };
+        endpoints(net, owner, &st.private_endpoints, &mut all);
         if let Some(rules) = st.network_rules() {
-            vnet_rules(net, &owner, &base, &rules.vnet_rules, &mut all);
+            vnet_rules(net, owner, &rules.vnet_rules, &mut all);
         }
     }
-    for (i, kv) in net.workspace_key_vaults() {
-        let owner = format!("key vault `{}`", nm(&kv.name));
-        let base = format!("key_vaults[{i}]");
-        endpoints(net, &owner, &base, &kv.private_endpoints, &mut all);
+    for (index, kv) in net.workspace_key_vaults() {
+        let owner = Owner { kind: "key vault", name: nm(&kv.name), section: "key_vaults", index };
+        endpoints(net, owner, &kv.private_endpoints, &mut all);
         if let Some(rules) = kv.network_rules() {
-            vnet_rules(net, &owner, &base, &rules.vnet_rules, &mut all);
+            vnet_rules(net, owner, &rules.vnet_rules, &mut all);
         }
     }
-    for (i, cr) in net.workspace_registries() {
-        let owner = format!("container registry `{}`", nm(&cr.name));
-        let base = format!("container_registries[{i}]");
-        endpoints(net, &owner, &base, &cr.private_endpoints, &mut all);
+    for (index, cr) in net.workspace_registries() {
+        let owner =
+            Owner { kind: "container registry", name: nm(&cr.name), section: "container_registries", index };
+        endpoints(net, owner, &cr.private_endpoints, &mut all);
         if let Some(Sp { value: rules, .. }) = &cr.network {
-            vnet_rules(net, &owner, &base, &rules.vnet_rules, &mut all);
+            vnet_rules(net, owner, &rules.vnet_rules, &mut all);
         }
     }
     let Some(first) = all.first() else {
@@ -166,12 +208,12 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     for p in all.iter().skip(1).filter(|p| p.vnet != first.vnet) {
         out.push(
             p.span.clone(),
-            p.path.clone(),
+            p.what.path(),
             format!(
                 "{} is in vnet `{}`, but {} is in vnet `{}`",
-                p.what,
+                p.what.describe(),
                 net.vnet_name(p.vnet),
-                first.what,
+                first.what.describe(),
                 net.vnet_name(first.vnet)
             ),
         )

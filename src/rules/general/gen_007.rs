@@ -67,7 +67,7 @@ fn used_subnets(net: &Net) -> BTreeSet<SubnetId> {
             used.extend(net.lookup_subnet(c.vnet.as_ref(), Some(lb)));
         }
     }
-    used.extend(net.private_endpoints().into_iter().filter_map(|pe| pe.subnet));
+    used.extend(super::endpoints(net).filter_map(|pe| pe.subnet));
     used
 }
 

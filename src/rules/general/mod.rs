@@ -16,8 +16,8 @@ use std::ops::Range;
 use ipnet::IpNet;
 
 use super::Rule;
-use crate::topology::model::{Compute, ComputeType};
-use crate::topology::resolve::Net;
+use crate::topology::model::{Compute, ComputeType, Subresource, items};
+use crate::topology::resolve::{Net, SubnetId};
 use crate::topology::yaml::Sp;
 
 /// The rules of this area.
@@ -42,6 +42,41 @@ pub(crate) fn usable(prefix: &IpNet) -> Option<u64> {
         IpNet::V4(p) => (1u64 << (32 - u32::from(p.prefix_len()))).checked_sub(5),
         IpNet::V6(_) => None,
     }
+}
+
+/// A private endpoint of any resource, seen without building paths (cheaper than
+/// `Net::private_endpoints` for checks that only need placements).
+pub(crate) struct EndpointRef<'a> {
+    /// The workspace's own endpoint (it takes two addresses: API and notebooks).
+    pub workspace: bool,
+    pub name: &'a str,
+    pub subresource: Option<Subresource>,
+    pub ip: Option<&'a Sp<String>>,
+    pub subnet: Option<SubnetId>,
+}
+
+/// Every private endpoint of the topology: workspace, storage, key vaults, registries.
+pub(crate) fn endpoints(net: &Net) -> impl Iterator<Item = EndpointRef<'_>> {
+    let t = net.topo();
+    let ws = net.workspace_pes().map(|pe| EndpointRef {
+        workspace: true,
+        name: nm(&pe.name),
+        subresource: Some(Subresource::Amlworkspace),
+        ip: pe.ip.as_ref(),
+        subnet: net.lookup_subnet(pe.vnet.as_ref(), pe.subnet.as_ref()),
+    });
+    let lists = items(&t.storage_accounts)
+        .map(|s| &s.private_endpoints)
+        .chain(items(&t.key_vaults).map(|k| &k.private_endpoints))
+        .chain(items(&t.container_registries).map(|r| &r.private_endpoints));
+    let others = lists.flat_map(items).map(|pe| EndpointRef {
+        workspace: false,
+        name: nm(&pe.name),
+        subresource: pe.subresource.as_ref().map(|s| s.value),
+        ip: pe.ip.as_ref(),
+        subnet: net.lookup_subnet(pe.vnet.as_ref(), pe.subnet.as_ref()),
+    });
+    ws.chain(others)
 }
 
 /// A compute's kind in words (`compute cluster`), for messages.

@@ -4,10 +4,10 @@ use ipnet::IpNet;
 
 use super::TRAINING;
 use crate::diag::Severity;
-use crate::rules::general::{kind_words, nm, usable};
+use crate::rules::general::{endpoints, kind_words, nm, usable};
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::model::{Aks, ComputeType, NetworkPlugin, items};
-use crate::topology::resolve::{PeOwner, SubnetId};
+use crate::topology::resolve::SubnetId;
 
 pub static RULE: Rule = Rule {
     id: "AML-NET-001",
@@ -117,11 +117,11 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             d.largest = Some((need, i));
         }
     }
-    for pe in net.private_endpoints() {
+    for pe in endpoints(net) {
         let Some(id) = pe.subnet else { continue };
         let d = demand.entry(id).or_default();
         d.relevant = true;
-        let n = if pe.owner == PeOwner::Workspace { 2 } else { 1 };
+        let n = if pe.workspace { 2 } else { 1 };
         d.total += n;
         d.endpoints += n;
     }

@@ -2,12 +2,12 @@ use ipnet::IpNet;
 
 use super::TRAINING;
 use crate::diag::Severity;
-use crate::rules::general::{kind_words, nm};
+use crate::rules::general::{EndpointRef, endpoints, kind_words, nm};
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::addr::{Addr, PortRange};
 use crate::topology::facts::{Flow, Verdict};
 use crate::topology::model::{Compute, Direction, Protocol, Subresource, items};
-use crate::topology::resolve::{Net, PeOwner, PeView, SubnetId};
+use crate::topology::resolve::SubnetId;
 
 pub static RULE: Rule = Rule {
     id: "AML-NET-005",
@@ -88,28 +88,6 @@ fn tcp(direction: Direction, peer: Addr, ports: PortRange) -> Flow {
     Flow { direction, protocol: Protocol::Tcp, peer, local: None, ports }
 }
 
-/// The private IP of an endpoint, when it states one.
-fn pe_ip(net: &Net, pe: &PeView) -> Option<IpNet> {
-    let t = net.topo();
-    let ip = match pe.owner {
-        PeOwner::Workspace => net.workspace_pes().nth(pe.index).and_then(|p| p.ip.as_ref()),
-        PeOwner::Storage(i) => items(&t.storage_accounts)
-            .nth(i)
-            .and_then(|s| items(&s.private_endpoints).nth(pe.index))?
-            .ip
-            .as_ref(),
-        PeOwner::KeyVault(i) => {
-            items(&t.key_vaults).nth(i).and_then(|s| items(&s.private_endpoints).nth(pe.index))?.ip.as_ref()
-        }
-        PeOwner::Registry(i) => items(&t.container_registries)
-            .nth(i)
-            .and_then(|s| items(&s.private_endpoints).nth(pe.index))?
-            .ip
-            .as_ref(),
-    }?;
-    Addr::parse(&ip.value).ok()?.as_net()
-}
-
 /// What a checked flow goes to (described only when it fails).
 enum Peer<'a> {
     Vnet,
@@ -165,7 +143,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     if subnets.is_empty() {
         return Eval::NotEvaluated("no compute instance or cluster is in a subnet with an NSG");
     }
-    let pes = net.private_endpoints();
+    let pes: Vec<EndpointRef> = endpoints(net).collect();
     let computes = net.topo().computes.as_ref();
     for (id, members) in &subnets {
         let label = net.subnet_label(*id);
@@ -187,12 +165,13 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             if !net.peered(sid.vnet, id.vnet) {
                 continue;
             }
-            let Some(addr) = pe_ip(net, pe).or_else(|| net.subnet_prefix(sid)) else { continue };
+            let ip = pe.ip.and_then(|ip| Addr::parse(&ip.value).ok()?.as_net());
+            let Some(addr) = ip.or_else(|| net.subnet_prefix(sid)) else { continue };
             let ports: &[u32] = if pe.subresource == Some(Subresource::File) { &[443, 445] } else { &[443] };
             for &port in ports {
                 needs.push(Need {
                     flow: tcp(Direction::Outbound, Addr::Net(addr), PortRange { lo: port, hi: port }),
-                    peer: Peer::Endpoint(pe.name.unwrap_or("?"), addr, port),
+                    peer: Peer::Endpoint(pe.name, addr, port),
                 });
             }
         }
