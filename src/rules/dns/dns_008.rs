@@ -19,9 +19,10 @@ pub static RULE: Rule = Rule {
     title: "Every VNet that resolves the workspace's names sees its private DNS zones",
     checks: "Takes the private DNS zones the workspace endpoint (`private_dns_zone_group`) and the \
 resources' endpoints (`dns_zone`) register in, and every VNet that resolves their names: the \
-VNets of the computes and of the private endpoints. For each such VNet:\n\n\
-- with Azure DNS (no `dns_servers`, `dns.mode` Azure-provided), each zone lists the VNet in \
-`linked_vnets`;\n\
+VNets of the computes, and the VNets of the private endpoints (where clients connect). For each \
+such VNet:\n\n\
+- with Azure DNS (no `dns_servers`, `dns.mode` Azure-provided), a compute VNet is listed in each \
+zone's `linked_vnets`;\n\
 - when its `dns_servers` point at a custom DNS server (`dns.custom_servers[]` with that `ip`) \
 that forwards the zone's domain to Azure DNS (`168.63.129.16`), or at the firewall's DNS proxy \
 (`firewall.private_ip` with `dns_proxy: true`), each zone is linked to the VNet of that server.\n\n\
@@ -81,7 +82,8 @@ dns:
     source_url: "https://docs.microsoft.com/azure/machine-learning/how-to-custom-dns",
     decision: Some(
         "Client VMs are not placed in a VNet by the model, so the resolving VNets are those of \
-the computes and of the private endpoints. A custom DNS server that answers from its own host \
+the computes and of the private endpoints; a VNet that holds only endpoints and uses Azure DNS \
+resolves nothing itself. A custom DNS server that answers from its own host \
 records (the 2020 method, AML-DNS-003) needs no zone link; only one that forwards a zone's \
 domain to Azure DNS does. The firewall's DNS proxy forwards everything to Azure DNS.",
     ),
@@ -209,7 +211,9 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     for (v, why) in vnets {
         let vname = net.vnet_name(v);
         if azure_dns(net, v) {
-            if !azure_mode {
+            // A VNet that only holds endpoints resolves nothing itself; its own zones are
+            // AML-DNS-001 / AML-DNS-007's.
+            if !azure_mode || matches!(why, Why::Endpoint) {
                 continue;
             }
             for (zi, z, home) in &zones {
@@ -218,13 +222,10 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
                 }
                 reported.push((*zi, v));
                 let mut who = String::new();
-                match why {
-                    Why::Compute(ci) => {
-                        if let Some(c) = items(&t.computes).nth(ci) {
-                            let _ = write!(who, "{} `{}`", kind_words(c), nm(&c.name));
-                        }
-                    }
-                    Why::Endpoint => who.push_str("a private endpoint"),
+                if let Why::Compute(ci) = why
+                    && let Some(c) = items(&t.computes).nth(ci)
+                {
+                    let _ = write!(who, "{} `{}`", kind_words(c), nm(&c.name));
                 }
                 let (span, path) = link_anchor(*zi, z);
                 out.push(

@@ -188,7 +188,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         }
         let mut reported: Vec<Option<usize>> = Vec::new();
         for need in needs {
-            let Some((ni, verdict)) = net.subnet_flow(*id, need.flow.clone()) else { continue };
+            let Some((ni, verdict)) = net.subnet_flow(*id, need.flow) else { continue };
             if verdict.allowed() {
                 continue;
             }
