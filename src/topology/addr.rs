@@ -153,6 +153,11 @@ fn parse_tag(t: &str) -> Result<Addr, (String, String)> {
 /// A global tag covers its regional variants (`Storage` covers `Storage.eastus`); a regional
 /// tag covers only its own region; `*` and `0.0.0.0/0` cover everything; `Internet` covers the
 /// public service tags (their addresses are public), but not `VirtualNetwork`.
+///
+/// `VirtualNetwork` covers private (RFC 1918 and similar) prefixes: the tag stands for the
+/// VNet's address space, its peered VNets and connected on-premises ranges, which a topology
+/// addresses with private prefixes; a private destination such as a private endpoint's IP is
+/// therefore matched by a `VirtualNetwork` NSG rule and by `AllowVnetOutBound`.
 pub fn covers(rule: &Addr, peer: &Addr) -> bool {
     match (rule, peer) {
         (Addr::Any, _) => true,
@@ -165,7 +170,11 @@ pub fn covers(rule: &Addr, peer: &Addr) -> bool {
                 tag == "Internet" && is_public_service_tag(ptag)
             }
         }
-        (Addr::Tag { tag, .. }, Addr::Net(p)) => tag == "Internet" && !is_private(p),
+        (Addr::Tag { tag, .. }, Addr::Net(p)) => match tag.as_str() {
+            "Internet" => !is_private(p),
+            "VirtualNetwork" => is_private(p),
+            _ => false,
+        },
         _ => false,
     }
 }
@@ -265,6 +274,10 @@ mod tests {
         assert!(covers(&a("0.0.0.0/0"), &a("AzureMachineLearning")));
         assert!(covers(&a("10.0.0.0/16"), &a("10.0.1.0/24")));
         assert!(!covers(&a("10.0.1.0/24"), &a("10.0.0.0/16")));
+        assert!(covers(&a("VirtualNetwork"), &a("10.0.2.5")));
+        assert!(covers(&a("VirtualNetwork"), &a("192.168.0.0/16")));
+        assert!(!covers(&a("VirtualNetwork"), &a("20.42.0.10")));
+        assert!(!covers(&a("VirtualNetwork"), &a("Storage")));
     }
 
     #[test]

@@ -459,6 +459,25 @@ mod tests {
     }
 
     #[test]
+    fn virtual_network_tag_matches_private_destinations() {
+        let out = |peer: &str, port: u32| Flow {
+            direction: Direction::Outbound,
+            protocol: Protocol::Tcp,
+            peer: Addr::parse(peer).unwrap(),
+            local: Some("10.0.1.0/24".parse().unwrap()),
+            ports: PortRange { lo: port, hi: port },
+        };
+        let n = nsg(
+            "name: n\nrules:\n  - {name: vnet, priority: 100, direction: Outbound, access: Allow, protocol: '*', source: '*', destination: VirtualNetwork, destination_ports: '*'}\n  - {name: deny, priority: 4000, direction: Outbound, access: Deny, protocol: '*', source: '*', destination: '*', destination_ports: '*'}\n",
+        );
+        assert_eq!(n.evaluate(&out("10.0.2.5", 443)), Verdict::AllowedBy(0));
+        assert_eq!(n.evaluate(&out("Storage.eastus", 443)), Verdict::DeniedBy(1));
+        let open = nsg("name: open\n");
+        assert_eq!(open.evaluate(&out("10.0.2.5", 445)), Verdict::DefaultAllow("AllowVnetOutBound"));
+        assert_eq!(open.evaluate(&out("20.60.0.4", 443)), Verdict::DefaultAllow("AllowInternetOutBound"));
+    }
+
+    #[test]
     fn routes_pick_the_most_specific() {
         let rt: RouteTable = crate::topology::yaml::from_str(
             "name: rt\nroutes:\n  - {prefix: 0.0.0.0/0, next_hop: VirtualAppliance, next_hop_ip: 10.1.4.4}\n  - {prefix: AzureMachineLearning, next_hop: Internet}\n",
