@@ -294,7 +294,8 @@ impl Nsg {
 /// The verdict of Azure's default NSG rules on a flow no user rule matched.
 fn default_verdict(flow: &Flow) -> Verdict {
     let is = |tag: &str| matches!(&flow.peer, Addr::Tag { tag: t, .. } if t == tag);
-    let vnet = is("VirtualNetwork");
+    // The `VirtualNetwork` tag covers the VNet's own (private) address space too.
+    let vnet = covers(&Addr::Tag { tag: "VirtualNetwork".into(), region: None }, &flow.peer);
     match flow.direction {
         Direction::Inbound if vnet => Verdict::DefaultAllow("AllowVnetInBound"),
         Direction::Inbound if is("AzureLoadBalancer") => {

@@ -62,8 +62,11 @@ instance/cluster\"; Configure Azure CNI networking in Azure Kubernetes Service, 
     decision: Some(
         "A derived rule: the quoted sentences forbid the delegated subnet to compute and AKS, and \
 AML-NET-002 / AML-AKS-011 report the delegation from their side. This rule speaks from the ACI \
-side and adds what neither covers: private endpoints and AKS internal load balancers placed in \
-the ACI subnet, which Azure refuses in a subnet delegated to container groups.",
+side and adds what neither covers: compute sharing the ACI subnet before it is delegated (the \
+delegation AML-ACI-001 asks for would then break it; once the subnet is delegated, AML-NET-002 and \
+AML-AKS-011 report the compute, so one problem gives one finding), and private endpoints and AKS \
+internal load balancers placed in the ACI subnet, which Azure refuses in a subnet delegated to \
+container groups.",
     ),
     removed: false,
     check,
@@ -85,8 +88,10 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     let aci_of = |sid| aci_subnets.iter().find(|(s, _)| *s == sid).map(|(_, n)| *n);
     let others = [ComputeType::ComputeInstance, ComputeType::ComputeCluster, ComputeType::Aks];
     for (ci, c) in net.computes_of(&others) {
+        // In a delegated subnet, AML-NET-002 / AML-AKS-011 already report the compute.
         if let Some(sid) = net.compute_subnet(ci)
             && let Some(aci) = aci_of(sid)
+            && !net.subnet(sid).is_some_and(|s| s.is_delegated())
         {
             let (span, path) = match &c.subnet {
                 Some(s) => (s.span.clone(), format!("computes[{ci}].subnet")),

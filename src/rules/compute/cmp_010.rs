@@ -1,7 +1,7 @@
 use super::shared::name;
 use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
-use crate::topology::model::{AccessPath, ComputeType};
+use crate::topology::model::{Access, AccessPath, ComputeType};
 
 pub static RULE: Rule = Rule {
     id: "AML-CMP-010",
@@ -21,6 +21,7 @@ Users who come from the public internet only cannot open them.",
   name: mlw-demo
   resource_group: rg-ml
   region: eastus
+  public_network_access: Enabled
   private_endpoints:
     - {name: pe-mlw, resource_group: rg-ml, vnet: vnet-ml, subnet: snet-pe,
        private_dns_zone_group: [privatelink.api.azureml.ms, privatelink.notebooks.azure.net]}
@@ -44,6 +45,7 @@ clients:
   name: mlw-demo
   resource_group: rg-ml
   region: eastus
+  public_network_access: Enabled
   private_endpoints:
     - {name: pe-mlw, resource_group: rg-ml, vnet: vnet-ml, subnet: snet-pe,
        private_dns_zone_group: [privatelink.api.azureml.ms, privatelink.notebooks.azure.net]}
@@ -73,9 +75,11 @@ private endpoint.",
     decision: Some(
         "The DNS half of the quote (the `<instance-name>.<region>.instances.azureml.ms` record) \
 is checked by AML-DNS-005; this rule checks the access half. `vpn` and `expressroute` are taken \
-as reaching the workspace's VNet (the model does not say which VNet a gateway serves). Under \
-profile 2020-10 a private-link workspace is private whatever `public_network_access` says, so \
-the rule does not depend on it (AML-WS-007 covers `public_network_access: Disabled` in general).",
+as reaching the workspace's VNet (the model does not say which VNet a gateway serves). When the \
+workspace itself is private (a private endpoint and `public_network_access` not `Enabled`), \
+AML-WS-007 already reports that nobody can get in; this rule reports the case it leaves: a \
+private-link workspace kept open to the internet, whose compute instances are still reachable \
+only from inside the VNet.",
     ),
     removed: false,
     check,
@@ -94,6 +98,11 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     };
     let inside = [AccessPath::VmInVnet, AccessPath::Bastion, AccessPath::Vpn, AccessPath::ExpressRoute];
     if paths.value.iter().any(|p| inside.contains(&p.value)) {
+        return Eval::Checked;
+    }
+    let public_access = net.workspace().and_then(|w| w.public_network_access.as_ref()).map(|a| a.value);
+    if public_access != Some(Access::Enabled) {
+        // A private workspace with no way in is AML-WS-007's finding; one problem, one finding.
         return Eval::Checked;
     }
     let ws = net.workspace().map(|w| name(&w.name)).unwrap_or("?");
