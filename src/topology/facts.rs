@@ -516,7 +516,9 @@ mod tests {
                 Verdict::AllowedBy(2),
                 Verdict::DeniedBy(1),
                 Verdict::DefaultAllow("AllowVnetOutBound"),
-                Verdict::DefaultDeny("DenyAllOutBound")
+                // A private prefix counts as `VirtualNetwork` (the NSG alone cannot tell which
+                // private ranges the VNet, its peers and on-premises hold).
+                Verdict::DefaultAllow("AllowVnetOutBound")
             ]
         );
         for (f, v) in flows.iter().zip(&all) {
