@@ -8,4 +8,6 @@
 //! ```
 
 pub mod diag;
+pub mod load;
+pub mod markdown;
 pub mod topology;
