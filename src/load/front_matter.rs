@@ -196,7 +196,7 @@ mod tests {
         assert_eq!(fm.weight, Some(3));
         let blank = blank.unwrap_or_default();
         assert_eq!(blank.len(), "---\ntitle: Hello\nweight: 3\n---\n# Body\n".len());
-        assert_eq!(blank.find("# Body"), Some(30));
+        assert_eq!(blank.find("# Body"), Some(31));
         assert_eq!(blank.lines().count(), 5);
         let (fm, _, d) = run("+++\ntitle = \"T\"\nweight = 2\n+++\nx");
         assert!(d.is_empty(), "{d:?}");
