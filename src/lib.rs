@@ -11,3 +11,4 @@ pub mod diag;
 pub mod load;
 pub mod markdown;
 pub mod topology;
+pub mod render;
