@@ -1,0 +1,63 @@
+//! `topobook build [DIR]`: check the book and write its site to `DIR/<build-dir>/`.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use super::exit;
+use crate::diag::{self, codes};
+use crate::output::DiskOutput;
+use crate::report::human;
+use crate::site::{Site, SiteOptions};
+
+/// Build the book in `dir`. Diagnostics go to stderr, the summary line too.
+pub fn run(dir: &Path, options: SiteOptions) -> i32 {
+    let color = human::use_color(std::io::stderr().is_terminal());
+    let started = std::time::Instant::now();
+    let mut site = match Site::load(dir, options) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::USAGE_OR_IO;
+        }
+    };
+    let target = site.output_dir();
+    let out = match DiskOutput::begin(&target) {
+        Ok(o) => o,
+        Err(d) => {
+            eprintln!("error: {}", d.message);
+            return exit::USAGE_OR_IO;
+        }
+    };
+    let report = site.build(&out);
+    let mut diags = site.diagnostics();
+    diags.extend(report.diagnostics.iter().cloned());
+    diag::sort(&mut diags);
+    let sources = site.sources();
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(human::render_all(&diags, &sources, color).as_bytes());
+    let io_failed = report.diagnostics.iter().any(|d| d.code == codes::IO);
+    let failed = diags.iter().any(|d| d.fails(false));
+    let shown = target.strip_prefix(dir).unwrap_or(&target).display().to_string();
+    if failed || io_failed {
+        out.abort();
+        let _ = writeln!(
+            err,
+            "error: build failed with {}; `{shown}/` was not changed",
+            human::counts(&diags)
+        );
+        return if io_failed { exit::USAGE_OR_IO } else { exit::DIAGNOSTICS };
+    }
+    if let Err(d) = out.commit() {
+        let _ = writeln!(err, "error: {}", d.message);
+        return exit::USAGE_OR_IO;
+    }
+    let _ = writeln!(
+        err,
+        "built {} pages and {} topology blocks into `{shown}/` in {:.2}s ({})",
+        site.pages.len(),
+        site.reports().count(),
+        started.elapsed().as_secs_f64(),
+        human::counts(&diags)
+    );
+    exit::OK
+}
