@@ -13,6 +13,14 @@ use crate::site::{Site, SiteOptions};
 pub fn run(dir: &Path, options: SiteOptions) -> i32 {
     let color = human::use_color(std::io::stderr().is_terminal());
     let started = std::time::Instant::now();
+    let timings = std::env::var_os("TOPOBOOK_TIMINGS").is_some();
+    let mut lap = std::time::Instant::now();
+    let mut mark = |what: &str| {
+        if timings {
+            eprintln!("timing: {what}: {:.3}s, {} MiB resident", lap.elapsed().as_secs_f64(), resident_mib());
+        }
+        lap = std::time::Instant::now();
+    };
     let mut site = match Site::load(dir, options) {
         Ok(s) => s,
         Err(e) => {
@@ -20,6 +28,7 @@ pub fn run(dir: &Path, options: SiteOptions) -> i32 {
             return exit::USAGE_OR_IO;
         }
     };
+    mark("load, parse, check");
     let target = site.output_dir();
     let out = match DiskOutput::begin(&target) {
         Ok(o) => o,
@@ -29,6 +38,7 @@ pub fn run(dir: &Path, options: SiteOptions) -> i32 {
         }
     };
     let report = site.build(&out);
+    mark("render and write");
     let mut diags = site.diagnostics();
     diags.extend(report.diagnostics.iter().cloned());
     diag::sort(&mut diags);
@@ -51,6 +61,7 @@ pub fn run(dir: &Path, options: SiteOptions) -> i32 {
         let _ = writeln!(err, "error: {}", d.message);
         return exit::USAGE_OR_IO;
     }
+    mark("swap in");
     let _ = writeln!(
         err,
         "built {} pages and {} topology blocks into `{shown}/` in {:.2}s ({})",
@@ -60,4 +71,13 @@ pub fn run(dir: &Path, options: SiteOptions) -> i32 {
         human::counts(&diags)
     );
     exit::OK
+}
+
+/// Resident memory of this process in MiB (Linux; 0 elsewhere), for `TOPOBOOK_TIMINGS`.
+fn resident_mib() -> u64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1).and_then(|p| p.parse::<u64>().ok()))
+        .map(|pages| pages * 4096 / (1024 * 1024))
+        .unwrap_or(0)
 }

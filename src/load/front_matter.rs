@@ -58,12 +58,12 @@ fn find(text: &str) -> Option<(&'static str, Range<usize>, Range<usize>)> {
     None
 }
 
-/// Split off and parse the front matter. Returns it, the text with the front matter
-/// replaced by blank lines (same length, same line numbers, so every byte offset of the
-/// Markdown stays an offset in the file) and the problems found.
-pub fn split(file: &Arc<str>, text: &str) -> (FrontMatter, Option<String>, Vec<Diagnostic>) {
+/// Parse the front matter. Returns it, the byte offset where the Markdown starts (0 without
+/// front matter; the Markdown stage parses from there, so offsets stay offsets in the file)
+/// and the problems found.
+pub fn split(file: &Arc<str>, text: &str) -> (FrontMatter, usize, Vec<Diagnostic>) {
     let Some((delim, block, inner)) = find(text) else {
-        return (FrontMatter::default(), None, Vec::new());
+        return (FrontMatter::default(), 0, Vec::new());
     };
     let mut diags = Vec::new();
     let index = LineIndex::new(text);
@@ -88,17 +88,7 @@ pub fn split(file: &Arc<str>, text: &str) -> (FrontMatter, Option<String>, Vec<D
     } else {
         toml_front_matter(src, inner.start, &at, &mut diags)
     };
-    // Blank the block byte for byte (a multi-byte character becomes as many spaces),
-    // keeping newlines, so that lines and offsets do not move.
-    let mut blanked = String::with_capacity(text.len());
-    for (i, b) in text.bytes().enumerate() {
-        if i >= block.end {
-            blanked.push_str(&text[i..]);
-            break;
-        }
-        blanked.push(if b == b'\n' { '\n' } else { ' ' });
-    }
-    (fm, Some(blanked), diags)
+    (fm, block.end, diags)
 }
 
 impl From<Raw> for FrontMatter {
@@ -184,20 +174,17 @@ fn toml_front_matter(
 mod tests {
     use super::*;
 
-    fn run(text: &str) -> (FrontMatter, Option<String>, Vec<Diagnostic>) {
+    fn run(text: &str) -> (FrontMatter, usize, Vec<Diagnostic>) {
         split(&Arc::from("content/p.md"), text)
     }
 
     #[test]
     fn yaml_and_toml() {
-        let (fm, blank, d) = run("---\ntitle: Hello\nweight: 3\n---\n# Body\n");
+        let (fm, start, d) = run("---\ntitle: Hello\nweight: 3\n---\n# Body\n");
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(fm.title.as_deref(), Some("Hello"));
         assert_eq!(fm.weight, Some(3));
-        let blank = blank.unwrap_or_default();
-        assert_eq!(blank.len(), "---\ntitle: Hello\nweight: 3\n---\n# Body\n".len());
-        assert_eq!(blank.find("# Body"), Some(31));
-        assert_eq!(blank.lines().count(), 5);
+        assert_eq!(start, 31);
         let (fm, _, d) = run("+++\ntitle = \"T\"\nweight = 2\n+++\nx");
         assert!(d.is_empty(), "{d:?}");
         assert_eq!((fm.title.as_deref(), fm.weight), (Some("T"), Some(2)));
@@ -215,6 +202,6 @@ mod tests {
         assert_eq!(d.len(), 2);
         // An unclosed block is not front matter (a thematic break).
         let (_, b, d) = run("---\ntext\n");
-        assert!(b.is_none() && d.is_empty());
+        assert!(b == 0 && d.is_empty());
     }
 }

@@ -45,9 +45,10 @@ pub struct PageSource {
     pub path: Arc<str>,
     /// Path relative to the source folder (`guide/a.md`).
     pub rel: String,
-    /// The Markdown to parse: includes expanded, front matter blanked (same offsets as the
-    /// file when there are no includes).
+    /// The text of the page, includes expanded (the file itself when there are none).
     pub text: Arc<str>,
+    /// Where the Markdown starts in `text` (after the front matter).
+    pub body_start: usize,
     /// Where the bytes of `text` come from, when includes were expanded.
     pub origin: Option<Arc<Origin>>,
     pub front: FrontMatter,
@@ -205,6 +206,7 @@ pub fn read_page(guard: &Guard, config: &Config, rel: &str) -> PageSource {
         path: path.clone(),
         rel: rel.to_string(),
         text: Arc::from(""),
+        body_start: 0,
         origin: None,
         front: FrontMatter::default(),
         files: Vec::new(),
@@ -217,19 +219,20 @@ pub fn read_page(guard: &Guard, config: &Config, rel: &str) -> PageSource {
             return page;
         }
     };
-    let (front, blanked, mut diags) = front_matter::split(&path, &raw);
+    let (front, body_start, mut diags) = front_matter::split(&path, &raw);
     page.front = front;
-    let text: Arc<str> = blanked.map(Arc::from).unwrap_or_else(|| raw.clone());
-    page.files.push((path.clone(), raw));
-    if include::has_directives(&text) {
-        let e = include::expand(path.clone(), text, guard);
+    page.body_start = body_start;
+    page.files.push((path.clone(), raw.clone()));
+    if include::has_directives(raw.get(body_start..).unwrap_or("")) {
+        let e = include::expand(path.clone(), raw, guard);
         diags.extend(e.diagnostics);
-        page.files.extend(e.files.into_iter().filter(|(p, _)| *p != path));
-        page.files.sort();
+        let mut included: Vec<_> = e.files.into_iter().filter(|(p, _)| *p != path).collect();
+        included.sort();
+        page.files.extend(included);
         page.text = e.text.into();
         page.origin = Some(Arc::new(e.origin));
     } else {
-        page.text = text;
+        page.text = raw;
     }
     page.diagnostics = diags;
     page

@@ -210,8 +210,11 @@ impl Builder<'_> {
     }
 }
 
-/// Parse a page. `path` is relative to the book root, `rel` to the source folder.
-pub fn parse(path: &Arc<str>, rel: &str, text: &str) -> ParsedPage {
+/// Parse a page. `path` is relative to the book root, `rel` to the source folder; the
+/// Markdown starts at byte `start` of `text` (after the front matter). Every range in the
+/// result is a range of `text`.
+pub fn parse(path: &Arc<str>, rel: &str, text: &str, start: usize) -> ParsedPage {
+    let start = if text.is_char_boundary(start) { start.min(text.len()) } else { 0 };
     let mut b = Builder {
         path,
         rel,
@@ -223,8 +226,9 @@ pub fn parse(path: &Arc<str>, rel: &str, text: &str) -> ParsedPage {
     };
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut heading: Option<OpenHeading> = None;
-    let mut iter = Parser::new_ext(text, options()).into_offset_iter();
+    let mut iter = Parser::new_ext(&text[start..], options()).into_offset_iter();
     while let Some((event, range)) = iter.next() {
+        let range = range.start + start..range.end + start;
         let is_code = matches!(event, Event::Code(_));
         match event {
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
@@ -280,6 +284,7 @@ pub fn parse(path: &Arc<str>, rel: &str, text: &str) -> ParsedPage {
                 let mut map = SegmentMap::default();
                 let topo = is_topology_info(&info);
                 for (e, r) in iter.by_ref() {
+                    let r = r.start + start..r.end + start;
                     match e {
                         Event::End(TagEnd::CodeBlock) => break,
                         Event::Text(t) => {

@@ -1,7 +1,7 @@
 use super::*;
 
 fn parse_str(text: &str) -> ParsedPage {
-    parse(&Arc::from("content/p.md"), "p.md", text)
+    parse(&Arc::from("content/p.md"), "p.md", text, 0)
 }
 
 /// Every byte of every block's YAML maps to the same byte in the page.
@@ -104,4 +104,13 @@ fn alerts_and_sections() {
     assert_eq!(page.sections.len(), 2);
     assert_eq!(page.sections[0].text, "Before. Mind the gap .");
     assert_eq!(page.sections[1].text, "After code .");
+}
+
+#[test]
+fn parsing_after_front_matter_keeps_file_offsets() {
+    let text = "---\ntitle: x\n---\n# T\n\n```yaml topology\na: 1\n```\n[l](#t)\n";
+    let page = parse(&Arc::from("content/p.md"), "p.md", text, 17);
+    assert_maps_exactly(text, &page);
+    assert_eq!(&text[page.headings[0].range.clone()], "# T\n");
+    assert_eq!(&text[page.links[0].range.clone()], "[l](#t)");
 }

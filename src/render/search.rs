@@ -9,7 +9,7 @@
 //! shards by the first character of the term, so a query loads `docs.json` and only the
 //! shards of its words, lazily, on the first keystroke.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -49,7 +49,7 @@ pub fn shard_of(term: &str) -> char {
 #[derive(Default)]
 pub struct IndexBuilder {
     docs: Vec<SearchDoc>,
-    postings: BTreeMap<String, Vec<u32>>,
+    postings: HashMap<Box<str>, Vec<u32>>,
 }
 
 impl IndexBuilder {
@@ -64,28 +64,35 @@ impl IndexBuilder {
             *weights.entry(t).or_default() += 1;
         }
         for (term, w) in weights {
-            let list = self.postings.entry(term).or_default();
+            let list = match self.postings.get_mut(term.as_str()) {
+                Some(l) => l,
+                None => self.postings.entry(term.into_boxed_str()).or_default(),
+            };
             list.push(id);
             list.push(w.min(50));
         }
         self.docs.push(doc);
     }
 
-    /// The files of the index: (site path, bytes), deterministic.
-    pub fn finish(self) -> Vec<(String, Vec<u8>)> {
-        let mut out = Vec::new();
+    /// The files of the index, deterministic, handed to `sink` one at a time (so that only
+    /// one shard is ever serialised in memory): (site path, bytes).
+    pub fn finish(self, sink: &mut dyn FnMut(String, Vec<u8>)) {
         let docs: Vec<[&str; 3]> = self.docs.iter().map(|d| [d.url.as_str(), d.title.as_str(), d.page.as_str()]).collect();
-        out.push(("search/docs.json".to_string(), serde_json::to_vec(&docs).unwrap_or_default()));
-        let mut shards: BTreeMap<char, BTreeMap<&str, &Vec<u32>>> = BTreeMap::new();
-        for (term, list) in &self.postings {
-            shards.entry(shard_of(term)).or_default().insert(term, list);
+        sink("search/docs.json".to_string(), serde_json::to_vec(&docs).unwrap_or_default());
+        drop(docs);
+        let mut terms: Vec<(&str, &Vec<u32>)> = self.postings.iter().map(|(t, l)| (&**t, l)).collect();
+        terms.sort_unstable_by(|a, b| (shard_of(a.0), a.0).cmp(&(shard_of(b.0), b.0)));
+        let mut names = Vec::new();
+        let mut start = 0;
+        while start < terms.len() {
+            let c = shard_of(terms[start].0);
+            let end = terms[start..].iter().position(|(t, _)| shard_of(t) != c).map_or(terms.len(), |n| start + n);
+            let shard: BTreeMap<&str, &Vec<u32>> = terms[start..end].iter().copied().collect();
+            sink(format!("search/{c}.json"), serde_json::to_vec(&shard).unwrap_or_default());
+            names.push(c.to_string());
+            start = end;
         }
-        let names: Vec<String> = shards.keys().map(|c| c.to_string()).collect();
-        for (c, terms) in shards {
-            out.push((format!("search/{c}.json"), serde_json::to_vec(&terms).unwrap_or_default()));
-        }
-        out.push(("search/shards.json".to_string(), serde_json::to_vec(&names).unwrap_or_default()));
-        out
+        sink("search/shards.json".to_string(), serde_json::to_vec(&names).unwrap_or_default());
     }
 }
 
@@ -99,7 +106,8 @@ mod tests {
         let doc = |u: &str, t: &str| SearchDoc { url: u.into(), title: t.into(), page: "P".into() };
         b.add(doc("a.html#x", "Private endpoints"), "The private DNS zone for the workspace.");
         b.add(doc("b.html", "Firewall"), "Private traffic, private routes.");
-        let files = b.finish();
+        let mut files = Vec::new();
+        b.finish(&mut |p, bytes| files.push((p, bytes)));
         let names: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
         assert_eq!(names, ["search/docs.json", "search/d.json", "search/e.json", "search/f.json", "search/p.json", "search/r.json", "search/t.json", "search/w.json", "search/z.json", "search/shards.json"]);
         let p = String::from_utf8(files[4].1.clone()).unwrap_or_default();

@@ -257,11 +257,10 @@ impl Site {
         )
     }
 
-    /// The search index files.
-    pub(super) fn search_files(&self) -> Vec<(String, Vec<u8>)> {
+    /// Write the search index files to `out`; returns the paths whose bytes changed.
+    pub(super) fn write_search(&self, out: &dyn Output, diags: &mut Vec<Diagnostic>) -> Vec<String> {
         let mut b = IndexBuilder::default();
-        let order: Vec<usize> = self.nav.order.clone();
-        for i in order {
+        for &i in &self.nav.order {
             let Some(p) = self.pages.get(i) else { continue };
             for s in &p.parsed.sections {
                 let (url, title) = match s.heading.and_then(|h| p.parsed.headings.get(h)) {
@@ -271,7 +270,13 @@ impl Site {
                 b.add(SearchDoc { url, title, page: p.title.clone() }, &s.text);
             }
         }
-        b.finish()
+        let mut changed = Vec::new();
+        b.finish(&mut |path, bytes| match out.write(&path, bytes) {
+            Ok(true) => changed.push(path),
+            Ok(false) => {}
+            Err(d) => diags.push(*d),
+        });
+        changed
     }
 
     /// Every file of the site except the pages and the book's own assets.
@@ -297,9 +302,6 @@ impl Site {
         if self.book.theme.get("static/css/highlight.css").is_none() {
             files.push(("css/highlight.css".into(), highlight::stylesheet().into_bytes()));
         }
-        if self.book.config.html.search {
-            files.extend(self.search_files());
-        }
         if let Some(url) = &self.book.config.html.site_url {
             let paths: Vec<&str> = self.nav.order.iter().filter_map(|i| self.pages.get(*i)).map(|p| p.out_path.as_str()).collect();
             files.push(("sitemap.xml".into(), sitemap(url, &paths).into_bytes()));
@@ -324,13 +326,21 @@ impl Site {
                 Err(d) => report.diagnostics.push(*d),
             }
         }
+        let t = std::time::Instant::now();
         let (shared, diags) = self.shared_files();
+        if std::env::var_os("TOPOBOOK_TIMINGS").is_some() {
+            eprintln!("timing: shared files and search index: {:.3}s", t.elapsed().as_secs_f64());
+        }
         report.diagnostics.extend(diags);
         for (path, bytes) in shared {
             match out.write(&path, bytes) {
                 Ok(_) => report.written.push(path),
                 Err(d) => report.diagnostics.push(*d),
             }
+        }
+        if self.book.config.html.search {
+            let written = self.write_search(out, &mut report.diagnostics);
+            report.written.extend(written);
         }
         for asset in &self.book.assets {
             match self.guard.read_bytes(&asset.path).and_then(|b| out.write(&asset.rel, b)) {

@@ -99,7 +99,7 @@ impl Site {
                 let loc = index.location(page.source.path.clone(), &page.source.text, link.range.clone());
                 let mut d = Diagnostic::new(severity, code, msg).with_help(help).at(loc);
                 if link.image {
-                    d.message = d.message.replacen("link to", "image", 1);
+                    d.message = d.message.replacen("link to", "image", 1).replacen(", which is", " is", 1);
                 }
                 relocate(&mut d, &page.source);
                 diags.push(d);

@@ -98,7 +98,7 @@ fn relocate(d: &mut Diagnostic, page: &PageSource) {
 
 /// Parse and check one page (the per-page part of the pipeline; pure).
 fn process(source: PageSource, settings: &CheckSettings, summary_title: Option<&str>) -> PageState {
-    let parsed = markdown::parse(&source.path, &source.rel, &source.text);
+    let parsed = markdown::parse(&source.path, &source.rel, &source.text, source.body_start);
     let index = LineIndex::new(&source.text);
     let mut reports: Vec<BlockReport> = parsed
         .blocks

@@ -209,12 +209,8 @@ impl Site {
                 Err(d) => update.diagnostics.push(*d),
             }
         }
-        if shared_dirty || search_dirty {
-            let (files, diags) = if shared_dirty {
-                self.shared_files()
-            } else {
-                (self.search_files(), Vec::new())
-            };
+        if shared_dirty {
+            let (files, diags) = self.shared_files();
             update.diagnostics.extend(diags);
             for (path, bytes) in files {
                 match out.write(&path, bytes) {
@@ -223,6 +219,10 @@ impl Site {
                     Err(d) => update.diagnostics.push(*d),
                 }
             }
+        }
+        if search_dirty && self.book.config.html.search {
+            let changed = self.write_search(out, &mut update.diagnostics);
+            update.changed.extend(changed);
         }
         update.changed.sort();
         update.changed.dedup();
