@@ -93,13 +93,17 @@ fn a_failed_build_leaves_the_previous_site_in_place() {
     let run = build("markdown");
     assert_eq!(run.code, 0);
     let before = snapshot_tree(&run.site());
-    std::fs::write(run.root().join("content/features.md"), "# Broken\n\n[nowhere](missing.md)\n").expect("write");
+    std::fs::write(run.root().join("content/features.md"), "# Broken\n\n[nowhere](missing.md)\n")
+        .expect("write");
     let dir = run.dir;
     let run = rebuild(dir);
     assert_eq!(run.code, 1);
     assert_eq!(snapshot_tree(&run.site()), before);
-    let names: Vec<String> =
-        std::fs::read_dir(run.root()).expect("dir").flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> = std::fs::read_dir(run.root())
+        .expect("dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
     assert!(names.iter().all(|n| !n.starts_with(".site")), "{names:?}");
 }
 
@@ -109,9 +113,14 @@ fn symlinks_out_of_the_book_are_refused() {
     let outside = tempfile::tempdir().expect("temp");
     std::fs::write(outside.path().join("secret.md"), "# Secret\n").expect("write");
     let dir = common::book("markdown");
-    std::os::unix::fs::symlink(outside.path().join("secret.md"), dir.path().join("content/secret.md")).expect("link");
+    std::os::unix::fs::symlink(outside.path().join("secret.md"), dir.path().join("content/secret.md"))
+        .expect("link");
     let run = rebuild(dir);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("refused `content/secret.md`: it is a symlink that leaves the book folder"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("refused `content/secret.md`: it is a symlink that leaves the book folder"),
+        "{}",
+        run.stderr
+    );
     assert!(!run.stderr.contains("Secret"));
 }

@@ -30,7 +30,11 @@ fn a_body_edit_rerenders_only_that_page() {
     assert_eq!(up.reparsed, ["content/guide/install.md"]);
     // The page and the search index (its text changed); not the sidebar, not other pages.
     assert!(up.changed.contains(&"guide/install.html".to_string()), "{:?}", up.changed);
-    assert!(up.changed.iter().all(|p| p == "guide/install.html" || p.starts_with("search/")), "{:?}", up.changed);
+    assert!(
+        up.changed.iter().all(|p| p == "guide/install.html" || p.starts_with("search/")),
+        "{:?}",
+        up.changed
+    );
     assert!(page(&out, "guide/install.html").contains("New text of install."));
 }
 
@@ -46,7 +50,13 @@ fn a_title_change_updates_the_sidebar_and_the_neighbours() {
         assert!(up.changed.contains(&p.to_string()), "{p} not in {:?}", up.changed);
     }
     // The pages before and after now show the new title in their previous / next links.
-    let neighbours: Vec<&String> = up.changed.iter().filter(|p| p.ends_with(".html") && !p.starts_with("toc") && *p != "alpha.html" && *p != "status.html").collect();
+    let neighbours: Vec<&String> = up
+        .changed
+        .iter()
+        .filter(|p| {
+            p.ends_with(".html") && !p.starts_with("toc") && *p != "alpha.html" && *p != "status.html"
+        })
+        .collect();
     assert!(!neighbours.is_empty(), "{:?}", up.changed);
     for n in neighbours {
         assert!(page(&out, n).contains("Aardvark"), "{n}");

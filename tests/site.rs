@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{build, fragment, rebuild, topobook};
+use common::{build, fragment, rebuild};
 
 fn sidebar(run: &common::Run) -> String {
     fragment(&run.read("toc.html"), "<nav class=\"sidebar\"", "</nav>")
@@ -59,14 +59,17 @@ fn broken_links_and_anchors_fail_with_locations() {
     assert_eq!(run.code, 1);
     insta::assert_snapshot!(run.diagnostics());
     assert!(!run.site().exists(), "a failed build must not create the site");
-    let leftovers: Vec<_> = std::fs::read_dir(run.root()).map(|r| r.flatten().map(|e| e.file_name()).collect()).unwrap_or_default();
+    let leftovers: Vec<_> = std::fs::read_dir(run.root())
+        .map(|r| r.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
     assert!(leftovers.iter().all(|n| !n.to_string_lossy().starts_with(".site")), "{leftovers:?}");
 }
 
 #[test]
 fn link_check_can_be_a_warning() {
     let dir = common::book("broken-links");
-    std::fs::write(dir.path().join("book.toml"), "[book]\ntitle = \"B\"\n[build]\nlink-check = \"warn\"\n").expect("write");
+    std::fs::write(dir.path().join("book.toml"), "[book]\ntitle = \"B\"\n[build]\nlink-check = \"warn\"\n")
+        .expect("write");
     let run = rebuild(dir);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("warning[broken-link]"));

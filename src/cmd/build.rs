@@ -50,11 +50,8 @@ pub fn run(dir: &Path, options: SiteOptions) -> i32 {
     let shown = target.strip_prefix(dir).unwrap_or(&target).display().to_string();
     if failed || io_failed {
         out.abort();
-        let _ = writeln!(
-            err,
-            "error: build failed with {}; `{shown}/` was not changed",
-            human::counts(&diags)
-        );
+        let _ =
+            writeln!(err, "error: build failed with {}; `{shown}/` was not changed", human::counts(&diags));
         return if io_failed { exit::USAGE_OR_IO } else { exit::DIAGNOSTICS };
     }
     if let Err(d) = out.commit() {

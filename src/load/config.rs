@@ -4,8 +4,8 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use toml::de::{DeTable, DeValue};
 use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 
 use crate::diag::{Diagnostic, LineIndex, codes, did_you_mean};
 
@@ -203,8 +203,11 @@ impl Ctx<'_> {
             || trimmed.split('/').any(|c| c == ".." || c.is_empty());
         if bad {
             self.diag(
-                Diagnostic::error(codes::CONFIG, format!("`{full}` must be a folder inside the book, not `{s}`"))
-                    .with_help("use a relative path such as `content` without `..`"),
+                Diagnostic::error(
+                    codes::CONFIG,
+                    format!("`{full}` must be a folder inside the book, not `{s}`"),
+                )
+                .with_help("use a relative path such as `content` without `..`"),
                 v.span(),
             );
             return None;
@@ -275,7 +278,9 @@ pub fn parse(file: Arc<str>, text: &str) -> (Config, Vec<Diagnostic>) {
                                     codes::CONFIG,
                                     format!("`build.link-check` must be `error` or `warn`, not `{other}`"),
                                 )
-                                .with_help("write `link-check = \"warn\"` to report broken links without failing"),
+                                .with_help(
+                                    "write `link-check = \"warn\"` to report broken links without failing",
+                                ),
                                 v.span(),
                             ),
                             None => {}
@@ -331,7 +336,9 @@ fn parse_html(cx: &mut Ctx<'_>, h: &DeTable<'_>, html: &mut HtmlConfig) {
                     }
                 }
             }
-            other if MDBOOK_HTML_KEYS.contains(&other) => cx.ignored(&format!("output.html.{other}"), k.span()),
+            other if MDBOOK_HTML_KEYS.contains(&other) => {
+                cx.ignored(&format!("output.html.{other}"), k.span())
+            }
             _ => cx.unknown("output.html", k, HTML_KEYS),
         }
     }
@@ -373,7 +380,9 @@ mod tests {
 
     #[test]
     fn mdbook_keys_are_notes_and_bad_values_errors() {
-        let (c, d) = run("[rust]\nedition = \"2021\"\n[output.html]\nadditional-css = []\n[build]\nsrc = 1\nbuild-dir = \"../x\"\n");
+        let (c, d) = run(
+            "[rust]\nedition = \"2021\"\n[output.html]\nadditional-css = []\n[build]\nsrc = 1\nbuild-dir = \"../x\"\n",
+        );
         let mut sev: Vec<_> = d.iter().map(|d| d.severity.as_str()).collect();
         sev.sort();
         assert_eq!(sev, ["error", "error", "note", "note"], "{d:#?}");

@@ -149,20 +149,24 @@ fn toml_front_matter(
                 Some(s) => fm.description = Some(s.to_string()),
                 None => diags.push(bad_type("a string")),
             },
-            "weight" => match v.get_ref().as_integer().and_then(|i| i64::from_str_radix(i.as_str(), i.radix()).ok())
-            {
-                Some(w) => fm.weight = Some(w),
-                None => diags.push(bad_type("an integer")),
-            },
+            "weight" => {
+                match v.get_ref().as_integer().and_then(|i| i64::from_str_radix(i.as_str(), i.radix()).ok()) {
+                    Some(w) => fm.weight = Some(w),
+                    None => diags.push(bad_type("an integer")),
+                }
+            }
             other => {
                 let help = did_you_mean(other, KEYS.iter().copied())
                     .map(|s| format!("did you mean `{s}`?"))
                     .unwrap_or_else(|| format!("front matter keys are {}", KEYS.join(", ")));
                 let ks = base + k.span().start..base + k.span().end;
                 diags.push(
-                    Diagnostic::warning(codes::FRONT_MATTER, format!("unknown key `{other}` in front matter"))
-                        .with_help(help)
-                        .at(at(ks)),
+                    Diagnostic::warning(
+                        codes::FRONT_MATTER,
+                        format!("unknown key `{other}` in front matter"),
+                    )
+                    .with_help(help)
+                    .at(at(ks)),
                 );
             }
         }

@@ -98,7 +98,8 @@ fn next_directive(text: &str, from: usize) -> Option<(Directive<'_>, bool)> {
         let inner = text[inner_start..end].trim_start();
         let escaped = start > 0 && text.as_bytes()[start - 1] == b'\\';
         if let Some(rest) = inner.strip_prefix('#') {
-            let name_len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
+            let name_len =
+                rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
             let name = &rest[..name_len];
             if !name.is_empty() && !rest[..].contains('\n') {
                 let args = rest[name_len..].trim();
@@ -116,7 +117,12 @@ fn sub_pieces(origin: &[Piece], range: Range<usize>, out_at: usize, into: &mut V
         let s = p.at.max(range.start);
         let e = (p.at + p.len).min(range.end);
         if s < e {
-            into.push(Piece { at: out_at + (s - range.start), len: e - s, file: p.file.clone(), file_at: p.file_at + (s - p.at) });
+            into.push(Piece {
+                at: out_at + (s - range.start),
+                len: e - s,
+                file: p.file.clone(),
+                file_at: p.file_at + (s - p.at),
+            });
         }
     }
 }
@@ -221,7 +227,13 @@ impl Cx<'_> {
         Some(LineIndex::new(text).location(file, text, r))
     }
 
-    fn expand(&mut self, file: &Arc<str>, text: &str, origin: &[Piece], depth: usize) -> (String, Vec<Piece>) {
+    fn expand(
+        &mut self,
+        file: &Arc<str>,
+        text: &str,
+        origin: &[Piece],
+        depth: usize,
+    ) -> (String, Vec<Piece>) {
         let mut out = String::with_capacity(text.len());
         let mut pieces = Vec::new();
         let mut pos = 0;
@@ -273,13 +285,25 @@ impl Cx<'_> {
             None
         };
         if depth >= MAX_DEPTH {
-            return fail(self, format!("`{{{{#{}}}}}` nested more than {MAX_DEPTH} levels deep", d.name), "an included file probably includes itself; break the cycle");
+            return fail(
+                self,
+                format!("`{{{{#{}}}}}` nested more than {MAX_DEPTH} levels deep", d.name),
+                "an included file probably includes itself; break the cycle",
+            );
         }
         if path.is_empty() {
-            return fail(self, format!("`{{{{#{}}}}}` needs a file", d.name), "write `{{#include path/to/file}}`");
+            return fail(
+                self,
+                format!("`{{{{#{}}}}}` needs a file", d.name),
+                "write `{{#include path/to/file}}`",
+            );
         }
         let Some(rel) = join_relative(file, path) else {
-            return fail(self, format!("cannot include `{path}`: it is outside the book"), "include only files inside the book folder");
+            return fail(
+                self,
+                format!("cannot include `{path}`: it is outside the book"),
+                "include only files inside the book folder",
+            );
         };
         let rel: Arc<str> = rel.into();
         let content = match self.files.get(&rel) {
@@ -289,15 +313,28 @@ impl Cx<'_> {
                     self.files.insert(rel.clone(), t.clone());
                     t
                 }
-                Err(why) => return fail(self, format!("cannot include `{path}`: {why}"), "check the path; it is relative to the page that includes it"),
+                Err(why) => {
+                    return fail(
+                        self,
+                        format!("cannot include `{path}`: {why}"),
+                        "check the path; it is relative to the page that includes it",
+                    );
+                }
             },
         };
         let (inc, inc_pieces) = match select_lines(&content, &sel) {
             None => {
                 if let Select::Anchor(name) = sel {
-                    return fail(self, format!("anchor `{name}` not found in `{rel}`"), "add `ANCHOR: name` and `ANCHOR_END: name` comment lines to the file, or fix the name");
+                    return fail(
+                        self,
+                        format!("anchor `{name}` not found in `{rel}`"),
+                        "add `ANCHOR: name` and `ANCHOR_END: name` comment lines to the file, or fix the name",
+                    );
                 }
-                (content.to_string(), vec![Piece { at: 0, len: content.len(), file: rel.clone(), file_at: 0 }])
+                (
+                    content.to_string(),
+                    vec![Piece { at: 0, len: content.len(), file: rel.clone(), file_at: 0 }],
+                )
             }
             Some(lines) => {
                 let mut s = String::new();
@@ -340,7 +377,10 @@ mod tests {
 
     #[test]
     fn ranges_and_anchors() {
-        let e = run("{{#include code.rs:2}}|{{#include code.rs::1}}|{{#include code.rs:7:}}", &[("src/code.rs", CODE)]);
+        let e = run(
+            "{{#include code.rs:2}}|{{#include code.rs::1}}|{{#include code.rs:7:}}",
+            &[("src/code.rs", CODE)],
+        );
         assert_eq!(e.text, "// ANCHOR: b|fn a() {}|// ANCHOR_END: b\nlast");
         let e = run("```\n{{#rustdoc_include code.rs:b}}\n```", &[("src/code.rs", CODE)]);
         assert_eq!(e.text, "```\nfn b() {}\nfn c() {}\n```");
@@ -355,7 +395,10 @@ mod tests {
 
     #[test]
     fn nested_escaped_missing_and_cycles() {
-        let e = run("a {{#include x.md}} \\{{#include y}}", &[("src/x.md", "[{{#include sub/y.md}}]"), ("src/sub/y.md", "Y")]);
+        let e = run(
+            "a {{#include x.md}} \\{{#include y}}",
+            &[("src/x.md", "[{{#include sub/y.md}}]"), ("src/sub/y.md", "Y")],
+        );
         assert_eq!(e.text, "a [Y] {{#include y}}");
         let e = run("one\n{{#include nope.rs}}", &[]);
         assert_eq!(e.text, "one\n{{#include nope.rs}}");

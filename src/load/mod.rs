@@ -107,9 +107,9 @@ fn what_io(e: &io::Error, what: &str) -> String {
 
 impl Guard {
     pub fn new(root: &Path) -> Result<Guard, LoadError> {
-        let real_root = root
-            .canonicalize()
-            .map_err(|e| LoadError(format!("cannot open book folder `{}`: {}", root.display(), what_io(&e, "folder"))))?;
+        let real_root = root.canonicalize().map_err(|e| {
+            LoadError(format!("cannot open book folder `{}`: {}", root.display(), what_io(&e, "folder")))
+        })?;
         Ok(Guard { root: root.to_path_buf(), real_root })
     }
 
@@ -119,9 +119,12 @@ impl Guard {
         let real = path.canonicalize().map_err(|e| io_diag(rel, "file", &e))?;
         if !real.starts_with(&self.real_root) {
             return Err(Box::new(
-                Diagnostic::error(codes::IO, format!("refused to read `{rel}`: it links outside the book folder"))
-                    .with_help("copy the file into the book instead of linking to it")
-                    .at(Location::file_start(rel.into())),
+                Diagnostic::error(
+                    codes::IO,
+                    format!("refused to read `{rel}`: it links outside the book folder"),
+                )
+                .with_help("copy the file into the book instead of linking to it")
+                .at(Location::file_start(rel.into())),
             ));
         }
         Ok(real)
@@ -145,21 +148,26 @@ impl Guard {
     /// refusing symlinks that leave the root: (path inside `dir`, path relative to root).
     pub fn walk(&self, dir: &Path, rel_dir: &str, diags: &mut Vec<Diagnostic>) -> Vec<(String, String)> {
         let mut out = Vec::new();
-        let mut it = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name().min_depth(1).into_iter();
+        let mut it =
+            walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name().min_depth(1).into_iter();
         while let Some(entry) = it.next() {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
                     let p = e.path().map(|p| p.display().to_string()).unwrap_or_default();
                     diags.push(
-                        Diagnostic::error(codes::IO, format!("cannot list `{p}`: {}", e.to_string().to_lowercase()))
-                            .with_help("remove the symlink loop or fix the permissions"),
+                        Diagnostic::error(
+                            codes::IO,
+                            format!("cannot list `{p}`: {}", e.to_string().to_lowercase()),
+                        )
+                        .with_help("remove the symlink loop or fix the permissions"),
                     );
                     continue;
                 }
             };
             let Ok(inner) = entry.path().strip_prefix(dir) else { continue };
-            let inner: Vec<String> = inner.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            let inner: Vec<String> =
+                inner.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
             if inner.iter().any(|c| c.starts_with('.')) {
                 if entry.file_type().is_dir() {
                     it.skip_current_dir();
@@ -167,7 +175,7 @@ impl Guard {
                 continue;
             }
             let inner = inner.join("/");
-            let rel = format!("{rel_dir}/{inner}");
+            let rel = under(rel_dir, &inner);
             if entry.path_is_symlink() {
                 let outside = match entry.path().canonicalize() {
                     Ok(real) => !real.starts_with(&self.real_root),
@@ -175,9 +183,12 @@ impl Guard {
                 };
                 if outside {
                     diags.push(
-                        Diagnostic::error(codes::IO, format!("refused `{rel}`: it is a symlink that leaves the book folder"))
-                            .with_help("copy the file into the book instead of linking to it")
-                            .at(Location::file_start(rel.as_str().into())),
+                        Diagnostic::error(
+                            codes::IO,
+                            format!("refused `{rel}`: it is a symlink that leaves the book folder"),
+                        )
+                        .with_help("copy the file into the book instead of linking to it")
+                        .at(Location::file_start(rel.as_str().into())),
                     );
                     if entry.file_type().is_dir() {
                         it.skip_current_dir();
@@ -199,9 +210,19 @@ impl include::IncludeReader for Guard {
     }
 }
 
+/// `dir/rel`, or `rel` when `dir` is the book root (`.`).
+pub fn under(dir: &str, rel: &str) -> String {
+    if dir == "." { rel.to_string() } else { format!("{dir}/{rel}") }
+}
+
+/// `rel` relative to `dir` (the inverse of [`under`]).
+pub fn strip_dir<'a>(dir: &str, rel: &'a str) -> Option<&'a str> {
+    if dir == "." { Some(rel) } else { rel.strip_prefix(dir)?.strip_prefix('/') }
+}
+
 /// Read one page (`rel` relative to the source folder).
 pub fn read_page(guard: &Guard, config: &Config, rel: &str) -> PageSource {
-    let path: Arc<str> = format!("{}/{rel}", config.src).into();
+    let path: Arc<str> = under(&config.src, rel).into();
     let mut page = PageSource {
         path: path.clone(),
         rel: rel.to_string(),
@@ -240,10 +261,26 @@ pub fn read_page(guard: &Guard, config: &Config, rel: &str) -> PageSource {
 
 /// The page paths (relative to the source folder) of a book without `SUMMARY.md`, and the
 /// assets: every `.md` file is a page, every other file an asset.
-fn list_source(guard: &Guard, root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> (Vec<String>, Vec<Asset>) {
+fn list_source(
+    guard: &Guard,
+    root: &Path,
+    config: &Config,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<String>, Vec<Asset>) {
     let mut pages = Vec::new();
     let mut assets = Vec::new();
+    // With `src = "."` the book root is the source folder: never publish the site itself,
+    // the theme or `book.toml`.
+    let skip = |inner: &str| {
+        config.src == "."
+            && (inner == "book.toml"
+                || inner.starts_with("themes/")
+                || inner.starts_with(&format!("{}/", config.build_dir)))
+    };
     for (inner, rel) in guard.walk(&root.join(&config.src), &config.src, diags) {
+        if skip(&inner) {
+            continue;
+        }
         if inner.ends_with(".md") {
             if inner != "SUMMARY.md" {
                 pages.push(inner);
@@ -284,7 +321,7 @@ pub fn load(root: &Path) -> Result<Book, LoadError> {
         )));
     }
     let (tree_pages, assets) = list_source(&guard, root, &config, &mut diagnostics);
-    let summary_rel = format!("{}/SUMMARY.md", config.src);
+    let summary_rel = under(&config.src, "SUMMARY.md");
     let summary = if src_dir.join("SUMMARY.md").is_file() {
         match guard.read_text(&summary_rel) {
             Ok(text) => {
@@ -338,7 +375,10 @@ fn summary_pages(
             diags.push(
                 Diagnostic::error(codes::SUMMARY, format!("chapter file `{rel}` not found"))
                     .with_label("listed here")
-                    .with_help(format!("create `{rel}`, fix the path, or write `[{}]()` for a draft chapter", c.title))
+                    .with_help(format!(
+                        "create `{rel}`, fix the path, or write `[{}]()` for a draft chapter",
+                        c.title
+                    ))
                     .at(at()),
             );
             continue;

@@ -186,7 +186,7 @@ fn chapter(title: String, dest: &str, number: Option<Vec<u32>>, span: Range<usiz
 
 /// Parse `SUMMARY.md`. Never fails; problems are diagnostics.
 pub fn parse(file: Arc<str>, text: &str) -> (Summary, Vec<Diagnostic>) {
-    let events: Vec<_> = Parser::new(text).into_offset_iter().map(|(e, r)| (e, r)).collect();
+    let events: Vec<_> = Parser::new(text).into_offset_iter().collect();
     let mut p = P { file, text, index: LineIndex::new(text), events, pos: 0, diags: Vec::new() };
     let mut summary = Summary::default();
     let mut number = 1;
@@ -196,7 +196,10 @@ pub fn parse(file: Arc<str>, text: &str) -> (Summary, Vec<Diagnostic>) {
         match e {
             Event::Start(Tag::Heading { level, .. }) => {
                 let title = p.text_until_end();
-                if summary.items.is_empty() && summary.title.is_none() && level == HeadingLevel::H1 && !seen_numbered
+                if summary.items.is_empty()
+                    && summary.title.is_none()
+                    && level == HeadingLevel::H1
+                    && !seen_numbered
                 {
                     summary.title = Some(title);
                 } else {

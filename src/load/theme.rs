@@ -82,9 +82,12 @@ pub(super) fn load(root: &Path, guard: &super::Guard, name: &str) -> (Theme, Vec
     if !dir.is_dir() {
         if name != "default" {
             diags.push(
-                Diagnostic::warning(codes::THEME, format!("theme folder `{rel_dir}` not found; using the built-in theme"))
-                    .with_help(format!("create `{rel_dir}/` or remove `output.html.theme` from `book.toml`"))
-                    .at(crate::diag::Location::file_start("book.toml".into())),
+                Diagnostic::warning(
+                    codes::THEME,
+                    format!("theme folder `{rel_dir}` not found; using the built-in theme"),
+                )
+                .with_help(format!("create `{rel_dir}/` or remove `output.html.theme` from `book.toml`"))
+                .at(crate::diag::Location::file_start("book.toml".into())),
             );
         }
         return (theme, diags);

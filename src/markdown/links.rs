@@ -118,7 +118,10 @@ mod tests {
             Target::Internal { path: "c.md".into(), anchor: Some("Some Thing".into()) }
         );
         assert_eq!(classify("a/b.md", "d/"), Target::Internal { path: "a/d/".into(), anchor: None });
-        assert_eq!(classify("a/b.md", "/img/x.png"), Target::Internal { path: "img/x.png".into(), anchor: None });
+        assert_eq!(
+            classify("a/b.md", "/img/x.png"),
+            Target::Internal { path: "img/x.png".into(), anchor: None }
+        );
         assert_eq!(classify("b.md", "../../x.md"), Target::Outside);
     }
 

@@ -23,7 +23,10 @@ use crate::topology::block::{BlockSource, SegmentMap, is_topology_info};
 pub enum Fragment {
     Html(String),
     /// A fenced or indented code block, highlighted by the render stage.
-    Code { lang: String, code: String },
+    Code {
+        lang: String,
+        code: String,
+    },
     /// The topology block with this index in [`ParsedPage::blocks`].
     Topology(usize),
 }
@@ -366,7 +369,9 @@ pub fn parse(path: &Arc<str>, rel: &str, text: &str, start: usize) -> ParsedPage
             if !part.is_empty() {
                 page.body.push(Fragment::Html(part.to_string()));
             }
-        } else if let Some(f) = part.parse::<usize>().ok().and_then(|n| code.get_mut(n)).and_then(Option::take) {
+        } else if let Some(f) =
+            part.parse::<usize>().ok().and_then(|n| code.get_mut(n)).and_then(Option::take)
+        {
             page.body.push(f);
         }
     }

@@ -29,7 +29,7 @@ fn topology_block_at_top_level() {
     assert_eq!(page.blocks[0].yaml, "vnets:\n  - name: a\n");
     assert_eq!(page.blocks[0].info, "yaml topology title=\"x\"");
     assert_maps_exactly(text, &page);
-    assert!(matches!(page.body.iter().find(|f| matches!(f, Fragment::Topology(0))), Some(_)));
+    assert!(page.body.iter().any(|f| matches!(f, Fragment::Topology(0))));
 }
 
 #[test]
@@ -39,7 +39,8 @@ fn topology_block_in_quote_and_nested_list_maps_every_line() {
     assert_eq!(page.blocks[0].yaml, "vnets:\n  - name: a\n    prefix: 10.0.0.0/16\n");
     assert_maps_exactly(quote, &page);
 
-    let list = "- one\n  - two\n\n    ```yaml topology id=n\n    vnets:\n      - name: b\n    ```\n  - three\n";
+    let list =
+        "- one\n  - two\n\n    ```yaml topology id=n\n    vnets:\n      - name: b\n    ```\n  - three\n";
     let page = parse_str(list);
     assert_eq!(page.blocks[0].yaml, "vnets:\n  - name: b\n");
     assert_maps_exactly(list, &page);
@@ -61,11 +62,16 @@ fn crlf_pages_map_exactly() {
 
 #[test]
 fn headings_get_unique_ids_and_anchors() {
-    let page = parse_str("# Intro\n\n## Setup\n\n## Setup\n\n## Custom {#own .wide}\n\n<a id=\"legacy\"></a>\n");
+    let page =
+        parse_str("# Intro\n\n## Setup\n\n## Setup\n\n## Custom {#own .wide}\n\n<a id=\"legacy\"></a>\n");
     let ids: Vec<_> = page.headings.iter().map(|h| h.id.as_str()).collect();
     assert_eq!(ids, ["intro", "setup", "setup-1", "own"]);
     assert!(page.anchors.contains("legacy"));
-    let html: String = page.body.iter().filter_map(|f| if let Fragment::Html(h) = f { Some(h.as_str()) } else { None }).collect();
+    let html: String = page
+        .body
+        .iter()
+        .filter_map(|f| if let Fragment::Html(h) = f { Some(h.as_str()) } else { None })
+        .collect();
     assert!(html.contains("<h2 id=\"own\" class=\"wide\">Custom<a class=\"anchor\" href=\"#own\""), "{html}");
     assert_eq!(page.first_h1(), Some("Intro"));
 }
@@ -73,10 +79,17 @@ fn headings_get_unique_ids_and_anchors() {
 #[test]
 fn links_are_rewritten_and_recorded() {
     let page = parse_str("See [a](guide/a.md#x), [b](https://x.test), ![i](img/p.png) and [top](#intro).\n");
-    let html: String = page.body.iter().filter_map(|f| if let Fragment::Html(h) = f { Some(h.as_str()) } else { None }).collect();
+    let html: String = page
+        .body
+        .iter()
+        .filter_map(|f| if let Fragment::Html(h) = f { Some(h.as_str()) } else { None })
+        .collect();
     assert!(html.contains("href=\"guide/a.html#x\""), "{html}");
     assert_eq!(page.links.len(), 4);
-    assert_eq!(page.links[0].target, Target::Internal { path: "guide/a.md".into(), anchor: Some("x".into()) });
+    assert_eq!(
+        page.links[0].target,
+        Target::Internal { path: "guide/a.md".into(), anchor: Some("x".into()) }
+    );
     assert_eq!(&"See [a](guide/a.md#x), "[page.links[0].range.clone()], "[a](guide/a.md#x)");
     assert!(page.links[2].image);
 }
@@ -99,8 +112,17 @@ fn code_blocks_become_fragments_inside_their_containers() {
 #[test]
 fn alerts_and_sections() {
     let page = parse_str("Before.\n\n> [!WARNING]\n> Mind the *gap*.\n\n## Next\n\nAfter `code`.\n");
-    let html: String = page.body.iter().filter_map(|f| if let Fragment::Html(h) = f { Some(h.as_str()) } else { None }).collect();
-    assert!(html.contains("<div class=\"alert alert-warning\" role=\"note\"><p class=\"alert-title\">Warning</p>"), "{html}");
+    let html: String = page
+        .body
+        .iter()
+        .filter_map(|f| if let Fragment::Html(h) = f { Some(h.as_str()) } else { None })
+        .collect();
+    assert!(
+        html.contains(
+            "<div class=\"alert alert-warning\" role=\"note\"><p class=\"alert-title\">Warning</p>"
+        ),
+        "{html}"
+    );
     assert_eq!(page.sections.len(), 2);
     assert_eq!(page.sections[0].text, "Before. Mind the gap .");
     assert_eq!(page.sections[1].text, "After code .");

@@ -18,8 +18,11 @@ pub struct DiskOutput {
 
 fn io_diag(what: &str, path: &Path, e: &io::Error) -> Box<Diagnostic> {
     Box::new(
-        Diagnostic::error(codes::IO, format!("cannot {what} `{}`: {}", path.display(), e.to_string().to_lowercase()))
-            .with_help("check the permissions and free space of the output folder"),
+        Diagnostic::error(
+            codes::IO,
+            format!("cannot {what} `{}`: {}", path.display(), e.to_string().to_lowercase()),
+        )
+        .with_help("check the permissions and free space of the output folder"),
     )
 }
 
@@ -51,7 +54,8 @@ fn process_alive(pid: u32) -> bool {
 fn clean_stale(target: &Path) {
     let Some(parent) = target.parent() else { return };
     let prefix = temp_prefix(target);
-    let Ok(entries) = std::fs::read_dir(if parent.as_os_str().is_empty() { Path::new(".") } else { parent }) else {
+    let Ok(entries) = std::fs::read_dir(if parent.as_os_str().is_empty() { Path::new(".") } else { parent })
+    else {
         return;
     };
     for e in entries.flatten() {
@@ -69,8 +73,10 @@ fn clean_stale(target: &Path) {
 fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
     use std::ffi::CString;
     use std::os::unix::ffi::OsStrExt;
-    let ca = CString::new(a.as_os_str().as_bytes()).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
-    let cb = CString::new(b.as_os_str().as_bytes()).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+    let ca =
+        CString::new(a.as_os_str().as_bytes()).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+    let cb =
+        CString::new(b.as_os_str().as_bytes()).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
     // SAFETY: both are valid NUL-terminated paths; renameat2 only reads them.
     let r = unsafe {
         libc::syscall(
@@ -153,7 +159,10 @@ impl DiskOutput {
 impl Output for DiskOutput {
     fn write(&self, path: &str, bytes: Vec<u8>) -> Result<bool, Box<Diagnostic>> {
         if !is_safe_path(path) {
-            return Err(Box::new(Diagnostic::error(codes::IO, format!("refused to write unsafe site path `{path}`"))));
+            return Err(Box::new(Diagnostic::error(
+                codes::IO,
+                format!("refused to write unsafe site path `{path}`"),
+            )));
         }
         let full = self.staging.join(path);
         if let Some(dir) = full.parent() {
@@ -201,7 +210,8 @@ mod tests {
         out.write("x.html", vec![]).ok();
         out.abort();
         assert!(target.join("a/b.html").exists() && !target.join("x.html").exists());
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).map(|r| r.flatten().count()).into_iter().collect();
+        let leftovers: Vec<_> =
+            std::fs::read_dir(dir.path()).map(|r| r.flatten().count()).into_iter().collect();
         assert_eq!(leftovers, [1]);
     }
 }

@@ -39,7 +39,10 @@ impl MemoryOutput {
 impl Output for MemoryOutput {
     fn write(&self, path: &str, bytes: Vec<u8>) -> Result<bool, Box<Diagnostic>> {
         if !is_safe_path(path) {
-            return Err(Box::new(Diagnostic::error(codes::IO, format!("refused to write unsafe site path `{path}`"))));
+            return Err(Box::new(Diagnostic::error(
+                codes::IO,
+                format!("refused to write unsafe site path `{path}`"),
+            )));
         }
         let mut files = self
             .files

@@ -4,8 +4,8 @@
 use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
-use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
 use syntect::highlighting::ThemeSet;
+use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
 use syntect::parsing::{SyntaxDefinition, SyntaxReference, SyntaxSet, SyntaxSetBuilder};
 use syntect::util::LinesWithEndings;
 
@@ -156,7 +156,19 @@ mod tests {
 
     #[test]
     fn every_required_language_is_highlighted() {
-        for lang in ["yaml", "json", "toml", "bash", "sh", "powershell", "rust", "python", "hcl", "terraform", "bicep"] {
+        for lang in [
+            "yaml",
+            "json",
+            "toml",
+            "bash",
+            "sh",
+            "powershell",
+            "rust",
+            "python",
+            "hcl",
+            "terraform",
+            "bicep",
+        ] {
             assert!(is_known(lang), "{lang} is not highlighted");
         }
         let samples = [

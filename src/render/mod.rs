@@ -44,7 +44,11 @@ impl Renderer {
         // minijinja's HTML escaping also escapes `/`, which turns every URL into `..&#x2f;a.html`;
         // escape exactly the five characters that matter in text and quoted attributes.
         env.set_formatter(|out, state, value| {
-            if *state.auto_escape() == AutoEscape::Html && !value.is_safe() && !value.is_none() && !value.is_undefined() {
+            if *state.auto_escape() == AutoEscape::Html
+                && !value.is_safe()
+                && !value.is_none()
+                && !value.is_undefined()
+            {
                 out.write_str(&escape(&value.to_string())).map_err(minijinja::Error::from)
             } else {
                 minijinja::escape_formatter(out, state, value)
@@ -62,10 +66,14 @@ impl Renderer {
                     }
                 }
                 Err(e) => {
-                    let origin = file.overridden_by.clone().unwrap_or_else(|| format!("templates/{name}").into());
+                    let origin =
+                        file.overridden_by.clone().unwrap_or_else(|| format!("templates/{name}").into());
                     diags.push(template_diag(&e, origin, &format!("template `{name}` does not compile")));
                     if let Some(b) = builtin.get(&format!("templates/{name}")) {
-                        let _ = env.add_template_owned(name.to_string(), String::from_utf8_lossy(&b.bytes).into_owned());
+                        let _ = env.add_template_owned(
+                            name.to_string(),
+                            String::from_utf8_lossy(&b.bytes).into_owned(),
+                        );
                     }
                 }
             }
@@ -102,11 +110,7 @@ pub struct BodyContext<'a> {
 }
 
 fn code_html(lang: &str, code: &str) -> String {
-    let class = if lang.is_empty() {
-        String::new()
-    } else {
-        format!(" class=\"language-{}\"", escape(lang))
-    };
+    let class = if lang.is_empty() { String::new() } else { format!(" class=\"language-{}\"", escape(lang)) };
     format!(
         "<div class=\"code-block\"><button class=\"copy\" type=\"button\" aria-label=\"Copy code\" title=\"Copy\">Copy</button><pre class=\"hl-code\"><code{class}>{}</code></pre></div>\n",
         highlight::highlight(lang, code)
@@ -194,7 +198,8 @@ mod tests {
             "# T\n\n<script>alert(1)</script>\n\n<p onclick=\"x()\">hi</p>\n\n```bash\necho <b>\n```\n",
             0,
         );
-        let cx = BodyContext { reports: &[], first_lines: &[], page_path: "p.html", root: "", sanitize: true };
+        let cx =
+            BodyContext { reports: &[], first_lines: &[], page_path: "p.html", root: "", sanitize: true };
         let html = body_html(&page, &cx);
         assert!(!html.contains("<script") && !html.contains("onclick"), "{html}");
         assert!(html.contains("<h1 id=\"t\">T<a class=\"anchor\" href=\"#t\""), "{html}");

@@ -25,8 +25,8 @@ pub struct SearchDoc {
 }
 
 const STOP: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on", "or", "that",
-    "the", "this", "to", "was", "with",
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on", "or",
+    "that", "the", "this", "to", "was", "with",
 ];
 
 /// Lowercased words of `text` (letters and digits), two characters or more, no stop words.
@@ -77,7 +77,8 @@ impl IndexBuilder {
     /// The files of the index, deterministic, handed to `sink` one at a time (so that only
     /// one shard is ever serialised in memory): (site path, bytes).
     pub fn finish(self, sink: &mut dyn FnMut(String, Vec<u8>)) {
-        let docs: Vec<[&str; 3]> = self.docs.iter().map(|d| [d.url.as_str(), d.title.as_str(), d.page.as_str()]).collect();
+        let docs: Vec<[&str; 3]> =
+            self.docs.iter().map(|d| [d.url.as_str(), d.title.as_str(), d.page.as_str()]).collect();
         sink("search/docs.json".to_string(), serde_json::to_vec(&docs).unwrap_or_default());
         drop(docs);
         let mut terms: Vec<(&str, &Vec<u32>)> = self.postings.iter().map(|(t, l)| (&**t, l)).collect();
@@ -86,7 +87,8 @@ impl IndexBuilder {
         let mut start = 0;
         while start < terms.len() {
             let c = shard_of(terms[start].0);
-            let end = terms[start..].iter().position(|(t, _)| shard_of(t) != c).map_or(terms.len(), |n| start + n);
+            let end =
+                terms[start..].iter().position(|(t, _)| shard_of(t) != c).map_or(terms.len(), |n| start + n);
             let shard: BTreeMap<&str, &Vec<u32>> = terms[start..end].iter().copied().collect();
             sink(format!("search/{c}.json"), serde_json::to_vec(&shard).unwrap_or_default());
             names.push(c.to_string());
@@ -109,7 +111,21 @@ mod tests {
         let mut files = Vec::new();
         b.finish(&mut |p, bytes| files.push((p, bytes)));
         let names: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
-        assert_eq!(names, ["search/docs.json", "search/d.json", "search/e.json", "search/f.json", "search/p.json", "search/r.json", "search/t.json", "search/w.json", "search/z.json", "search/shards.json"]);
+        assert_eq!(
+            names,
+            [
+                "search/docs.json",
+                "search/d.json",
+                "search/e.json",
+                "search/f.json",
+                "search/p.json",
+                "search/r.json",
+                "search/t.json",
+                "search/w.json",
+                "search/z.json",
+                "search/shards.json"
+            ]
+        );
         let p = String::from_utf8(files[4].1.clone()).unwrap_or_default();
         assert_eq!(p, "{\"private\":[0,11,1,2]}");
     }

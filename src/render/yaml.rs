@@ -214,10 +214,15 @@ mod tests {
 
     #[test]
     fn keys_values_comments() {
-        let html = highlight("vnets:\n  - name: hub # the hub\n    prefix: \"10.0.0.0/16\"\n    count: 3\n    on: true\n");
+        let html = highlight(
+            "vnets:\n  - name: hub # the hub\n    prefix: \"10.0.0.0/16\"\n    count: 3\n    on: true\n",
+        );
         let lines: Vec<&str> = html.split('\n').collect();
         assert_eq!(lines.len(), 6);
-        assert_eq!(lines[0], "<span class=\"hl-entity hl-name hl-tag\">vnets</span><span class=\"hl-punctuation\">:</span>");
+        assert_eq!(
+            lines[0],
+            "<span class=\"hl-entity hl-name hl-tag\">vnets</span><span class=\"hl-punctuation\">:</span>"
+        );
         assert_eq!(
             lines[1],
             "  <span class=\"hl-punctuation\">-</span> <span class=\"hl-entity hl-name hl-tag\">name</span><span class=\"hl-punctuation\">:</span> <span class=\"hl-string\">hub</span> <span class=\"hl-comment\"># the hub</span>"
@@ -229,7 +234,8 @@ mod tests {
 
     #[test]
     fn flow_block_scalars_and_odd_input() {
-        let html = highlight("tags: {env: prod, n: 2}\nscript: |\n  echo <b>\n\n  done\nnext: [a, 'b''c']\r\n");
+        let html =
+            highlight("tags: {env: prod, n: 2}\nscript: |\n  echo <b>\n\n  done\nnext: [a, 'b''c']\r\n");
         assert!(html.contains("<span class=\"hl-entity hl-name hl-tag\">env</span>"), "{html}");
         assert!(html.contains("<span class=\"hl-string\">echo &lt;b&gt;</span>"), "{html}");
         assert!(html.contains("<span class=\"hl-entity hl-name hl-tag\">next</span>"), "{html}");

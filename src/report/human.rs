@@ -59,11 +59,15 @@ pub fn render_one(d: &Diagnostic, sources: &dyn Sources, color: bool) -> String 
                 if let Some(label) = &d.label {
                     ann = ann.label(label.as_str());
                 }
-                elements.push(Snippet::source(slice).line_start(line).path(&*loc.file).annotation(ann).into());
+                elements
+                    .push(Snippet::source(slice).line_start(line).path(&*loc.file).annotation(ann).into());
             }
             None => {
                 elements.push(
-                    Origin::path(&*loc.file).line(loc.start.line as usize).char_column(loc.start.column as usize).into(),
+                    Origin::path(&*loc.file)
+                        .line(loc.start.line as usize)
+                        .char_column(loc.start.column as usize)
+                        .into(),
                 );
             }
         }

@@ -183,7 +183,14 @@ impl Site {
         Ok(vec![("toc.js".into(), toc_js(&html).into_bytes()), ("toc.html".into(), toc_html.into_bytes())])
     }
 
-    fn simple_page(&self, template: &str, title: &str, path: &str, root: &str, extra: Value) -> Result<Vec<u8>, Box<Diagnostic>> {
+    fn simple_page(
+        &self,
+        template: &str,
+        title: &str,
+        path: &str,
+        root: &str,
+        extra: Value,
+    ) -> Result<Vec<u8>, Box<Diagnostic>> {
         let page = PageCtx {
             title,
             description: None,
@@ -208,7 +215,11 @@ impl Site {
     /// `status.html`: every topology block of the book and its verdict.
     pub(super) fn render_status(&self) -> Result<Vec<u8>, Box<Diagnostic>> {
         let mut rows = Vec::new();
-        for &i in self.nav.order.iter().chain((0..self.pages.len()).filter(|i| !self.nav.order.contains(i)).collect::<Vec<_>>().iter()) {
+        for &i in
+            self.nav.order.iter().chain(
+                (0..self.pages.len()).filter(|i| !self.nav.order.contains(i)).collect::<Vec<_>>().iter(),
+            )
+        {
             let Some(p) = self.pages.get(i) else { continue };
             for r in &p.reports {
                 let (outcome, class) = outcome_label(r.outcome);
@@ -232,7 +243,10 @@ impl Site {
     pub(super) fn render_404(&self) -> Result<Vec<u8>, Box<Diagnostic>> {
         let root = match &self.book.config.html.site_url {
             Some(u) => {
-                let path = u.split_once("://").map(|(_, r)| r.find('/').map(|i| &r[i..]).unwrap_or("/")).unwrap_or("/");
+                let path = u
+                    .split_once("://")
+                    .map(|(_, r)| r.find('/').map(|i| &r[i..]).unwrap_or("/"))
+                    .unwrap_or("/");
                 if path.ends_with('/') { path.to_string() } else { format!("{path}/") }
             }
             None => "/".to_string(),
@@ -303,7 +317,13 @@ impl Site {
             files.push(("css/highlight.css".into(), highlight::stylesheet().into_bytes()));
         }
         if let Some(url) = &self.book.config.html.site_url {
-            let paths: Vec<&str> = self.nav.order.iter().filter_map(|i| self.pages.get(*i)).map(|p| p.out_path.as_str()).collect();
+            let paths: Vec<&str> = self
+                .nav
+                .order
+                .iter()
+                .filter_map(|i| self.pages.get(*i))
+                .map(|p| p.out_path.as_str())
+                .collect();
             files.push(("sitemap.xml".into(), sitemap(url, &paths).into_bytes()));
         }
         (files, diags)

@@ -56,7 +56,9 @@ impl Site {
                             || GENERATED.contains(&path.as_str())
                             || self.book.theme.assets().any(|(p, _)| p == path)
                             || (!path.ends_with(".md")
-                                && self.by_rel.contains_key(&format!("{}/README.md", path.trim_end_matches('/'))));
+                                && self
+                                    .by_rel
+                                    .contains_key(&format!("{}/README.md", path.trim_end_matches('/'))));
                         if exists {
                             return None;
                         }
@@ -65,7 +67,11 @@ impl Site {
                             Some(s) => format!("did you mean `{s}`?"),
                             None => "check the path; links are relative to the page".to_string(),
                         };
-                        Some((format!("link to `{path}`, which is not in the book"), help, codes::BROKEN_LINK))
+                        Some((
+                            format!("link to `{path}`, which is not in the book"),
+                            help,
+                            codes::BROKEN_LINK,
+                        ))
                     }
                 }
             }
@@ -75,11 +81,16 @@ impl Site {
     fn anchor_problem(&self, target: usize, anchor: &str) -> (String, String, &'static str) {
         let page = self.pages.get(target);
         let name = page.map(|p| p.source.rel.as_str()).unwrap_or("");
-        let ids = page.map(|p| p.parsed.headings.iter().map(|h| h.id.as_str()).collect::<Vec<_>>()).unwrap_or_default();
+        let ids = page
+            .map(|p| p.parsed.headings.iter().map(|h| h.id.as_str()).collect::<Vec<_>>())
+            .unwrap_or_default();
         let help = match did_you_mean(anchor, ids.iter().copied()) {
             Some(s) => format!("did you mean `#{s}`?"),
             None if ids.is_empty() => format!("`{name}` has no headings to link to"),
-            None => format!("headings of `{name}`: {}", ids.iter().take(8).map(|i| format!("`#{i}`")).collect::<Vec<_>>().join(", ")),
+            None => format!(
+                "headings of `{name}`: {}",
+                ids.iter().take(8).map(|i| format!("`#{i}`")).collect::<Vec<_>>().join(", ")
+            ),
         };
         (format!("`{name}` has no anchor `#{anchor}`"), help, codes::BROKEN_ANCHOR)
     }
@@ -128,13 +139,16 @@ impl Site {
 
     /// Pages with a link to one of `targets` (page indices).
     pub(super) fn pages_linking_to(&self, targets: &[usize]) -> Vec<usize> {
-        let rels: Vec<&str> = targets.iter().filter_map(|t| self.pages.get(*t)).map(|p| p.source.rel.as_str()).collect();
+        let rels: Vec<&str> =
+            targets.iter().filter_map(|t| self.pages.get(*t)).map(|p| p.source.rel.as_str()).collect();
         self.pages
             .iter()
             .enumerate()
             .filter(|(_, p)| {
                 p.parsed.links.iter().any(|l| match &l.target {
-                    Target::Internal { path, .. } => rels.iter().any(|r| path == r || path.trim_end_matches('/').is_empty()),
+                    Target::Internal { path, .. } => {
+                        rels.iter().any(|r| path == r || path.trim_end_matches('/').is_empty())
+                    }
                     _ => false,
                 })
             })

@@ -143,9 +143,12 @@ fn dedup_block_ids(pages: &mut [PageState]) -> Vec<usize> {
             *n += 1;
             let id = if *n == 1 { base.clone() } else { format!("{base}-{n}") };
             if *n > 1 && r.options.id.is_some() {
-                let d = Diagnostic::warning(codes::BLOCK_OPTION, format!("block id `{base}` is used twice in the book"))
-                    .with_help(format!("give this block another `id=`; it is published as `{id}`"))
-                    .at(r.source.fence_location(&page.source.text, &index));
+                let d = Diagnostic::warning(
+                    codes::BLOCK_OPTION,
+                    format!("block id `{base}` is used twice in the book"),
+                )
+                .with_help(format!("give this block another `id=`; it is published as `{id}`"))
+                .at(r.source.fence_location(&page.source.text, &index));
                 if !r.diagnostics.contains(&d) {
                     r.diagnostics.push(d);
                 }
@@ -225,7 +228,7 @@ impl Site {
 
     /// Every diagnostic of the book, sorted (file, line, column, code).
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
-        let mut all: Vec<Diagnostic> = self.global.iter().cloned().collect();
+        let mut all: Vec<Diagnostic> = self.global.to_vec();
         for p in &self.pages {
             all.extend(p.diagnostics().cloned());
         }

@@ -59,7 +59,9 @@ impl Nav {
     /// Previous and next pages of `page` in reading order.
     pub fn neighbours(&self, page: usize) -> (Option<usize>, Option<usize>) {
         match self.order.iter().position(|p| *p == page) {
-            Some(i) => (i.checked_sub(1).and_then(|j| self.order.get(j).copied()), self.order.get(i + 1).copied()),
+            Some(i) => {
+                (i.checked_sub(1).and_then(|j| self.order.get(j).copied()), self.order.get(i + 1).copied())
+            }
             None => (None, None),
         }
     }
@@ -144,7 +146,12 @@ pub fn from_tree(pages: &[PageInfo<'_>]) -> Nav {
             };
             entries.push((
                 key(pages, sub.index, name),
-                NavItem::Chapter { title, page: sub.index, number: String::new(), children: build(sub, pages) },
+                NavItem::Chapter {
+                    title,
+                    page: sub.index,
+                    number: String::new(),
+                    children: build(sub, pages),
+                },
             ));
         }
         entries.sort_by(|a, b| a.0.cmp(&b.0));

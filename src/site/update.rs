@@ -58,15 +58,15 @@ impl Site {
     fn rel_to_root(&self, path: &Path) -> Option<String> {
         let rel = if path.is_absolute() {
             let real_root = self.root.canonicalize().ok()?;
-            let p = path.strip_prefix(&self.root).ok().map(Path::to_path_buf).or_else(|| {
+            path.strip_prefix(&self.root).ok().map(Path::to_path_buf).or_else(|| {
                 let parent = path.parent()?.canonicalize().ok()?;
                 Some(parent.join(path.file_name()?).strip_prefix(&real_root).ok()?.to_path_buf())
-            })?;
-            p
+            })?
         } else {
             path.to_path_buf()
         };
-        let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        let parts: Vec<String> =
+            rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
         Some(parts.join("/"))
     }
 
@@ -91,16 +91,16 @@ impl Site {
     /// re-render only what they affect, and write the changed files to `out`.
     pub fn update(&mut self, paths: &[&Path], out: &dyn Output) -> Result<Update, LoadError> {
         let src = self.book.config.src.clone();
-        let summary = format!("{src}/SUMMARY.md");
+        let summary = load::under(&src, "SUMMARY.md");
         let rels: Vec<String> = paths.iter().filter_map(|p| self.rel_to_root(p)).collect();
         let structural = rels.iter().any(|r| {
             r == "book.toml"
                 || *r == summary
                 || r.starts_with("themes/")
                 || (r.ends_with(".md")
-                    && r.starts_with(&format!("{src}/"))
                     && self.book.summary.is_none()
-                    && self.root.join(r).is_file() != self.by_rel.contains_key(&r[src.len() + 1..]))
+                    && load::strip_dir(&src, r)
+                        .is_some_and(|inner| self.root.join(r).is_file() != self.by_rel.contains_key(inner)))
         });
         if structural {
             return self.full_update(out);
@@ -109,7 +109,7 @@ impl Site {
         let mut touched: BTreeSet<usize> = BTreeSet::new();
         let mut assets_changed = false;
         for r in &rels {
-            let Some(inner) = r.strip_prefix(&format!("{src}/")) else {
+            let Some(inner) = load::strip_dir(&src, r) else {
                 // Outside the source folder: it may still be an included file.
                 touched.extend(self.pages_including(r));
                 continue;
@@ -161,13 +161,17 @@ impl Site {
             update.reparsed.push(page.source.path.to_string());
             let after = visible(&page);
             self.pages[i] = page;
-            if before.title != after.title || before.weight != after.weight || before.failing != after.failing {
+            if before.title != after.title || before.weight != after.weight || before.failing != after.failing
+            {
                 shared_dirty = true;
             }
             if before.outcomes != after.outcomes {
                 shared_dirty = true;
             }
-            if before.sections != after.sections || before.headings != after.headings || before.title != after.title {
+            if before.sections != after.sections
+                || before.headings != after.headings
+                || before.title != after.title
+            {
                 search_dirty = true;
             }
             if before.anchors != after.anchors || before.outcomes != after.outcomes {

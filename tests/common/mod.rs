@@ -22,7 +22,8 @@ impl Run {
 
     /// A file of the built site, as text.
     pub fn read(&self, path: &str) -> String {
-        std::fs::read_to_string(self.site().join(path)).unwrap_or_else(|e| panic!("cannot read `{path}`: {e}"))
+        std::fs::read_to_string(self.site().join(path))
+            .unwrap_or_else(|e| panic!("cannot read `{path}`: {e}"))
     }
 
     /// The diagnostics without the timing of the summary line.
