@@ -13,10 +13,58 @@ impl Rng {
 }
 
 const PIECES: &[&str] = &[
-    "```", "~~~", "yaml topology", " id=a", " expct=x", "\n", "\r\n", "\t", "  ", "> ", "- ", "1. ", "# ", "## ",
-    "---\n", "+++\n", "title: x\n", "key: \"v\"\n", "[a](b.md#c)", "![i](x.png)", "{{#include x.md}}", "\\{{#", "}}",
-    "<a id=\"z\">", "é", "ü", "🙂", "#", ":", "'", "\"", "|", "[!NOTE]", "[^1]", "{#id}", "&amp;", "*", "_", "`",
-    "\u{0}", "\u{FEFF}", "ANCHOR: a", "ANCHOR_END: a", "{", "}", "[", "]", ",", "&x", "*y", "!tag", "\\",
+    "```",
+    "~~~",
+    "yaml topology",
+    " id=a",
+    " expct=x",
+    "\n",
+    "\r\n",
+    "\t",
+    "  ",
+    "> ",
+    "- ",
+    "1. ",
+    "# ",
+    "## ",
+    "---\n",
+    "+++\n",
+    "title: x\n",
+    "key: \"v\"\n",
+    "[a](b.md#c)",
+    "![i](x.png)",
+    "{{#include x.md}}",
+    "\\{{#",
+    "}}",
+    "<a id=\"z\">",
+    "é",
+    "ü",
+    "🙂",
+    "#",
+    ":",
+    "'",
+    "\"",
+    "|",
+    "[!NOTE]",
+    "[^1]",
+    "{#id}",
+    "&amp;",
+    "*",
+    "_",
+    "`",
+    "\u{0}",
+    "\u{FEFF}",
+    "ANCHOR: a",
+    "ANCHOR_END: a",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    "&x",
+    "*y",
+    "!tag",
+    "\\",
 ];
 
 fn text(rng: &mut Rng) -> String {
@@ -65,7 +113,12 @@ fn yaml_highlighting_keeps_lines_and_text() {
                 _ => {}
             }
         }
-        let plain = plain.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&");
+        let plain = plain
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&");
         assert_eq!(plain, t);
     }
 }

@@ -96,6 +96,9 @@ fn mdbook_layout_with_includes() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let hello = run.read("ch01/hello.html");
     insta::assert_snapshot!(fragment(&hello, "<article class=\"content\">", "</article>"));
+    // `{{#title}}` sets the page title; `{{#playground}}` inserts a Rust block.
+    assert!(hello.contains("<title>Hello from the book · An mdBook book</title>"));
+    assert!(hello.contains("<code class=\"language-rust\">"));
     // `README.md` becomes `index.html`, and links to it follow.
     assert!(run.read("foreword.html").contains("href=\"ch01/index.html\""));
     assert!(run.read("ch01/index.html").contains("<h1 id=\"getting-started\">"));

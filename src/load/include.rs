@@ -1,4 +1,5 @@
-//! mdBook's `{{#include file}}` and `{{#rustdoc_include file}}` directives, with line ranges
+//! mdBook's `{{#include file}}`, `{{#rustdoc_include file}}`, `{{#playground file attrs}}`
+//! and `{{#title text}}` directives, with line ranges
 //! (`file:2`, `file::10`, `file:2:`, `file:2:10`) and anchors (`file:name`, between
 //! `ANCHOR: name` and `ANCHOR_END: name` lines). Expanded when a page is read, recursively
 //! (up to [`MAX_DEPTH`] levels), with an [`Origin`] map that sends every byte of the expanded
@@ -56,6 +57,8 @@ pub trait IncludeReader {
 /// The result of expanding a page.
 pub struct Expanded {
     pub text: String,
+    /// The page title set by `{{#title ...}}`, if any.
+    pub title: Option<String>,
     pub origin: Origin,
     /// Every file read, including the page (for code frames), by path relative to the root.
     pub files: HashMap<Arc<str>, Arc<str>>,
@@ -69,17 +72,24 @@ pub fn has_directives(text: &str) -> bool {
 
 /// Expand the directives of `text`, the content of `file` (a path relative to the root).
 pub fn expand(file: Arc<str>, text: Arc<str>, reader: &dyn IncludeReader) -> Expanded {
-    let mut cx = Cx { reader, files: HashMap::new(), diagnostics: Vec::new() };
+    let mut cx = Cx { reader, files: HashMap::new(), diagnostics: Vec::new(), title: None };
     cx.files.insert(file.clone(), text.clone());
     let origin = vec![Piece { at: 0, len: text.len(), file: file.clone(), file_at: 0 }];
     let (out, pieces) = cx.expand(&file, &text, &origin, 0);
-    Expanded { text: out, origin: Origin { pieces }, files: cx.files, diagnostics: cx.diagnostics }
+    Expanded {
+        text: out,
+        title: cx.title,
+        origin: Origin { pieces },
+        files: cx.files,
+        diagnostics: cx.diagnostics,
+    }
 }
 
 struct Cx<'a> {
     reader: &'a dyn IncludeReader,
     files: HashMap<Arc<str>, Arc<str>>,
     diagnostics: Vec<Diagnostic>,
+    title: Option<String>,
 }
 
 /// A directive found in a text.
@@ -248,6 +258,27 @@ impl Cx<'_> {
                 out.push_str(&text[lit]);
                 continue;
             }
+            if d.name == "title" && depth == 0 {
+                self.title = Some(d.args.to_string());
+                continue;
+            }
+            if d.name == "playground" {
+                // A runnable Rust file: the file in a ```rust block, extra words as attributes.
+                let (file_arg, attrs) = d.args.split_once(char::is_whitespace).unwrap_or((d.args, ""));
+                let attrs: String = attrs.split_whitespace().map(|a| format!(",{a}")).collect();
+                let inner = Directive { range: d.range.clone(), name: d.name, args: file_arg };
+                if let Some((inc, inc_pieces)) = self.include(file, &inner, origin, depth) {
+                    out.push_str(&format!("```rust{attrs}\n"));
+                    let at = out.len();
+                    pieces.extend(inc_pieces.into_iter().map(|p| Piece { at: p.at + at, ..p }));
+                    out.push_str(inc.trim_end_matches('\n'));
+                    out.push_str("\n```");
+                } else {
+                    sub_pieces(origin, d.range.clone(), out.len(), &mut pieces);
+                    out.push_str(&text[d.range.clone()]);
+                }
+                continue;
+            }
             if !matches!(d.name, "include" | "rustdoc_include") {
                 sub_pieces(origin, d.range.clone(), out.len(), &mut pieces);
                 out.push_str(&text[d.range.clone()]);
@@ -391,6 +422,16 @@ mod tests {
         assert_eq!((&*file, &CODE[r]), ("src/code.rs", "fn c"));
         let after = e.text.len() - 3;
         assert_eq!(e.origin.map(after..after + 3).map(|(f, r)| (f, r.start)), Some(("src/ch.md".into(), 35)));
+    }
+
+    #[test]
+    fn playground_and_title() {
+        let e = run(
+            "{{#title Custom title}}\n{{#playground code.rs editable}}\n",
+            &[("src/code.rs", "fn main() {}\n")],
+        );
+        assert_eq!(e.title.as_deref(), Some("Custom title"));
+        assert_eq!(e.text, "\n```rust,editable\nfn main() {}\n```\n");
     }
 
     #[test]

@@ -247,6 +247,9 @@ pub fn read_page(guard: &Guard, config: &Config, rel: &str) -> PageSource {
     if include::has_directives(raw.get(body_start..).unwrap_or("")) {
         let e = include::expand(path.clone(), raw, guard);
         diags.extend(e.diagnostics);
+        if page.front.title.is_none() {
+            page.front.title = e.title;
+        }
         let mut included: Vec<_> = e.files.into_iter().filter(|(p, _)| *p != path).collect();
         included.sort();
         page.files.extend(included);

@@ -109,7 +109,33 @@ pub struct BodyContext<'a> {
     pub sanitize: bool,
 }
 
+/// Rust blocks hide the lines that rustdoc hides (`# line`, a lone `#`), as mdBook shows
+/// them by default; `##` stands for a literal `#`.
+fn visible_rust(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    for line in code.split_inclusive('\n') {
+        let t = line.trim_start();
+        if t.starts_with("##") {
+            let indent = &line[..line.len() - t.len()];
+            out.push_str(indent);
+            out.push_str(&t[1..]);
+        } else if t == "#\n" || t == "#" || t == "#\r\n" || t.starts_with("# ") {
+            continue;
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
 fn code_html(lang: &str, code: &str) -> String {
+    let shown;
+    let code = if lang == "rust" {
+        shown = visible_rust(code);
+        shown.as_str()
+    } else {
+        code
+    };
     let class = if lang.is_empty() { String::new() } else { format!(" class=\"language-{}\"", escape(lang)) };
     format!(
         "<div class=\"code-block\"><button class=\"copy\" type=\"button\" aria-label=\"Copy code\" title=\"Copy\">Copy</button><pre class=\"hl-code\"><code{class}>{}</code></pre></div>\n",
@@ -189,6 +215,14 @@ fn sanitizer() -> ammonia::Builder<'static> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rust_blocks_hide_rustdoc_lines() {
+        assert_eq!(
+            visible_rust("# fn main() {\n    let x = 1;\n#[derive(Debug)]\n    ## not hidden\n#\n# }\n"),
+            "    let x = 1;\n#[derive(Debug)]\n    # not hidden\n"
+        );
+    }
 
     #[test]
     fn sanitizing_keeps_our_markup_and_drops_scripts() {
