@@ -9,7 +9,10 @@
 //! shards by the first character of the term, so a query loads `docs.json` and only the
 //! shards of its words, lazily, on the first keystroke.
 
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 
 use serde::Serialize;
 
@@ -30,11 +33,31 @@ const STOP: &[&str] = &[
 ];
 
 /// Lowercased words of `text` (letters and digits), two characters or more, no stop words.
-pub fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
+/// Words already in lowercase are borrowed, not copied.
+pub fn tokens(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().nth(1).is_some())
-        .map(str::to_lowercase)
-        .filter(|w| !STOP.contains(&w.as_str()) && w.len() <= 40)
+        .filter(|w| w.len() >= 2 && w.len() <= 40 && w.chars().nth(1).is_some())
+        .map(|w| {
+            if w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+                Cow::Borrowed(w)
+            } else {
+                Cow::Owned(w.to_lowercase())
+            }
+        })
+        .filter(|w| !STOP.contains(&w.as_ref()))
+}
+
+/// The weighted terms of a section: title words weigh 10, body words 1 each, capped at 50.
+/// Pure, so sections can be weighed in parallel.
+pub fn weigh(title: &str, body: &str) -> Vec<(Box<str>, u32)> {
+    let mut weights: FxHashMap<Cow<'_, str>, u32> = FxHashMap::default();
+    for t in tokens(title) {
+        *weights.entry(t).or_default() += 10;
+    }
+    for t in tokens(body) {
+        *weights.entry(t).or_default() += 1;
+    }
+    weights.into_iter().map(|(t, w)| (Box::from(t.as_ref()), w.min(50))).collect()
 }
 
 /// The shard of a term: its first character when ASCII alphanumeric, else `_`.
@@ -49,27 +72,26 @@ pub fn shard_of(term: &str) -> char {
 #[derive(Default)]
 pub struct IndexBuilder {
     docs: Vec<SearchDoc>,
-    postings: HashMap<Box<str>, Vec<u32>>,
+    postings: FxHashMap<Box<str>, Vec<u32>>,
 }
 
 impl IndexBuilder {
-    /// Add a section: its title words weigh 10, body words 1 each (capped at 50).
+    /// Add a section with its body text.
     pub fn add(&mut self, doc: SearchDoc, body: &str) {
+        let terms = weigh(&doc.title, body);
+        self.add_weighted(doc, terms);
+    }
+
+    /// Add a section whose terms were weighed already (see [`weigh`]).
+    pub fn add_weighted(&mut self, doc: SearchDoc, terms: Vec<(Box<str>, u32)>) {
         let id = self.docs.len() as u32;
-        let mut weights: BTreeMap<String, u32> = BTreeMap::new();
-        for t in tokens(&doc.title) {
-            *weights.entry(t).or_default() += 10;
-        }
-        for t in tokens(body) {
-            *weights.entry(t).or_default() += 1;
-        }
-        for (term, w) in weights {
-            let list = match self.postings.get_mut(term.as_str()) {
+        for (term, w) in terms {
+            let list = match self.postings.get_mut(&term) {
                 Some(l) => l,
-                None => self.postings.entry(term.into_boxed_str()).or_default(),
+                None => self.postings.entry(term).or_default(),
             };
             list.push(id);
-            list.push(w.min(50));
+            list.push(w);
         }
         self.docs.push(doc);
     }

@@ -136,7 +136,6 @@ fn dedup_block_ids(pages: &mut [PageState]) -> Vec<usize> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut changed = Vec::new();
     for (pi, page) in pages.iter_mut().enumerate() {
-        let index = LineIndex::new(&page.source.text);
         for r in &mut page.reports {
             let base = r.options.id.clone().unwrap_or_else(|| r.source.default_id());
             let n = seen.entry(base.clone()).or_insert(0);
@@ -148,7 +147,7 @@ fn dedup_block_ids(pages: &mut [PageState]) -> Vec<usize> {
                     format!("block id `{base}` is used twice in the book"),
                 )
                 .with_help(format!("give this block another `id=`; it is published as `{id}`"))
-                .at(r.source.fence_location(&page.source.text, &index));
+                .at(r.source.fence_location(&page.source.text, &LineIndex::new(&page.source.text)));
                 if !r.diagnostics.contains(&d) {
                     r.diagnostics.push(d);
                 }
