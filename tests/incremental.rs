@@ -114,3 +114,33 @@ fn a_topology_edit_updates_the_status_page_and_badges() {
     assert!(!site.has_errors());
     assert!(page(&out, "status.html").contains("1 topology block, 0 failing."));
 }
+
+#[test]
+fn an_included_file_rerenders_the_pages_that_include_it() {
+    let dir = common::book("mdbook-layout");
+    let (mut site, out) = load(dir.path());
+    let listing = dir.path().join("listings/main.rs");
+    std::fs::write(&listing, "// ANCHOR: main\nfn main() { changed(); }\n// ANCHOR_END: main\n")
+        .expect("write");
+    let up = site.update(&[listing.as_path()], &out).expect("update");
+    assert!(!up.full);
+    assert_eq!(up.reparsed, ["src/ch01/hello.md"]);
+    assert!(up.changed.contains(&"ch01/hello.html".to_string()), "{:?}", up.changed);
+    assert!(page(&out, "ch01/hello.html").contains("changed"));
+}
+
+#[test]
+fn a_missing_chapter_that_appears_rebuilds_the_book() {
+    let dir = common::book("summary-nav");
+    let configure = dir.path().join("content/guide/configure.md");
+    std::fs::remove_file(&configure).expect("remove");
+    let mut site = Site::load(dir.path(), SiteOptions::default()).expect("load");
+    let out = MemoryOutput::new();
+    site.build(&out);
+    assert!(site.has_errors(), "a chapter file is missing");
+    std::fs::write(&configure, "# Configure\n").expect("write");
+    let up = site.update(&[configure.as_path()], &out).expect("update");
+    assert!(up.full);
+    assert!(!site.has_errors(), "{:?}", site.diagnostics());
+    assert!(out.get("guide/configure.html").is_some());
+}

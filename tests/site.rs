@@ -122,3 +122,36 @@ fn topology_blocks_in_quotes_and_lists() {
     let status = run.read("status.html");
     assert!(status.contains("3 topology blocks, 0 failing."), "{status}");
 }
+
+#[test]
+fn a_broken_template_override_is_located_and_the_build_fails() {
+    let dir = common::book("overrides");
+    std::fs::write(
+        dir.path().join("themes/corporate/templates/prev-next.html"),
+        "<nav>\n{{ page.no_such_field }}\n</nav>\n",
+    )
+    .expect("write");
+    let run = rebuild(dir);
+    assert_eq!(run.code, 1);
+    // Reported once (not once per page), at the line of the override that failed.
+    insta::assert_snapshot!(run.diagnostics());
+    assert!(!run.site().exists());
+}
+
+#[test]
+fn sitemap_and_canonical_links_with_a_site_url() {
+    let dir = common::book("summary-nav");
+    std::fs::write(
+        dir.path().join("book.toml"),
+        "[book]\ntitle = \"S\"\n[output.html]\nsite-url = \"https://docs.example.org/runbook/\"\n",
+    )
+    .expect("write");
+    let run = rebuild(dir);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!(run.read("sitemap.xml"));
+    assert!(
+        run.read("guide/linux.html")
+            .contains("<link rel=\"canonical\" href=\"https://docs.example.org/runbook/guide/linux.html\">")
+    );
+    assert!(run.read("404.html").contains("href=\"/runbook/css/theme.css\""));
+}

@@ -17,7 +17,12 @@ pub fn run(dir: &Path, options: SiteOptions) -> i32 {
     let mut lap = std::time::Instant::now();
     let mut mark = |what: &str| {
         if timings {
-            eprintln!("timing: {what}: {:.3}s, {} MiB resident", lap.elapsed().as_secs_f64(), resident_mib());
+            eprintln!(
+                "timing: {what}: {:.3}s wall, {:.3}s cpu so far, {} MiB resident",
+                lap.elapsed().as_secs_f64(),
+                cpu_seconds(),
+                resident_mib()
+            );
         }
         lap = std::time::Instant::now();
     };
@@ -42,6 +47,8 @@ pub fn run(dir: &Path, options: SiteOptions) -> i32 {
     let mut diags = site.diagnostics();
     diags.extend(report.diagnostics.iter().cloned());
     diag::sort(&mut diags);
+    // A broken template fails every page the same way: report it once.
+    diags.dedup();
     let sources = site.sources();
     let mut err = std::io::stderr().lock();
     let _ = err.write_all(human::render_all(&diags, &sources, color).as_bytes());
@@ -77,4 +84,16 @@ fn resident_mib() -> u64 {
         .and_then(|s| s.split_whitespace().nth(1).and_then(|p| p.parse::<u64>().ok()))
         .map(|pages| pages * 4096 / (1024 * 1024))
         .unwrap_or(0)
+}
+
+/// CPU time (user + system) of this process so far, for `TOPOBOOK_TIMINGS`.
+fn cpu_seconds() -> f64 {
+    // SAFETY: getrusage fills the zeroed struct it is given.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: RUSAGE_SELF with a valid pointer.
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } != 0 {
+        return 0.0;
+    }
+    let t = |v: libc::timeval| v.tv_sec as f64 + v.tv_usec as f64 / 1e6;
+    t(u.ru_utime) + t(u.ru_stime)
 }

@@ -21,17 +21,31 @@ use crate::topology::BlockReport;
 /// The compiled templates of a theme.
 pub struct Renderer {
     env: Environment<'static>,
-    /// Template name → the book file that overrides it (for error locations).
-    origins: std::collections::HashMap<String, Arc<str>>,
+    /// Template name → the book file that overrides it and its text (for error locations).
+    origins: std::collections::HashMap<String, (Arc<str>, Arc<str>)>,
+    /// Every overriding template file and its text, compiled or not (for code frames).
+    overrides: Vec<(Arc<str>, Arc<str>)>,
 }
 
-fn template_diag(err: &minijinja::Error, file: Arc<str>, what: &str) -> Diagnostic {
-    let line = err.line().unwrap_or(1) as u32;
-    let pos = crate::diag::Position { line, column: 1 };
+fn template_diag(err: &minijinja::Error, file: Arc<str>, text: Option<&str>, what: &str) -> Diagnostic {
+    let line = err.line().unwrap_or(1).max(1);
     let detail = err.detail().map(|d| format!(": {d}")).unwrap_or_default();
+    let location = match text {
+        // With the text, the whole line is underlined in a code frame.
+        Some(text) => {
+            let index = crate::diag::LineIndex::new(text);
+            let start = index.line_start(line - 1);
+            let end = text[start..].find('\n').map_or(text.len(), |n| start + n);
+            index.location(file, text, start..end)
+        }
+        None => {
+            let pos = crate::diag::Position { line: line as u32, column: 1 };
+            Location { file, start: pos, end: pos, bytes: 0..0 }
+        }
+    };
     Diagnostic::error(codes::THEME, format!("{what}: {}{detail}", err.kind()))
         .with_help("fix the template, or delete it to use the built-in one")
-        .at(Location { file, start: pos, end: pos, bytes: 0..0 })
+        .at(location)
 }
 
 impl Renderer {
@@ -57,18 +71,25 @@ impl Renderer {
         let mut diags = Vec::new();
         let mut origins = std::collections::HashMap::new();
         let builtin = crate::load::theme::builtin();
+        let mut overrides = Vec::new();
         for (name, file) in theme.templates() {
             let source = String::from_utf8_lossy(&file.bytes).into_owned();
+            if let Some(o) = &file.overridden_by {
+                overrides.push((o.clone(), Arc::from(source.as_str())));
+            }
             match env.add_template_owned(name.to_string(), source) {
                 Ok(()) => {
                     if let Some(o) = &file.overridden_by {
-                        origins.insert(name.to_string(), o.clone());
+                        let text: Arc<str> = String::from_utf8_lossy(&file.bytes).into();
+                        origins.insert(name.to_string(), (o.clone(), text));
                     }
                 }
                 Err(e) => {
                     let origin =
                         file.overridden_by.clone().unwrap_or_else(|| format!("templates/{name}").into());
-                    diags.push(template_diag(&e, origin, &format!("template `{name}` does not compile")));
+                    let text = String::from_utf8_lossy(&file.bytes);
+                    let what = format!("template `{name}` does not compile");
+                    diags.push(template_diag(&e, origin, Some(&text), &what));
                     if let Some(b) = builtin.get(&format!("templates/{name}")) {
                         let _ = env.add_template_owned(
                             name.to_string(),
@@ -78,18 +99,40 @@ impl Renderer {
                 }
             }
         }
-        (Renderer { env, origins }, diags)
+        (Renderer { env, origins, overrides }, diags)
     }
 
-    /// Render template `name` with `ctx`.
+    /// The book file of a template and its text, for error locations.
+    fn template_file(&self, name: &str) -> (Arc<str>, Option<&str>) {
+        match self.origins.get(name) {
+            Some((path, text)) => (path.clone(), Some(&**text)),
+            None => (format!("templates/{name}").into(), None),
+        }
+    }
+
+    /// Paths and texts of the book's template overrides (for code frames).
+    pub fn override_sources(&self) -> impl Iterator<Item = (&Arc<str>, &Arc<str>)> {
+        self.overrides.iter().map(|(p, t)| (p, t))
+    }
+
+    /// Render template `name` with `ctx`. An error points at the innermost template that
+    /// failed (an included one, if that is where it happened).
     pub fn render<S: Serialize>(&self, name: &str, ctx: &S) -> Result<String, Box<Diagnostic>> {
-        let file = || self.origins.get(name).cloned().unwrap_or_else(|| format!("templates/{name}").into());
-        let tmpl = self
-            .env
-            .get_template(name)
-            .map_err(|e| Box::new(template_diag(&e, file(), &format!("template `{name}` is missing"))))?;
-        tmpl.render(value(ctx))
-            .map_err(|e| Box::new(template_diag(&e, file(), &format!("template `{name}` failed"))))
+        let tmpl = self.env.get_template(name).map_err(|e| {
+            let (file, text) = self.template_file(name);
+            Box::new(template_diag(&e, file, text, &format!("template `{name}` is missing")))
+        })?;
+        tmpl.render(value(ctx)).map_err(|e| {
+            let mut inner = &e;
+            while let Some(next) =
+                std::error::Error::source(inner).and_then(|s| s.downcast_ref::<minijinja::Error>())
+            {
+                inner = next;
+            }
+            let failed = inner.name().unwrap_or(name).to_string();
+            let (file, text) = self.template_file(&failed);
+            Box::new(template_diag(inner, file, text, &format!("template `{failed}` failed")))
+        })
     }
 }
 

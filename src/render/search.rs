@@ -47,17 +47,20 @@ pub fn tokens(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
         .filter(|w| !STOP.contains(&w.as_ref()))
 }
 
+/// Weighted terms, borrowed from the text they come from where possible.
+pub type Terms<'a> = Vec<(Cow<'a, str>, u32)>;
+
 /// The weighted terms of a section: title words weigh 10, body words 1 each, capped at 50.
 /// Pure, so sections can be weighed in parallel.
-pub fn weigh(title: &str, body: &str) -> Vec<(Box<str>, u32)> {
-    let mut weights: FxHashMap<Cow<'_, str>, u32> = FxHashMap::default();
+pub fn weigh<'a>(title: &'a str, body: &'a str) -> Terms<'a> {
+    let mut weights: FxHashMap<Cow<'a, str>, u32> = FxHashMap::default();
     for t in tokens(title) {
         *weights.entry(t).or_default() += 10;
     }
     for t in tokens(body) {
         *weights.entry(t).or_default() += 1;
     }
-    weights.into_iter().map(|(t, w)| (Box::from(t.as_ref()), w.min(50))).collect()
+    weights.into_iter().map(|(t, w)| (t, w.min(50))).collect()
 }
 
 /// The shard of a term: its first character when ASCII alphanumeric, else `_`.
@@ -78,17 +81,19 @@ pub struct IndexBuilder {
 impl IndexBuilder {
     /// Add a section with its body text.
     pub fn add(&mut self, doc: SearchDoc, body: &str) {
-        let terms = weigh(&doc.title, body);
+        let title = doc.title.clone();
+        let terms = weigh(&title, body);
         self.add_weighted(doc, terms);
     }
 
-    /// Add a section whose terms were weighed already (see [`weigh`]).
-    pub fn add_weighted(&mut self, doc: SearchDoc, terms: Vec<(Box<str>, u32)>) {
+    /// Add a section whose terms were weighed already (see [`weigh`]). Only terms new to
+    /// the index are copied.
+    pub fn add_weighted(&mut self, doc: SearchDoc, terms: Terms<'_>) {
         let id = self.docs.len() as u32;
         for (term, w) in terms {
-            let list = match self.postings.get_mut(&term) {
+            let list = match self.postings.get_mut(term.as_ref()) {
                 Some(l) => l,
-                None => self.postings.entry(term).or_default(),
+                None => self.postings.entry(Box::from(term.as_ref())).or_default(),
             };
             list.push(id);
             list.push(w);

@@ -8,7 +8,7 @@ use crate::diag::{Diagnostic, codes};
 use crate::markdown::escape;
 use crate::output::Output;
 use crate::render::nav::{SidebarItem, sitemap, toc_js};
-use crate::render::search::{IndexBuilder, SearchDoc, weigh};
+use crate::render::search::{IndexBuilder, SearchDoc, Terms, weigh};
 use crate::render::topology::outcome_label;
 use crate::render::{BodyContext, body_html, highlight, value};
 
@@ -215,11 +215,9 @@ impl Site {
     /// `status.html`: every topology block of the book and its verdict.
     pub(super) fn render_status(&self) -> Result<Vec<u8>, Box<Diagnostic>> {
         let mut rows = Vec::new();
-        for &i in
-            self.nav.order.iter().chain(
-                (0..self.pages.len()).filter(|i| !self.nav.order.contains(i)).collect::<Vec<_>>().iter(),
-            )
-        {
+        let in_nav: std::collections::HashSet<usize> = self.nav.order.iter().copied().collect();
+        let outside: Vec<usize> = (0..self.pages.len()).filter(|i| !in_nav.contains(i)).collect();
+        for &i in self.nav.order.iter().chain(outside.iter()) {
             let Some(p) = self.pages.get(i) else { continue };
             for r in &p.reports {
                 let (outcome, class) = outcome_label(r.outcome);
@@ -277,7 +275,7 @@ impl Site {
         // Sections are weighed in parallel, a chunk of pages at a time (bounded memory), and
         // added in reading order (deterministic document numbers).
         for chunk in self.nav.order.chunks(256) {
-            let weighed: Vec<Vec<(SearchDoc, Vec<(Box<str>, u32)>)>> = chunk
+            let weighed: Vec<Vec<(SearchDoc, Terms<'_>)>> = chunk
                 .par_iter()
                 .map(|&i| {
                     let Some(p) = self.pages.get(i) else { return Vec::new() };
@@ -287,12 +285,12 @@ impl Site {
                         .map(|s| {
                             let (url, title) = match s.heading.and_then(|h| p.parsed.headings.get(h)) {
                                 Some(h) if h.level > 1 => {
-                                    (format!("{}#{}", p.out_path, h.id), h.text.clone())
+                                    (format!("{}#{}", p.out_path, h.id), h.text.as_str())
                                 }
-                                _ => (p.out_path.clone(), p.title.clone()),
+                                _ => (p.out_path.clone(), p.title.as_str()),
                             };
-                            let terms = weigh(&title, &s.text);
-                            (SearchDoc { url, title, page: p.title.clone() }, terms)
+                            let terms = weigh(title, &s.text);
+                            (SearchDoc { url, title: title.to_string(), page: p.title.clone() }, terms)
                         })
                         .collect()
                 })
@@ -348,6 +346,7 @@ impl Site {
 
     /// Render the whole site into `out`. Pages render in parallel.
     pub fn build(&mut self, out: &dyn Output) -> BuildReport {
+        self.started_render = std::time::Instant::now();
         let mut report = BuildReport::default();
         let results: Vec<(String, Result<bool, Box<Diagnostic>>)> = (0..self.pages.len())
             .into_par_iter()
@@ -363,11 +362,15 @@ impl Site {
                 Err(d) => report.diagnostics.push(*d),
             }
         }
+        let timings = std::env::var_os("TOPOBOOK_TIMINGS").is_some();
         let t = std::time::Instant::now();
-        let (shared, diags) = self.shared_files();
-        if std::env::var_os("TOPOBOOK_TIMINGS").is_some() {
-            eprintln!("timing: shared files and search index: {:.3}s", t.elapsed().as_secs_f64());
+        if timings {
+            eprintln!(
+                "timing: pages rendered and written: {:.3}s",
+                self.started_render.elapsed().as_secs_f64()
+            );
         }
+        let (shared, diags) = self.shared_files();
         report.diagnostics.extend(diags);
         for (path, bytes) in shared {
             match out.write(&path, bytes) {
@@ -378,6 +381,9 @@ impl Site {
         if self.book.config.html.search {
             let written = self.write_search(out, &mut report.diagnostics);
             report.written.extend(written);
+        }
+        if timings {
+            eprintln!("timing: shared files and search index: {:.3}s", t.elapsed().as_secs_f64());
         }
         for asset in &self.book.assets {
             match self.guard.read_bytes(&asset.path).and_then(|b| out.write(&asset.rel, b)) {

@@ -81,6 +81,8 @@ pub struct Site {
     global: Vec<Diagnostic>,
     /// Site paths written by the last build, to remove stale ones in incremental updates.
     outputs: std::collections::BTreeSet<String>,
+    /// When the last build started rendering (for `TOPOBOOK_TIMINGS`).
+    started_render: std::time::Instant,
 }
 
 /// Point a diagnostic made against the expanded text of a page at the file the bytes came
@@ -193,6 +195,7 @@ impl Site {
             renderer,
             global,
             outputs: Default::default(),
+            started_render: std::time::Instant::now(),
         };
         site.nav = site.build_nav();
         site.check_all_links();
@@ -244,6 +247,9 @@ impl Site {
     /// The text of every file a diagnostic may point into (for code frames).
     pub fn sources(&self) -> BTreeMap<Arc<str>, Arc<str>> {
         let mut m: BTreeMap<Arc<str>, Arc<str>> = self.book.files.clone();
+        for (p, t) in self.renderer.override_sources() {
+            m.insert(p.clone(), t.clone());
+        }
         for p in &self.pages {
             for (f, t) in &p.source.files {
                 m.insert(f.clone(), t.clone());

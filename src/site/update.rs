@@ -98,9 +98,17 @@ impl Site {
                 || *r == summary
                 || r.starts_with("themes/")
                 || (r.ends_with(".md")
-                    && self.book.summary.is_none()
-                    && load::strip_dir(&src, r)
-                        .is_some_and(|inner| self.root.join(r).is_file() != self.by_rel.contains_key(inner)))
+                    && load::strip_dir(&src, r).is_some_and(|inner| {
+                        // A page appeared or disappeared: in a folder-tree book any `.md` file,
+                        // in a `SUMMARY.md` book a chapter that was missing.
+                        let listed = match &self.book.summary {
+                            None => true,
+                            Some(s) => s.chapters().iter().any(|(c, _)| {
+                                c.path.as_deref().and_then(load::clean_rel).as_deref() == Some(inner)
+                            }),
+                        };
+                        listed && self.root.join(r).is_file() != self.by_rel.contains_key(inner)
+                    }))
         });
         if structural {
             return self.full_update(out);
