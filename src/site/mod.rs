@@ -83,6 +83,8 @@ pub struct Site {
     outputs: std::collections::BTreeSet<String>,
     /// When the last build started rendering (for `TOPOBOOK_TIMINGS`).
     started_render: std::time::Instant,
+    /// Body edits since the search index was last written.
+    search_stale: bool,
 }
 
 /// Point a diagnostic made against the expanded text of a page at the file the bytes came
@@ -196,6 +198,7 @@ impl Site {
             global,
             outputs: Default::default(),
             started_render: std::time::Instant::now(),
+            search_stale: false,
         };
         site.nav = site.build_nav();
         site.check_all_links();

@@ -22,6 +22,10 @@ pub struct Update {
     pub reparsed: Vec<String>,
     /// Problems met while rendering or writing.
     pub diagnostics: Vec<Diagnostic>,
+    /// Titles, headings or text changed: the search index is behind until
+    /// [`Site::refresh_search`] runs (a server calls it when the saves stop: it is a full
+    /// pass over the book's text).
+    pub search_stale: bool,
 }
 
 /// A fingerprint of what other pages and shared files see of a page.
@@ -55,18 +59,26 @@ fn visible(p: &super::PageState) -> Visible {
 }
 
 impl Site {
+    /// A changed path as a path relative to the book root. Accepts paths under the root as
+    /// given to [`Site::load`] (`book/content/a.md`), absolute paths (symlinks resolved, even
+    /// for a file that was just deleted) and paths relative to the root (`content/a.md`).
     fn rel_to_root(&self, path: &Path) -> Option<String> {
-        let rel = if path.is_absolute() {
+        let rel = if let Ok(r) = path.strip_prefix(&self.root).map(Path::to_path_buf)
+            && (path.is_absolute() || !self.root.as_os_str().is_empty() && self.root != Path::new("."))
+        {
+            r
+        } else if path.is_absolute() {
             let real_root = self.root.canonicalize().ok()?;
-            path.strip_prefix(&self.root).ok().map(Path::to_path_buf).or_else(|| {
-                let parent = path.parent()?.canonicalize().ok()?;
-                Some(parent.join(path.file_name()?).strip_prefix(&real_root).ok()?.to_path_buf())
-            })?
+            let parent = path.parent()?.canonicalize().ok()?;
+            parent.join(path.file_name()?).strip_prefix(&real_root).ok()?.to_path_buf()
         } else {
             path.to_path_buf()
         };
-        let parts: Vec<String> =
-            rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        let parts: Vec<String> = rel
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
         Some(parts.join("/"))
     }
 
@@ -157,7 +169,6 @@ impl Site {
         // Re-read, re-parse and re-check the touched pages.
         let old_neighbours: Vec<_> = (0..self.pages.len()).map(|i| self.nav.neighbours(i)).collect();
         let mut shared_dirty = false;
-        let mut search_dirty = false;
         let mut anchors_changed = Vec::new();
         for &i in &touched {
             let Some(old) = self.pages.get(i) else { continue };
@@ -176,11 +187,13 @@ impl Site {
             if before.outcomes != after.outcomes {
                 shared_dirty = true;
             }
-            if before.sections != after.sections
-                || before.headings != after.headings
+            if before.headings != after.headings
                 || before.title != after.title
+                || before.sections != after.sections
             {
-                search_dirty = true;
+                // The index is rewritten later (`refresh_search`, when the saves stop), so
+                // that a save shows at once.
+                self.search_stale = true;
             }
             if before.anchors != after.anchors || before.outcomes != after.outcomes {
                 anchors_changed.push(i);
@@ -232,13 +245,21 @@ impl Site {
                 }
             }
         }
-        if search_dirty && self.book.config.html.search {
-            let changed = self.write_search(out, &mut update.diagnostics);
-            update.changed.extend(changed);
-        }
+        update.search_stale = self.search_stale;
         update.changed.sort();
         update.changed.dedup();
         Ok(update)
+    }
+
+    /// Rewrite the search index if body edits left it behind; returns the changed paths.
+    pub fn refresh_search(&mut self, out: &dyn Output) -> (Vec<String>, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        if !self.search_stale || !self.book.config.html.search {
+            return (Vec::new(), diags);
+        }
+        self.search_stale = false;
+        let changed = self.write_search(out, &mut diags);
+        (changed, diags)
     }
 
     /// Pages that include the file `rel` (relative to the book root).
