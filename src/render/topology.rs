@@ -90,3 +90,27 @@ pub fn block_html(report: &BlockReport, highlighted_yaml: &str, ctx: &BlockConte
     out.push_str("</code></pre></div></figure>\n");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::diag::LineIndex;
+    use crate::topology::{CheckSettings, check_block};
+
+    #[test]
+    fn a_failing_block_lists_its_findings_and_links_lines() {
+        let page = "# T\n\n```yaml topology title=\"Key <Vault>\" expct=AML-KV-002\nkey_vaults:\n  - name: kv\n```\n";
+        let parsed = crate::markdown::parse(&Arc::from("content/t.md"), "t.md", page, 0);
+        let source = parsed.blocks[0].clone();
+        let report = check_block(source, page, &LineIndex::new(page), &CheckSettings::default());
+        let yaml = super::super::yaml::highlight(&report.source.yaml);
+        let html = block_html(&report, &yaml, &BlockContext { page_path: "t.html", root: "", first_line: 4 });
+        insta::assert_snapshot!(html, @r#"
+        <figure class="topology topology-fail" id="t-1"><figcaption><span class="topology-title">Key &lt;Vault&gt;</span> <span class="topology-status status-fail">failed</span></figcaption><ul class="topology-findings"><li class="finding finding-error"><span class="finding-severity">✖ error</span> <code>block-option</code> unknown block option `expct`<div class="finding-help">help: did you mean `expect`?</div></li></ul><div class="code-block"><pre class="hl-code"><code class="language-yaml"><span class="line" id="t-1-L4" data-line="4"><span class="hl-entity hl-name hl-tag">key_vaults</span><span class="hl-punctuation">:</span></span>
+        <span class="line" id="t-1-L5" data-line="5">  <span class="hl-punctuation">-</span> <span class="hl-entity hl-name hl-tag">name</span><span class="hl-punctuation">:</span> <span class="hl-string">kv</span></span>
+        </code></pre></div></figure>
+        "#);
+    }
+}
