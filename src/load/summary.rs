@@ -54,6 +54,9 @@ impl Summary {
     }
 }
 
+/// Deepest chapter nesting accepted (deeper lists are reported and left out).
+pub const MAX_NESTING: usize = 16;
+
 struct P<'a> {
     file: Arc<str>,
     text: &'a str,
@@ -139,6 +142,16 @@ impl<'a> P<'a> {
                             Event::Start(Tag::Link { dest_url, .. }) if chapter_found.is_none() => {
                                 let title = self.text_until_end();
                                 chapter_found = Some(chapter(title, &dest_url, Some(number.clone()), lr));
+                            }
+                            Event::Start(Tag::List(_)) if number.len() >= MAX_NESTING => {
+                                self.text_until_end();
+                                self.warn(
+                                    &format!(
+                                        "chapters nested more than {MAX_NESTING} levels deep in `SUMMARY.md`"
+                                    ),
+                                    "flatten the table of contents; the deeper chapters are left out",
+                                    lr,
+                                );
                             }
                             Event::Start(Tag::List(_)) => {
                                 let mut n = 1;
@@ -279,6 +292,18 @@ mod tests {
             })
             .collect();
         assert_eq!(kinds.join(""), "c-pccpc-c");
+    }
+
+    #[test]
+    fn absurd_nesting_is_refused_not_a_stack_overflow() {
+        let mut text = String::new();
+        for depth in 0..5000 {
+            text.push_str(&"  ".repeat(depth));
+            text.push_str(&format!("- [C{depth}](c{depth}.md)\n"));
+        }
+        let (s, d) = parse("SUMMARY.md".into(), &text);
+        assert_eq!(s.chapters().len(), MAX_NESTING);
+        assert_eq!(d.len(), 1);
     }
 
     #[test]

@@ -186,6 +186,19 @@ impl Site {
         let (renderer, theme_diags) = Renderer::new(&book.theme);
         let mut global = std::mem::take(&mut book.diagnostics);
         global.extend(theme_diags);
+        if pages.is_empty() {
+            let src = &book.config.src;
+            global.push(
+                Diagnostic::warning(
+                    codes::SUMMARY,
+                    format!("the book has no pages: `{src}/` holds no Markdown file"),
+                )
+                .with_help(format!(
+                    "add a page such as `{src}/README.md`, or run `topobook init` in an empty folder"
+                ))
+                .at(crate::diag::Location::file_start("book.toml".into())),
+            );
+        }
         let mut site = Site {
             root: root.to_path_buf(),
             book,
