@@ -6,8 +6,16 @@
 //! load → markdown → topology → rules → diagram → render → output
 //!                                ↘ report (check)        ↖ serve (watch + reload)
 //! ```
+//!
+//! [`site::Site`] runs the stages for a whole book; [`cmd`] holds the subcommands.
 
+pub mod cmd;
 pub mod diag;
+pub mod load;
+pub mod markdown;
+pub mod output;
+pub mod render;
 pub mod report;
 pub mod rules;
+pub mod site;
 pub mod topology;

@@ -1,11 +1,36 @@
 //! The `topobook` command line: parses arguments and calls into the library.
 
-use clap::Parser;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
 #[command(name = "topobook", version, about = "Runbooks with checked Azure ML network topologies")]
-struct Cli {}
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check the book in DIR and write its site to DIR/<build-dir>/ (default `site/`).
+    Build {
+        /// The book folder (holding `book.toml`).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Create a new book in DIR: `book.toml`, `content/` and a first page.
+    Init {
+        /// The folder to create the book in (created if missing; existing files are kept).
+        dir: PathBuf,
+    },
+}
 
 fn main() {
-    let _cli = Cli::parse();
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Build { dir } => topobook::cmd::build::run(&dir, topobook::site::SiteOptions::default()),
+        Command::Init { dir } => topobook::cmd::init::run(&dir),
+    };
+    std::process::exit(code);
 }

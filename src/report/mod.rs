@@ -19,6 +19,7 @@
 
 mod catalog;
 pub mod github;
+pub mod human;
 pub mod json;
 pub mod junit;
 pub mod sarif;

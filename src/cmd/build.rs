@@ -1,0 +1,99 @@
+//! `topobook build [DIR]`: check the book and write its site to `DIR/<build-dir>/`.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use super::exit;
+use crate::diag::{self, codes};
+use crate::output::DiskOutput;
+use crate::report::human;
+use crate::site::{Site, SiteOptions};
+
+/// Build the book in `dir`. Diagnostics go to stderr, the summary line too.
+pub fn run(dir: &Path, options: SiteOptions) -> i32 {
+    let color = human::use_color(std::io::stderr().is_terminal());
+    let started = std::time::Instant::now();
+    let timings = std::env::var_os("TOPOBOOK_TIMINGS").is_some();
+    let mut lap = std::time::Instant::now();
+    let mut mark = |what: &str| {
+        if timings {
+            eprintln!(
+                "timing: {what}: {:.3}s wall, {:.3}s cpu so far, {} MiB resident",
+                lap.elapsed().as_secs_f64(),
+                cpu_seconds(),
+                resident_mib()
+            );
+        }
+        lap = std::time::Instant::now();
+    };
+    let mut site = match Site::load(dir, options) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::USAGE_OR_IO;
+        }
+    };
+    mark("load, parse, check");
+    let target = site.output_dir();
+    let out = match DiskOutput::begin(&target) {
+        Ok(o) => o,
+        Err(d) => {
+            eprintln!("error: {}", d.message);
+            return exit::USAGE_OR_IO;
+        }
+    };
+    let report = site.build(&out);
+    mark("render and write");
+    let mut diags = site.diagnostics();
+    diags.extend(report.diagnostics.iter().cloned());
+    diag::sort(&mut diags);
+    // A broken template fails every page the same way: report it once.
+    diags.dedup();
+    let sources = site.sources();
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(human::render_all(&diags, &sources, color).as_bytes());
+    let io_failed = report.diagnostics.iter().any(|d| d.code == codes::IO);
+    let failed = diags.iter().any(|d| d.fails(false));
+    let shown = target.strip_prefix(dir).unwrap_or(&target).display().to_string();
+    if failed || io_failed {
+        out.abort();
+        let _ =
+            writeln!(err, "error: build failed with {}; `{shown}/` was not changed", human::counts(&diags));
+        return if io_failed { exit::USAGE_OR_IO } else { exit::DIAGNOSTICS };
+    }
+    if let Err(d) = out.commit() {
+        let _ = writeln!(err, "error: {}", d.message);
+        return exit::USAGE_OR_IO;
+    }
+    mark("swap in");
+    let _ = writeln!(
+        err,
+        "built {} pages and {} topology blocks into `{shown}/` in {:.2}s ({})",
+        site.pages.len(),
+        site.reports().count(),
+        started.elapsed().as_secs_f64(),
+        human::counts(&diags)
+    );
+    exit::OK
+}
+
+/// Resident memory of this process in MiB (Linux; 0 elsewhere), for `TOPOBOOK_TIMINGS`.
+fn resident_mib() -> u64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1).and_then(|p| p.parse::<u64>().ok()))
+        .map(|pages| pages * 4096 / (1024 * 1024))
+        .unwrap_or(0)
+}
+
+/// CPU time (user + system) of this process so far, for `TOPOBOOK_TIMINGS`.
+fn cpu_seconds() -> f64 {
+    // SAFETY: getrusage fills the zeroed struct it is given.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: RUSAGE_SELF with a valid pointer.
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } != 0 {
+        return 0.0;
+    }
+    let t = |v: libc::timeval| v.tv_sec as f64 + v.tv_usec as f64 / 1e6;
+    t(u.ru_utime) + t(u.ru_stime)
+}

@@ -1,0 +1,12 @@
+//! One file per subcommand. Each returns the process exit code: 0 success, 1 when an
+//! error-level diagnostic exists, 2 for usage or I/O errors.
+
+pub mod build;
+pub mod init;
+
+/// Exit codes.
+pub mod exit {
+    pub const OK: i32 = 0;
+    pub const DIAGNOSTICS: i32 = 1;
+    pub const USAGE_OR_IO: i32 = 2;
+}

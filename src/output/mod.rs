@@ -1,0 +1,45 @@
+//! Stage 7, `output`: the only module that writes files.
+//!
+//! An [`Output`] takes site paths (`guide/a.html`) and bytes. [`DiskOutput`] writes a new site
+//! into a temporary folder beside the target and swaps it in only when the build succeeded
+//! (atomically on Linux with `renameat2(RENAME_EXCHANGE)`); [`MemoryOutput`] keeps the site in
+//! a map for the preview server.
+
+mod disk;
+mod memory;
+pub mod scaffold;
+
+pub use disk::DiskOutput;
+pub use memory::MemoryOutput;
+
+use crate::diag::Diagnostic;
+
+/// Where a build goes.
+pub trait Output: Sync {
+    /// Store `bytes` at the site path `path`. Returns whether the content changed (a disk
+    /// output always writes a fresh folder, so every write is a change).
+    fn write(&self, path: &str, bytes: Vec<u8>) -> Result<bool, Box<Diagnostic>>;
+
+    /// Remove a file (a deleted page in an incremental update). Returns whether it existed.
+    fn remove(&self, path: &str) -> bool;
+}
+
+/// Is `path` a safe site path: relative, `/`-separated, no `..`, no empty or hidden parts?
+pub fn is_safe_path(path: &str) -> bool {
+    !path.is_empty()
+        && !path.starts_with('/')
+        && !path.contains('\\')
+        && !path.contains('\0')
+        && path.split('/').all(|c| !c.is_empty() && c != "." && c != "..")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn safe_paths() {
+        assert!(super::is_safe_path("a/b.html"));
+        for bad in ["", "/a", "a/../b", "a//b", "./a", "a\\b"] {
+            assert!(!super::is_safe_path(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,399 @@
+//! Rendering a whole site into an [`Output`].
+
+use minijinja::{Value, context};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, codes};
+use crate::markdown::escape;
+use crate::output::Output;
+use crate::render::nav::{SidebarItem, sitemap, toc_js};
+use crate::render::search::{IndexBuilder, SearchDoc, Terms, weigh};
+use crate::render::topology::outcome_label;
+use crate::render::{BodyContext, body_html, highlight, value};
+
+use super::Site;
+use super::nav::NavItem;
+
+/// What a build did.
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    /// Site paths written.
+    pub written: Vec<String>,
+    /// Problems met while rendering or writing (theme errors, I/O).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Serialize)]
+struct BookCtx<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    language: &'a str,
+    authors: &'a [String],
+    search: bool,
+    git_repository_url: Option<&'a str>,
+    generator: &'static str,
+}
+
+#[derive(Serialize)]
+struct LinkCtx {
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct TocCtx<'a> {
+    level: u8,
+    id: &'a str,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct PageCtx<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    /// Site path of the page.
+    path: &'a str,
+    /// Source path relative to the book root.
+    source: &'a str,
+    root: &'a str,
+    toc: Vec<TocCtx<'a>>,
+    prev: Option<LinkCtx>,
+    next: Option<LinkCtx>,
+    edit_url: Option<String>,
+    canonical: Option<String>,
+    failing: usize,
+}
+
+#[derive(Serialize)]
+struct StatusRow {
+    page_title: String,
+    url: String,
+    id: String,
+    title: String,
+    outcome: &'static str,
+    class: &'static str,
+    findings: usize,
+}
+
+impl Site {
+    fn book_ctx(&self) -> BookCtx<'_> {
+        let c = &self.book.config;
+        BookCtx {
+            title: &c.title,
+            description: c.description.as_deref(),
+            language: &c.language,
+            authors: &c.authors,
+            search: c.html.search,
+            git_repository_url: c.html.git_repository_url.as_deref(),
+            generator: concat!("topobook ", env!("CARGO_PKG_VERSION")),
+        }
+    }
+
+    fn link_ctx(&self, page: Option<usize>, from_root: &str) -> Option<LinkCtx> {
+        let p = self.pages.get(page?)?;
+        Some(LinkCtx { title: p.title.clone(), url: format!("{from_root}{}", p.out_path) })
+    }
+
+    /// Render page `i` to its HTML.
+    pub(super) fn render_page(&self, i: usize) -> Result<Vec<u8>, Box<Diagnostic>> {
+        let Some(p) = self.pages.get(i) else {
+            return Err(Box::new(Diagnostic::error(codes::IO, "no such page")));
+        };
+        let body = body_html(
+            &p.parsed,
+            &BodyContext {
+                reports: &p.reports,
+                first_lines: &p.first_lines,
+                page_path: &p.out_path,
+                root: &p.root,
+                sanitize: self.book.config.html.sanitize,
+            },
+        );
+        let (prev, next) = self.nav.neighbours(i);
+        let cfg = &self.book.config.html;
+        let page = PageCtx {
+            title: &p.title,
+            description: p.source.front.description.as_deref(),
+            path: &p.out_path,
+            source: &p.source.path,
+            root: &p.root,
+            toc: p
+                .parsed
+                .headings
+                .iter()
+                .filter(|h| (2..=3).contains(&h.level))
+                .map(|h| TocCtx { level: h.level, id: &h.id, text: &h.text })
+                .collect(),
+            prev: self.link_ctx(prev, &p.root),
+            next: self.link_ctx(next, &p.root),
+            edit_url: cfg.edit_url_template.as_ref().map(|t| t.replace("{path}", &p.source.path)),
+            canonical: cfg.site_url.as_ref().map(|u| format!("{}/{}", u.trim_end_matches('/'), p.out_path)),
+            failing: p.failing(),
+        };
+        let ctx = context! {
+            book => value(self.book_ctx()),
+            page => value(&page),
+            content => Value::from_safe_string(body),
+        };
+        self.renderer.render("page.html", &ctx).map(String::into_bytes)
+    }
+
+    fn sidebar_items(&self, items: &[NavItem]) -> Vec<SidebarItem> {
+        items
+            .iter()
+            .map(|it| match it {
+                NavItem::Chapter { title, page, number, children } => SidebarItem {
+                    kind: "chapter",
+                    title: title.clone(),
+                    url: page.and_then(|i| self.pages.get(i)).map(|p| p.out_path.clone()),
+                    number: number.clone(),
+                    failing: page.and_then(|i| self.pages.get(i)).map_or(0, |p| p.failing()),
+                    children: self.sidebar_items(children),
+                },
+                NavItem::Part(t) => SidebarItem {
+                    kind: "part",
+                    title: t.clone(),
+                    url: None,
+                    number: String::new(),
+                    failing: 0,
+                    children: Vec::new(),
+                },
+                NavItem::Separator => SidebarItem {
+                    kind: "separator",
+                    title: String::new(),
+                    url: None,
+                    number: String::new(),
+                    failing: 0,
+                    children: Vec::new(),
+                },
+            })
+            .collect()
+    }
+
+    /// `toc.js` and `toc.html`: the sidebar, once for the whole site.
+    pub(super) fn render_sidebar(&self) -> Result<Vec<(String, Vec<u8>)>, Box<Diagnostic>> {
+        let items = self.sidebar_items(&self.nav.items);
+        let html = self.renderer.render("sidebar.html", &context! { items => value(&items) })?;
+        let page = context! {
+            book => value(self.book_ctx()),
+            sidebar => Value::from_safe_string(html.clone()),
+        };
+        let toc_html = self.renderer.render("toc.html", &page)?;
+        Ok(vec![("toc.js".into(), toc_js(&html).into_bytes()), ("toc.html".into(), toc_html.into_bytes())])
+    }
+
+    fn simple_page(
+        &self,
+        template: &str,
+        title: &str,
+        path: &str,
+        root: &str,
+        extra: Value,
+    ) -> Result<Vec<u8>, Box<Diagnostic>> {
+        let page = PageCtx {
+            title,
+            description: None,
+            path,
+            source: "",
+            root,
+            toc: Vec::new(),
+            prev: None,
+            next: None,
+            edit_url: None,
+            canonical: None,
+            failing: 0,
+        };
+        let ctx = context! {
+            book => value(self.book_ctx()),
+            page => value(&page),
+            ..extra
+        };
+        self.renderer.render(template, &ctx).map(String::into_bytes)
+    }
+
+    /// `status.html`: every topology block of the book and its verdict.
+    pub(super) fn render_status(&self) -> Result<Vec<u8>, Box<Diagnostic>> {
+        let mut rows = Vec::new();
+        let in_nav: std::collections::HashSet<usize> = self.nav.order.iter().copied().collect();
+        let outside: Vec<usize> = (0..self.pages.len()).filter(|i| !in_nav.contains(i)).collect();
+        for &i in self.nav.order.iter().chain(outside.iter()) {
+            let Some(p) = self.pages.get(i) else { continue };
+            for r in &p.reports {
+                let (outcome, class) = outcome_label(r.outcome);
+                rows.push(StatusRow {
+                    page_title: p.title.clone(),
+                    url: format!("{}#{}", p.out_path, r.id),
+                    id: r.id.clone(),
+                    title: r.options.title.clone().unwrap_or_default(),
+                    outcome,
+                    class,
+                    findings: r.diagnostics.len(),
+                });
+            }
+        }
+        let failing = rows.iter().filter(|r| r.class == "fail").count();
+        let extra = context! { blocks => value(&rows), failing => failing };
+        self.simple_page("status.html", "Topology status", "status.html", "", extra)
+    }
+
+    /// `404.html`: links are absolute (from `site-url`, or `/`), since it is served anywhere.
+    pub(super) fn render_404(&self) -> Result<Vec<u8>, Box<Diagnostic>> {
+        let root = match &self.book.config.html.site_url {
+            Some(u) => {
+                let path = u
+                    .split_once("://")
+                    .map(|(_, r)| r.find('/').map(|i| &r[i..]).unwrap_or("/"))
+                    .unwrap_or("/");
+                if path.ends_with('/') { path.to_string() } else { format!("{path}/") }
+            }
+            None => "/".to_string(),
+        };
+        self.simple_page("404.html", "Page not found", "404.html", &root, context! {})
+    }
+
+    /// `index.html` when no page is the home page: a redirect to the first page.
+    fn redirect_index(&self) -> Option<Vec<u8>> {
+        if self.pages.iter().any(|p| p.out_path == "index.html") {
+            return None;
+        }
+        let first = self.nav.order.first().and_then(|i| self.pages.get(*i))?;
+        let url = escape(&first.out_path);
+        Some(
+            format!(
+                "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{}</title><meta http-equiv=\"refresh\" content=\"0; url={url}\"><link rel=\"canonical\" href=\"{url}\"></head><body><a href=\"{url}\">{}</a></body></html>\n",
+                escape(&self.book.config.title),
+                escape(&first.title)
+            )
+            .into_bytes(),
+        )
+    }
+
+    /// Write the search index files to `out`; returns the paths whose bytes changed.
+    pub(super) fn write_search(&self, out: &dyn Output, diags: &mut Vec<Diagnostic>) -> Vec<String> {
+        let mut b = IndexBuilder::default();
+        // Sections are weighed in parallel, a chunk of pages at a time (bounded memory), and
+        // added in reading order (deterministic document numbers).
+        for chunk in self.nav.order.chunks(256) {
+            let weighed: Vec<Vec<(SearchDoc, Terms<'_>)>> = chunk
+                .par_iter()
+                .map(|&i| {
+                    let Some(p) = self.pages.get(i) else { return Vec::new() };
+                    p.parsed
+                        .sections
+                        .iter()
+                        .map(|s| {
+                            let (url, title) = match s.heading.and_then(|h| p.parsed.headings.get(h)) {
+                                Some(h) if h.level > 1 => {
+                                    (format!("{}#{}", p.out_path, h.id), h.text.as_str())
+                                }
+                                _ => (p.out_path.clone(), p.title.as_str()),
+                            };
+                            let terms = weigh(title, &s.text);
+                            (SearchDoc { url, title: title.to_string(), page: p.title.clone() }, terms)
+                        })
+                        .collect()
+                })
+                .collect();
+            for (doc, terms) in weighed.into_iter().flatten() {
+                b.add_weighted(doc, terms);
+            }
+        }
+        let mut changed = Vec::new();
+        b.finish(&mut |path, bytes| match out.write(&path, bytes) {
+            Ok(true) => changed.push(path),
+            Ok(false) => {}
+            Err(d) => diags.push(*d),
+        });
+        changed
+    }
+
+    /// Every file of the site except the pages and the book's own assets.
+    pub(super) fn shared_files(&self) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
+        let mut files = Vec::new();
+        let mut diags = Vec::new();
+        match self.render_sidebar() {
+            Ok(f) => files.extend(f),
+            Err(d) => diags.push(*d),
+        }
+        for (name, r) in [("status.html", self.render_status()), ("404.html", self.render_404())] {
+            match r {
+                Ok(b) => files.push((name.to_string(), b)),
+                Err(d) => diags.push(*d),
+            }
+        }
+        if let Some(b) = self.redirect_index() {
+            files.push(("index.html".into(), b));
+        }
+        for (path, f) in self.book.theme.assets() {
+            files.push((path.to_string(), f.bytes.to_vec()));
+        }
+        if self.book.theme.get("static/css/highlight.css").is_none() {
+            files.push(("css/highlight.css".into(), highlight::stylesheet().into_bytes()));
+        }
+        if let Some(url) = &self.book.config.html.site_url {
+            let paths: Vec<&str> = self
+                .nav
+                .order
+                .iter()
+                .filter_map(|i| self.pages.get(*i))
+                .map(|p| p.out_path.as_str())
+                .collect();
+            files.push(("sitemap.xml".into(), sitemap(url, &paths).into_bytes()));
+        }
+        (files, diags)
+    }
+
+    /// Render the whole site into `out`. Pages render in parallel.
+    pub fn build(&mut self, out: &dyn Output) -> BuildReport {
+        self.started_render = std::time::Instant::now();
+        let mut report = BuildReport::default();
+        let results: Vec<(String, Result<bool, Box<Diagnostic>>)> = (0..self.pages.len())
+            .into_par_iter()
+            .map(|i| {
+                let path = self.pages[i].out_path.clone();
+                let r = self.render_page(i).and_then(|html| out.write(&path, html));
+                (path, r)
+            })
+            .collect();
+        for (path, r) in results {
+            match r {
+                Ok(_) => report.written.push(path),
+                Err(d) => report.diagnostics.push(*d),
+            }
+        }
+        let timings = std::env::var_os("TOPOBOOK_TIMINGS").is_some();
+        let t = std::time::Instant::now();
+        if timings {
+            eprintln!(
+                "timing: pages rendered and written: {:.3}s",
+                self.started_render.elapsed().as_secs_f64()
+            );
+        }
+        let (shared, diags) = self.shared_files();
+        report.diagnostics.extend(diags);
+        for (path, bytes) in shared {
+            match out.write(&path, bytes) {
+                Ok(_) => report.written.push(path),
+                Err(d) => report.diagnostics.push(*d),
+            }
+        }
+        if self.book.config.html.search {
+            let written = self.write_search(out, &mut report.diagnostics);
+            report.written.extend(written);
+        }
+        if timings {
+            eprintln!("timing: shared files and search index: {:.3}s", t.elapsed().as_secs_f64());
+        }
+        for asset in &self.book.assets {
+            match self.guard.read_bytes(&asset.path).and_then(|b| out.write(&asset.rel, b)) {
+                Ok(_) => report.written.push(asset.rel.clone()),
+                Err(d) => report.diagnostics.push(*d),
+            }
+        }
+        report.written.sort();
+        report.written.dedup();
+        self.outputs = report.written.iter().cloned().collect();
+        report
+    }
+}
