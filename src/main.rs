@@ -24,6 +24,55 @@ enum Command {
         /// The folder to create the book in (created if missing; existing files are kept).
         dir: PathBuf,
     },
+    /// Check every topology block, `expect=`, suppression and internal link; write nothing.
+    ///
+    /// Exit codes: 0 nothing fails; 1 findings fail (errors, or warnings with
+    /// `--deny warnings`); 2 usage, configuration or I/O error.
+    Check {
+        /// The book folder (default: the current folder), then optional pages or folders to
+        /// limit the report to.
+        #[arg(value_name = "DIR|PATH")]
+        args: Vec<PathBuf>,
+        /// Report format (default: human).
+        #[arg(long, value_enum)]
+        format: Option<topobook::report::Format>,
+        /// Write the report to FILE; the summary still goes to the terminal.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Make warnings fail the run.
+        #[arg(long, value_enum, value_name = "LEVEL")]
+        deny: Option<Deny>,
+        /// Documentation profile the rules follow, for blocks that do not name one.
+        #[arg(long, value_name = "PROFILE")]
+        profile: Option<String>,
+        /// Also show notes from advisory (info-level) rules in human, short and github output.
+        #[arg(long)]
+        notes: bool,
+    },
+    /// List the rules: ID, severity, area, title.
+    Rules {
+        /// `table` (default) or `json`.
+        #[arg(long, value_enum, default_value = "table")]
+        format: RulesFormat,
+    },
+    /// Print the documentation of a rule.
+    Explain {
+        /// A rule ID, e.g. `AML-KV-002`.
+        id: String,
+    },
+    /// Print the JSON Schema of a topology block (for editors).
+    Schema,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Deny {
+    Warnings,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum RulesFormat {
+    Table,
+    Json,
 }
 
 fn main() {
@@ -31,6 +80,19 @@ fn main() {
     let code = match cli.command {
         Command::Build { dir } => topobook::cmd::build::run(&dir, topobook::site::SiteOptions::default()),
         Command::Init { dir } => topobook::cmd::init::run(&dir),
+        Command::Check { args, format, output, deny, profile, notes } => {
+            topobook::cmd::check::run(&topobook::cmd::check::CheckArgs {
+                args,
+                format,
+                output,
+                deny_warnings: deny.is_some(),
+                profile,
+                notes,
+            })
+        }
+        Command::Rules { format } => topobook::cmd::rules::list(matches!(format, RulesFormat::Json)),
+        Command::Explain { id } => topobook::cmd::rules::explain(&id),
+        Command::Schema => topobook::cmd::rules::schema(),
     };
     std::process::exit(code);
 }

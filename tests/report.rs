@@ -6,6 +6,8 @@
 //! top-level topology fences; each block goes through the real `check_block`, so positions
 //! are those of the page.
 
+mod common;
+
 use std::path::Path;
 use std::sync::Arc;
 
@@ -232,16 +234,7 @@ fn render_dispatches_every_machine_format() {
 
 // --- Schemas -------------------------------------------------------------------------
 
-fn validate(schema: &str, instance: &Value) -> Result<(), String> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(schema);
-    let mut schemas = boon::Schemas::new();
-    let mut compiler = boon::Compiler::new();
-    compiler.enable_format_assertions();
-    let index = compiler
-        .compile(path.to_str().expect("utf-8 path"), &mut schemas)
-        .map_err(|e| format!("schema {schema} does not compile: {e:#}"))?;
-    schemas.validate(instance, index).map_err(|e| format!("{e:#}"))
-}
+use common::validate_json as validate;
 
 #[test]
 fn sarif_validates_against_the_official_schema() {

@@ -2,7 +2,9 @@
 //! error-level diagnostic exists, 2 for usage or I/O errors.
 
 pub mod build;
+pub mod check;
 pub mod init;
+pub mod rules;
 
 /// Exit codes.
 pub mod exit {

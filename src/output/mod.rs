@@ -24,6 +24,25 @@ pub trait Output: Sync {
     fn remove(&self, path: &str) -> bool;
 }
 
+/// Write a report file (`topobook check --output FILE`): to a temporary file beside it, then
+/// renamed over it, so a reader never sees half a report.
+pub fn write_report(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    if name.is_empty() {
+        return Err(format!("`{}` is not a file name", path.display()));
+    }
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("cannot write `{}`: {e}", path.display())
+    })
+}
+
 /// Is `path` a safe site path: relative, `/`-separated, no `..`, no empty or hidden parts?
 pub fn is_safe_path(path: &str) -> bool {
     !path.is_empty()

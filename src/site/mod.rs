@@ -169,8 +169,14 @@ fn dedup_block_ids(pages: &mut [PageState]) -> Vec<usize> {
 
 impl Site {
     /// Read, parse and check a book.
-    pub fn load(root: &Path, options: SiteOptions) -> Result<Site, LoadError> {
+    pub fn load(root: &Path, mut options: SiteOptions) -> Result<Site, LoadError> {
         let mut book = load::load(root)?;
+        // With a `site-url`, findings link to the published rule pages.
+        if options.check.rules_base_url.is_none()
+            && let Some(url) = &book.config.html.site_url
+        {
+            options.check.rules_base_url = Some(format!("{}/rules", url.trim_end_matches('/')));
+        }
         let guard = Guard::new(root)?;
         let summary_titles = summary_titles(&book);
         let sources = std::mem::take(&mut book.pages);
@@ -232,6 +238,11 @@ impl Site {
 
     pub fn config(&self) -> &load::Config {
         &self.book.config
+    }
+
+    /// The settings the blocks were checked with.
+    pub fn check_settings(&self) -> &CheckSettings {
+        &self.options.check
     }
 
     /// Where `topobook build` writes the site.

@@ -96,3 +96,16 @@ pub fn fragment(html: &str, start: &str, end: &str) -> String {
     let j = rest.find(end).unwrap_or_else(|| panic!("`{end}` not found after `{start}`"));
     rest[..j + end.len()].to_string()
 }
+
+/// Validate a JSON value against a JSON Schema file of the repository (path relative to the
+/// crate root), with format assertions on.
+pub fn validate_json(schema: &str, instance: &serde_json::Value) -> Result<(), String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(schema);
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler.enable_format_assertions();
+    let index = compiler
+        .compile(path.to_str().expect("utf-8 path"), &mut schemas)
+        .map_err(|e| format!("schema {schema} does not compile: {e:#}"))?;
+    schemas.validate(instance, index).map_err(|e| format!("{e:#}"))
+}
