@@ -121,7 +121,6 @@ fn describe(block: &Block, report: &BlockReport) -> Vec<String> {
                 Disposition::Active => "",
                 Disposition::Expected => " (expected)",
                 Disposition::Suppressed => " (suppressed)",
-                _ => " (other)",
             };
             format!("    {}:{line}: {}[{}]{state}: {}", block.page, d.severity.as_str(), d.code, d.message)
         })
