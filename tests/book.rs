@@ -103,7 +103,8 @@ fn all_blocks() -> Vec<Block> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut out = Vec::new();
     for path in markdown_files(&content_dir()) {
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
         let page = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
         out.extend(topology_blocks(&page, &text));
     }
