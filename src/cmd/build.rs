@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use super::exit;
-use crate::diag::{self, codes};
+use crate::diag::{self, Diagnostic, Disposition, Severity, codes};
 use crate::output::DiskOutput;
 use crate::report::human;
 use crate::site::{Site, SiteOptions};
@@ -51,7 +51,15 @@ pub fn run(dir: &Path, options: SiteOptions) -> i32 {
     diags.dedup();
     let sources = site.sources();
     let mut err = std::io::stderr().lock();
-    let _ = err.write_all(human::render_all(&diags, &sources, color).as_bytes());
+    // Findings that count: suppressed ones and those an `expect=` block asks for are shown on
+    // the pages, not here; advisory notes are counted, not printed (`topobook check --notes`).
+    let shown: Vec<Diagnostic> = diags
+        .iter()
+        .filter(|d| d.disposition == Disposition::Active && d.severity > Severity::Note)
+        .cloned()
+        .collect();
+    let _ = err.write_all(human::render_all(&shown, &sources, color).as_bytes());
+    let diags = shown;
     let io_failed = report.diagnostics.iter().any(|d| d.code == codes::IO);
     let failed = diags.iter().any(|d| d.fails(false));
     let shown = target.strip_prefix(dir).unwrap_or(&target).display().to_string();
