@@ -2,6 +2,7 @@ use super::shared::{TRAINING, kind_label, name};
 use crate::diag::Severity;
 use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::egress::normalize_region;
+use crate::topology::resolve::Net;
 
 pub static RULE: Rule = Rule {
     id: "AML-CMP-001",
@@ -48,10 +49,12 @@ environment\", Limitations; Secure an Azure Machine Learning training environmen
     source_url: "https://docs.microsoft.com/azure/machine-learning/how-to-network-security-overview#secure-the-training-environment",
     decision: Some(
         "The sentence names three things: VNet, region and subscription. The \"same VNet\" part \
-is checked by AML-GEN-001, whose set of VNets already includes every compute instance and \
-cluster; this rule checks region and subscription only, so that one misplaced VNet is reported \
-once. A compute without `region` runs in its VNet's region, so the VNet's `region` and \
-`subscription` are compared too (the training article asks it of the VNet). Computes outside any \
+is checked here against the VNets that hold the workspace and its associated resources (their \
+private endpoints and service-endpoint rules, the set of AML-GEN-001, which checks those \
+resources among themselves): a compute instance or cluster in any other VNet is reported at its \
+`vnet`. A compute without `region` runs in its VNet's region, so the VNet's `region` and \
+`subscription` are compared too (the training article asks it of the VNet), unless the \
+compute's own value was already reported: one misplacement, one finding. Computes outside any \
 VNet are not concerned: the limitation belongs to the secured scenario.",
     ),
     removed: false,
@@ -63,8 +66,11 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     let Some(ws) = net.workspace() else { return Eval::NotEvaluated("the block has no workspace") };
     let ws_region = ws.region.as_ref().map(|r| normalize_region(r));
     let ws_sub = ws.subscription.as_ref().map(|s| s.value.trim());
-    if ws_region.is_none() && ws_sub.is_none() {
-        return Eval::NotEvaluated("the workspace states neither `region` nor `subscription`");
+    let home = resource_vnets(net);
+    if ws_region.is_none() && ws_sub.is_none() && home.is_empty() {
+        return Eval::NotEvaluated(
+            "the workspace states neither `region` nor `subscription`, and no resource of it is in a VNet",
+        );
     }
     let ws_name = name(&ws.name);
     let mut vnets_seen: Vec<usize> = Vec::new();
@@ -73,11 +79,34 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         let Some(vi) = net.compute_vnet(ci) else { continue };
         let cname = name(&c.name);
         let kind = kind_label(c);
-        compared |=
-            (c.region.is_some() && ws_region.is_some()) || (c.subscription.is_some() && ws_sub.is_some());
+        compared |= !home.is_empty()
+            || (c.region.is_some() && ws_region.is_some())
+            || (c.subscription.is_some() && ws_sub.is_some());
+        if !home.is_empty() && !home.contains(&vi) {
+            let (span, path) = match (&c.vnet, &c.subnet) {
+                (Some(v), _) => (v.span.clone(), format!("computes[{ci}].vnet")),
+                (None, Some(sub)) => (sub.span.clone(), format!("computes[{ci}].subnet")),
+                (None, None) => (c.span.clone(), format!("computes[{ci}]")),
+            };
+            let names: Vec<String> = home.iter().map(|v| format!("`{}`", net.vnet_name(*v))).collect();
+            out.push(
+                span,
+                path,
+                format!(
+                    "{kind} `{cname}` is in vnet `{}`, but workspace `{ws_name}` and its resources are in vnet {}",
+                    net.vnet_name(vi),
+                    names.join(", ")
+                ),
+            )
+            .label("training compute outside the workspace's VNet")
+            .help(format!("create `{cname}` in a subnet of vnet {}", names.join(", ")));
+        }
+        let mut region_reported = false;
+        let mut subscription_reported = false;
         if let (Some(r), Some(want)) = (&c.region, &ws_region)
             && normalize_region(r) != *want
         {
+            region_reported = true;
             out.push(
                 r.span.clone(),
                 format!("computes[{ci}].region"),
@@ -88,6 +117,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         if let (Some(s), Some(want)) = (&c.subscription, ws_sub)
             && s.value.trim() != want
         {
+            subscription_reported = true;
             out.push(
                 s.span.clone(),
                 format!("computes[{ci}].subscription"),
@@ -98,7 +128,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             )
             .help(format!("create `{cname}` in subscription `{want}`"));
         }
-        if vnets_seen.contains(&vi) {
+        if vnets_seen.contains(&vi) || region_reported && subscription_reported {
             continue;
         }
         vnets_seen.push(vi);
@@ -106,8 +136,10 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         let vname = net.vnet_name(vi);
         compared |=
             (v.region.is_some() && ws_region.is_some()) || (v.subscription.is_some() && ws_sub.is_some());
+        // One misplacement, one finding: the compute's own value was reported already.
         if let (Some(r), Some(want)) = (&v.region, &ws_region)
             && normalize_region(r) != *want
+            && !region_reported
         {
             out.push(
                 r.span.clone(),
@@ -121,6 +153,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         }
         if let (Some(s), Some(want)) = (&v.subscription, ws_sub)
             && s.value.trim() != want
+            && !subscription_reported
         {
             out.push(
                 s.span.clone(),
@@ -138,4 +171,54 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     } else {
         Eval::NotEvaluated("no region or subscription of a compute instance or cluster in a VNet to compare")
     }
+}
+
+/// VNets that hold the workspace and its associated resources: the workspace's private
+/// endpoints and the private endpoints or service-endpoint rules of its default storage
+/// account, key vault and container registry (the set of AML-GEN-001).
+fn resource_vnets(net: &Net) -> Vec<usize> {
+    use crate::topology::facts::NetworkDefaults;
+    let mut v = net.workspace_pe_vnets();
+    if let Some((_, s)) = net.default_storage() {
+        v.extend(net.pe_vnets(&s.private_endpoints));
+        if s.secured() {
+            v.extend(
+                s.network
+                    .as_ref()
+                    .map(|n| net.vnet_rule_subnets(&n.vnet_rules))
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|s| s.vnet),
+            );
+        }
+    }
+    for (_, k) in net.workspace_key_vaults() {
+        v.extend(net.pe_vnets(&k.private_endpoints));
+        if k.secured() {
+            v.extend(
+                k.network
+                    .as_ref()
+                    .map(|n| net.vnet_rule_subnets(&n.vnet_rules))
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|s| s.vnet),
+            );
+        }
+    }
+    for (_, r) in net.workspace_registries() {
+        v.extend(net.pe_vnets(&r.private_endpoints));
+        if r.secured() {
+            v.extend(
+                r.network
+                    .as_ref()
+                    .map(|n| net.vnet_rule_subnets(&n.vnet_rules))
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|s| s.vnet),
+            );
+        }
+    }
+    v.sort_unstable();
+    v.dedup();
+    v
 }

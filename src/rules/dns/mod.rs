@@ -86,14 +86,17 @@ fn records_anchor(net: &Net) -> Option<(Range<usize>, String)> {
     })
 }
 
-/// Addresses that belong to the workspace's private endpoints: their `ip`, else their
-/// subnet's prefix.
+/// Addresses that belong to the workspace's private endpoints.
+///
+/// A workspace private endpoint holds several private addresses (API, notebooks, ...), all
+/// in its subnet; `ip` names only one of them. So the subnet's prefix is the set of its
+/// addresses when the subnet is known, else the stated `ip`.
 fn workspace_pe_addresses(net: &Net) -> Vec<IpNet> {
     net.workspace_pes()
         .filter_map(|pe| {
-            pe.ip.as_ref().and_then(|ip| Addr::parse(&ip.value).ok()?.as_net()).or_else(|| {
-                net.lookup_subnet(pe.vnet.as_ref(), pe.subnet.as_ref()).and_then(|s| net.subnet_prefix(s))
-            })
+            net.lookup_subnet(pe.vnet.as_ref(), pe.subnet.as_ref())
+                .and_then(|s| net.subnet_prefix(s))
+                .or_else(|| pe.ip.as_ref().and_then(|ip| Addr::parse(&ip.value).ok()?.as_net()))
         })
         .collect()
 }
