@@ -13,6 +13,7 @@
 //! Linear time: every byte is looked at a bounded number of times; recursion is bounded by
 //! [`MAX_DEPTH`]; duplicate keys are found by sorting when a mapping is large.
 
+use super::lex::{self, STOP, STOP_BLOCK, STOP_FLOW, is_flow_indicator};
 use super::scalar;
 
 /// Nesting the fast path handles; deeper input goes to the reference (its limit is
@@ -31,7 +32,7 @@ const MAX_KEY_BYTES: usize = 512;
 #[derive(Debug)]
 pub(super) struct Bail;
 
-type R<T> = Result<T, Bail>;
+pub(super) type R<T> = Result<T, Bail>;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Kind {
@@ -80,7 +81,7 @@ impl<'a> Doc<'a> {
 
 /// Parse `src`, or bail.
 pub(super) fn parse(src: &str) -> R<Doc<'_>> {
-    check_characters(src.as_bytes())?;
+    lex::check_characters(src.as_bytes())?;
     let mut p = Parser {
         s: src.as_bytes(),
         src,
@@ -104,42 +105,8 @@ pub(super) fn parse(src: &str) -> R<Doc<'_>> {
     Ok(Doc { src, nodes: p.nodes, strings: p.strings })
 }
 
-/// Refuse characters whose treatment is not plain: control characters (tabs included), a
-/// lone CR, DEL, C1 controls (NEL), the BOM, U+2028/U+2029 and the non-characters
-/// U+FFFE/U+FFFF.
-fn check_characters(s: &[u8]) -> R<()> {
-    let mut i = 0;
-    while i < s.len() {
-        let b = s[i];
-        if (0x20..0x7f).contains(&b) || b == b'\n' {
-            i += 1;
-            continue;
-        }
-        let bad = match b {
-            b'\r' => s.get(i + 1) != Some(&b'\n'),
-            0xc2 => s.get(i + 1).is_some_and(|&n| n < 0xa0),
-            0xe2 => s.get(i + 1) == Some(&0x80) && matches!(s.get(i + 2), Some(0xa8 | 0xa9)),
-            0xef => matches!(
-                (s.get(i + 1), s.get(i + 2)),
-                (Some(0xbb), Some(0xbf)) | (Some(0xbf), Some(0xbe | 0xbf))
-            ),
-            0x80.. => false,
-            _ => true,
-        };
-        if bad {
-            return Err(Bail);
-        }
-        i += 1;
-    }
-    Ok(())
-}
-
-fn is_flow_indicator(b: u8) -> bool {
-    matches!(b, b',' | b'[' | b']' | b'{' | b'}')
-}
-
 /// What a scalar scanned in block context turned out to be.
-struct Scalar {
+pub(super) struct Scalar {
     kind: Kind,
     start: usize,
     end: usize,
@@ -147,36 +114,37 @@ struct Scalar {
     b: u32,
 }
 
-struct Parser<'a> {
-    s: &'a [u8],
-    src: &'a str,
-    p: usize,
-    line_start: usize,
+pub(super) struct Parser<'a> {
+    pub(super) s: &'a [u8],
+    pub(super) src: &'a str,
+    pub(super) p: usize,
+    pub(super) line_start: usize,
     /// Indentation of the line at `p` (its first content byte), `None` at the end.
-    next_indent: Option<usize>,
-    nodes: Vec<Node>,
-    strings: Vec<String>,
-    /// Key node indexes of the open mappings (for the duplicate check).
-    keys: Vec<u32>,
-    depth: usize,
-    comments: usize,
+    pub(super) next_indent: Option<usize>,
+    pub(super) nodes: Vec<Node>,
+    pub(super) strings: Vec<String>,
+    /// Keys of the open mappings (for the duplicate check): node index and a cheap
+    /// fingerprint of the text (length, first and last byte).
+    pub(super) keys: Vec<(u32, u32)>,
+    pub(super) depth: usize,
+    pub(super) comments: usize,
 }
 
 impl Parser<'_> {
-    fn at(&self, i: usize) -> u8 {
+    pub(super) fn at(&self, i: usize) -> u8 {
         self.s.get(i).copied().unwrap_or(0)
     }
 
     /// End of input, a space or a line break at `i`.
-    fn blank_at(&self, i: usize) -> bool {
+    pub(super) fn blank_at(&self, i: usize) -> bool {
         matches!(self.s.get(i), None | Some(b' ' | b'\n' | b'\r'))
     }
 
-    fn eol_at(&self, i: usize) -> bool {
+    pub(super) fn eol_at(&self, i: usize) -> bool {
         matches!(self.s.get(i), None | Some(b'\n' | b'\r'))
     }
 
-    fn push(&mut self, kind: Kind, start: usize, end: usize, a: u32, b: u32) -> R<usize> {
+    pub(super) fn push(&mut self, kind: Kind, start: usize, end: usize, a: u32, b: u32) -> R<usize> {
         let idx = self.nodes.len();
         if idx + self.comments >= MAX_ITEMS {
             return Err(Bail);
@@ -186,12 +154,12 @@ impl Parser<'_> {
         Ok(idx)
     }
 
-    fn push_scalar(&mut self, sc: &Scalar) -> R<usize> {
+    pub(super) fn push_scalar(&mut self, sc: &Scalar) -> R<usize> {
         self.push(sc.kind, sc.start, sc.end, sc.a, sc.b)
     }
 
     /// Close a collection opened at `idx` with `count` children.
-    fn close(&mut self, idx: usize, count: u32) {
+    pub(super) fn close(&mut self, idx: usize, count: u32) {
         let next = self.nodes.len() as u32;
         if let Some(n) = self.nodes.get_mut(idx) {
             n.next = next;
@@ -200,12 +168,12 @@ impl Parser<'_> {
         self.depth -= 1;
     }
 
-    fn open(&mut self) -> R<()> {
+    pub(super) fn open(&mut self) -> R<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH { Err(Bail) } else { Ok(()) }
     }
 
-    fn skip_spaces(&mut self) -> usize {
+    pub(super) fn skip_spaces(&mut self) -> usize {
         let from = self.p;
         while self.at(self.p) == b' ' {
             self.p += 1;
@@ -214,7 +182,7 @@ impl Parser<'_> {
     }
 
     /// Skip a comment (from `#`) to the end of the line, leaving the line break.
-    fn skip_comment(&mut self) {
+    pub(super) fn skip_comment(&mut self) {
         self.comments += 1;
         while !self.eol_at(self.p) {
             self.p += 1;
@@ -222,7 +190,7 @@ impl Parser<'_> {
     }
 
     /// Consume a line break at `p` (if any) and start the next line.
-    fn line_break(&mut self) {
+    pub(super) fn line_break(&mut self) {
         match self.at(self.p) {
             b'\r' => self.p += 2,
             b'\n' => self.p += 1,
@@ -233,7 +201,7 @@ impl Parser<'_> {
 
     /// After a node: only spaces and a comment may remain on the line. Returns whether
     /// there was a comment.
-    fn end_of_line(&mut self, had_space: bool) -> R<bool> {
+    pub(super) fn end_of_line(&mut self, had_space: bool) -> R<bool> {
         let spaces = self.skip_spaces();
         let comment = self.at(self.p) == b'#' && (had_space || spaces > 0);
         if comment {
@@ -249,7 +217,7 @@ impl Parser<'_> {
     /// From the start of a line, skip blank and comment lines; leave `p` at the first
     /// content byte of the next content line and set `next_indent`. Returns the number of
     /// comment lines skipped.
-    fn advance_line(&mut self) -> R<usize> {
+    pub(super) fn advance_line(&mut self) -> R<usize> {
         let mut comments = 0;
         loop {
             if self.p >= self.s.len() {
@@ -277,18 +245,18 @@ impl Parser<'_> {
     }
 
     /// `---` or `...` at the start of a line.
-    fn document_marker(&self, i: usize) -> bool {
+    pub(super) fn document_marker(&self, i: usize) -> bool {
         let three = self.s.get(i..i + 3);
         (three == Some(b"---") || three == Some(b"...")) && self.blank_at(i + 3)
     }
 
-    fn column(&self) -> usize {
+    pub(super) fn column(&self) -> usize {
         self.p - self.line_start
     }
 
     /// A block node at `p` (the first content byte), inside a block collection indented
     /// `parent`. Leaves the parser at the next content line.
-    fn block_node(&mut self, parent: isize) -> R<()> {
+    pub(super) fn block_node(&mut self, parent: isize) -> R<()> {
         let col = self.column();
         match self.at(self.p) {
             b'-' if self.blank_at(self.p + 1) => self.block_seq(col, false),
@@ -306,7 +274,7 @@ impl Parser<'_> {
     }
 
     /// A flow collection that is a node of block context, alone on its (first) line.
-    fn flow_in_block(&mut self, parent: isize) -> R<()> {
+    pub(super) fn flow_in_block(&mut self, parent: isize) -> R<()> {
         self.flow_node(parent)?;
         let spaces = self.skip_spaces();
         if self.at(self.p) == b':' {
@@ -319,7 +287,7 @@ impl Parser<'_> {
     /// A block sequence whose first `-` is at `p`, indented `n`. The reference places an
     /// indentless sequence (`key:` then `- item` at the key's indentation) at its first
     /// item, any other at its first `-`.
-    fn block_seq(&mut self, n: usize, indentless: bool) -> R<()> {
+    pub(super) fn block_seq(&mut self, n: usize, indentless: bool) -> R<()> {
         self.open()?;
         let mut at = self.p;
         if indentless {
@@ -359,7 +327,7 @@ impl Parser<'_> {
 
     /// A block mapping indented `n` whose first key has just been scanned (`p` is after its
     /// `:`).
-    fn block_map(&mut self, n: usize, first: Scalar) -> R<()> {
+    pub(super) fn block_map(&mut self, n: usize, first: Scalar) -> R<()> {
         self.open()?;
         let idx = self.push(Kind::Map, first.start, first.start, 0, 0)?;
         let keys_mark = self.keys.len();
@@ -368,8 +336,7 @@ impl Parser<'_> {
         loop {
             let colon = self.p - 1;
             self.check_key(&key, colon)?;
-            let k = self.push_scalar(&key)?;
-            self.keys.push(k as u32);
+            self.push_key(&key)?;
             let spaces = self.skip_spaces();
             if self.eol_at(self.p) || self.at(self.p) == b'#' {
                 // The value is on the following lines, or empty.
@@ -413,7 +380,7 @@ impl Parser<'_> {
     }
 
     /// The value after `key: ` on the same line.
-    fn inline_value(&mut self, n: usize) -> R<()> {
+    pub(super) fn inline_value(&mut self, n: usize) -> R<()> {
         match self.at(self.p) {
             b'-' if self.blank_at(self.p + 1) => Err(Bail),
             b'[' | b'{' => self.flow_in_block(n as isize),
@@ -431,7 +398,7 @@ impl Parser<'_> {
 
     /// A scalar in block context at `p`, and whether it is a key (then `p` is after its
     /// `:`); otherwise `p` is at its end.
-    fn block_scalar(&mut self) -> R<(Scalar, bool)> {
+    pub(super) fn block_scalar(&mut self) -> R<(Scalar, bool)> {
         match self.at(self.p) {
             b'"' | b'\'' => {
                 let sc = self.quoted()?;
@@ -450,7 +417,7 @@ impl Parser<'_> {
 
     /// A plain scalar at `p`; in flow context it also ends at flow indicators. Returns the
     /// scalar and whether it ended at a `:` indicator (then `p` is after the `:`).
-    fn plain(&mut self, flow: bool) -> R<(Scalar, bool)> {
+    pub(super) fn plain(&mut self, flow: bool) -> R<(Scalar, bool)> {
         let start = self.p;
         let first = self.at(start);
         let starts_ok = match first {
@@ -465,9 +432,18 @@ impl Parser<'_> {
         if !starts_ok {
             return Err(Bail);
         }
+        let mask = if flow { STOP_FLOW } else { STOP_BLOCK };
         let mut q = start;
         let mut colon = false;
         loop {
+            // Skip the bytes that cannot end a plain scalar.
+            q += self
+                .s
+                .get(q..)
+                .unwrap_or(&[])
+                .iter()
+                .position(|&b| STOP[b as usize] & mask != 0)
+                .unwrap_or(self.s.len() - q);
             match self.s.get(q) {
                 None | Some(b'\n' | b'\r') => break,
                 Some(b':') => {
@@ -494,7 +470,7 @@ impl Parser<'_> {
     }
 
     /// A single-line quoted scalar at `p`; `p` ends after the closing quote.
-    fn quoted(&mut self) -> R<Scalar> {
+    pub(super) fn quoted(&mut self) -> R<Scalar> {
         let start = self.p;
         let quote = self.s[start];
         let mut q = start + 1;
@@ -526,205 +502,143 @@ impl Parser<'_> {
         if !escaped {
             return Ok(Scalar { kind: Kind::Quoted, start, end, a: start as u32 + 1, b: q as u32 });
         }
-        let decoded = if quote == b'\'' { inner.replace("''", "'") } else { unescape(inner)? };
+        let decoded = if quote == b'\'' { inner.replace("''", "'") } else { lex::unescape(inner)? };
         self.strings.push(decoded);
         Ok(Scalar { kind: Kind::Decoded, start, end, a: self.strings.len() as u32 - 1, b: 0 })
     }
 
     /// Keys the reference compares other than by their text (null, integers), merge keys
     /// (a plain `<<`), keys too long for an implicit key.
-    fn check_key(&self, key: &Scalar, colon: usize) -> R<()> {
+    pub(super) fn check_key(&self, key: &Scalar, colon: usize) -> R<()> {
         let text = match key.kind {
             Kind::Plain => self.src.get(key.start..key.end).ok_or(Bail)?,
             Kind::Quoted | Kind::Decoded => "",
             _ => return Err(Bail),
         };
-        let integer = scalar::signed::<i128>(text).is_some() || scalar::unsigned::<u128>(text).is_some();
+        let integer = matches!(text.as_bytes().first(), Some(b'0'..=b'9' | b'+' | b'-'))
+            && (scalar::signed::<i128>(text).is_some() || scalar::unsigned::<u128>(text).is_some());
         if colon - key.start > MAX_KEY_BYTES || integer || text == "<<" {
             return Err(Bail);
         }
         Ok(())
     }
 
+    pub(super) fn key_text(&self, idx: u32) -> &str {
+        match self.nodes.get(idx as usize) {
+            Some(n) if n.kind == Kind::Decoded => self.strings.get(n.a as usize).map_or("", String::as_str),
+            Some(n) => self.src.get(n.a as usize..n.b as usize).unwrap_or(""),
+            None => "",
+        }
+    }
+
+    /// Push a key node and remember it for the duplicate check.
+    pub(super) fn push_key(&mut self, key: &Scalar) -> R<()> {
+        let idx = self.push_scalar(key)? as u32;
+        let text = self.key_text(idx).as_bytes();
+        let (first, last) = (text.first().copied().unwrap_or(0), text.last().copied().unwrap_or(0));
+        let fingerprint = (text.len() as u32) << 16 | u32::from(first) << 8 | u32::from(last);
+        self.keys.push((idx, fingerprint));
+        Ok(())
+    }
+
     /// Bail when two keys of the mapping whose keys start at `mark` have the same text.
-    fn check_duplicates(&self, mark: usize) -> R<()> {
-        let text = |k: &u32| -> &str {
-            match self.nodes.get(*k as usize) {
-                Some(n) if n.kind == Kind::Decoded => {
-                    self.strings.get(n.a as usize).map_or("", String::as_str)
-                }
-                Some(n) => self.src.get(n.a as usize..n.b as usize).unwrap_or(""),
-                None => "",
-            }
-        };
+    pub(super) fn check_duplicates(&self, mark: usize) -> R<()> {
         let keys = self.keys.get(mark..).unwrap_or(&[]);
         if keys.len() <= 16 {
-            for (i, a) in keys.iter().enumerate() {
-                let ta = text(a);
-                if keys[i + 1..].iter().any(|b| text(b) == ta) {
-                    return Err(Bail);
+            for (i, &(a, fa)) in keys.iter().enumerate() {
+                for &(b, fb) in &keys[i + 1..] {
+                    if fa == fb && self.key_text(a) == self.key_text(b) {
+                        return Err(Bail);
+                    }
                 }
             }
             return Ok(());
         }
-        let mut sorted: Vec<&str> = keys.iter().map(text).collect();
+        let mut sorted: Vec<&str> = keys.iter().map(|&(k, _)| self.key_text(k)).collect();
         sorted.sort_unstable();
         if sorted.windows(2).any(|w| w[0] == w[1]) { Err(Bail) } else { Ok(()) }
     }
-
-    /// A flow collection or a flow scalar at `p`, inside a block collection indented
-    /// `n`: continuation lines must be indented more than `n`.
-    fn flow_node(&mut self, n: isize) -> R<()> {
-        match self.at(self.p) {
-            b'[' => self.flow_collection(n, false),
-            b'{' => self.flow_collection(n, true),
-            b'"' | b'\'' => {
-                let sc = self.quoted()?;
-                self.push_scalar(&sc).map(drop)
-            }
-            _ => {
-                let (sc, colon) = self.plain(true)?;
-                if colon {
-                    return Err(Bail); // a single-pair mapping in a sequence
-                }
-                self.push_scalar(&sc).map(drop)
-            }
-        }
-    }
-
-    fn flow_collection(&mut self, n: isize, map: bool) -> R<()> {
-        self.open()?;
-        let kind = if map { Kind::Map } else { Kind::Seq };
-        let idx = self.push(kind, self.p, self.p + 1, 0, 0)?;
-        let close = if map { b'}' } else { b']' };
-        let keys_mark = self.keys.len();
-        self.p += 1;
-        let mut count = 0;
-        loop {
-            self.flow_space(n, false)?;
-            if self.at(self.p) == close {
-                break;
-            }
-            if map {
-                self.flow_entry(n)?;
-            } else {
-                self.flow_node(n)?;
-            }
-            count += 1;
-            self.flow_space(n, false)?;
-            match self.at(self.p) {
-                b',' => self.p += 1,
-                c if c == close => break,
-                _ => return Err(Bail),
-            }
-        }
-        self.p += 1;
-        if map {
-            self.check_duplicates(keys_mark)?;
-            self.keys.truncate(keys_mark);
-        }
-        self.close(idx, count);
-        Ok(())
-    }
-
-    /// `key: value` in a flow mapping.
-    fn flow_entry(&mut self, n: isize) -> R<()> {
-        let key = match self.at(self.p) {
-            b'"' | b'\'' => {
-                let sc = self.quoted()?;
-                self.skip_spaces();
-                if self.at(self.p) != b':' || !self.blank_at(self.p + 1) {
-                    return Err(Bail);
-                }
-                self.p += 1;
-                sc
-            }
-            _ => {
-                let (sc, colon) = self.plain(true)?;
-                if !colon || !self.blank_at(self.p) {
-                    return Err(Bail);
-                }
-                sc
-            }
-        };
-        let colon = self.p - 1;
-        self.check_key(&key, colon)?;
-        let k = self.push_scalar(&key)?;
-        self.keys.push(k as u32);
-        self.flow_space(n, true)?;
-        match self.at(self.p) {
-            b',' | b'}' => self.push(Kind::Null, colon, colon, 0, 0).map(drop),
-            _ => self.flow_node(n),
-        }
-    }
-
-    /// Spaces, line breaks and comments inside a flow collection.
-    fn flow_space(&mut self, n: isize, mut had_space: bool) -> R<()> {
-        loop {
-            match self.s.get(self.p) {
-                Some(b' ') => {
-                    self.p += 1;
-                    had_space = true;
-                }
-                Some(b'\n' | b'\r') => {
-                    self.line_break();
-                    had_space = true;
-                    let indent = self.skip_spaces();
-                    if !self.eol_at(self.p) && (indent as isize <= n || self.document_marker(self.line_start))
-                    {
-                        return Err(Bail);
-                    }
-                }
-                Some(b'#') if had_space => self.skip_comment(),
-                None => return Err(Bail),
-                _ => return Ok(()),
-            }
-        }
-    }
 }
 
-/// Decode the escapes of a single-line double-quoted scalar.
-fn unescape(inner: &str) -> R<String> {
-    let mut out = String::with_capacity(inner.len());
-    let mut chars = inner.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        let decoded = match chars.next().ok_or(Bail)? {
-            '0' => '\0',
-            'a' => '\u{7}',
-            'b' => '\u{8}',
-            't' => '\t',
-            'n' => '\n',
-            'v' => '\u{b}',
-            'f' => '\u{c}',
-            'r' => '\r',
-            'e' => '\u{1b}',
-            ' ' => ' ',
-            '"' => '"',
-            '/' => '/',
-            '\\' => '\\',
-            'N' => '\u{85}',
-            '_' => '\u{a0}',
-            'L' => '\u{2028}',
-            'P' => '\u{2029}',
-            'x' => hex(&mut chars, 2)?,
-            'u' => hex(&mut chars, 4)?,
-            'U' => hex(&mut chars, 8)?,
-            _ => return Err(Bail),
-        };
-        out.push(decoded);
-    }
-    Ok(out)
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn hex(chars: &mut std::str::Chars<'_>, digits: usize) -> R<char> {
-    let mut v: u32 = 0;
-    for _ in 0..digits {
-        let d = chars.next().and_then(|c| c.to_digit(16)).ok_or(Bail)?;
-        v = v * 16 + d;
+    fn spans(text: &str) -> Vec<(Kind, &str)> {
+        let doc = parse(text).unwrap_or_else(|_| panic!("bailed on {text:?}"));
+        doc.nodes.iter().map(|n| (n.kind, &text[n.start as usize..n.end as usize])).collect()
     }
-    char::from_u32(v).ok_or(Bail)
+
+    #[test]
+    fn nodes_in_document_order_with_the_reference_spans() {
+        use Kind::*;
+        let text = "a: x  # c\nb:\n  - 'q'\n  - {k: }\nc:\n- 1\n";
+        assert_eq!(
+            spans(text),
+            [
+                (Map, ""),
+                (Plain, "a"),
+                (Plain, "x"),
+                (Plain, "b"),
+                (Seq, ""),
+                (Quoted, "'q'"),
+                (Map, "{"),
+                (Plain, "k"),
+                (Null, ""),
+                (Plain, "c"),
+                (Seq, ""),
+                (Plain, "1"),
+            ]
+        );
+        let doc = parse(text).map_err(|_| ()).unwrap();
+        // `next` skips subtrees: the value of `b` ends where `c` starts.
+        assert_eq!(doc.nodes[4].next, 9);
+        assert_eq!(doc.nodes[4].a, 2);
+    }
+
+    #[test]
+    fn outside_the_subset_bails() {
+        for text in [
+            "",
+            "# only comments\n",
+            "a: &x 1\n",
+            "a: *x\n",
+            "a: !t 1\n",
+            "a: |\n  x\n",
+            "a: >\n  x\n",
+            "a: b\n  c\n",
+            "a: 'b\n  c'\n",
+            "? a\n: b\n",
+            "---\na: 1\n",
+            "a: 1\n...\n",
+            "%YAML 1.2\n---\na: 1\n",
+            "a:\tb\n",
+            "a: 1\na: 2\n",
+            "a: 1\n'a': 2\n",
+            "1: a\n",
+            "~: a\n",
+            "<<: {a: 1}\n",
+            "a: b: c\n",
+            "[a]: b\n",
+            "a: [b\n",
+            "a: \"b\\\n c\"\n",
+            "- \n- a\n",
+        ] {
+            assert!(parse(text).is_err(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn hostile_input_bails_or_parses_in_linear_time() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(parse(&deep).is_err());
+        let deep_block: String = (0..MAX_DEPTH + 1).map(|d| format!("{}k:\n", " ".repeat(d))).collect();
+        assert!(parse(&deep_block).is_err());
+        let long: String = (0..40_000).map(|i| format!("k{i}: v\n")).collect();
+        assert_eq!(parse(&long).map(|d| d.nodes.len()).ok(), Some(80_001));
+        let wide = format!("a: [{}]\n", vec!["x"; 200_000].join(", "));
+        assert!(parse(&wide).is_err(), "more items than the fast path takes");
+        let line = format!("a: {}\n", "v".repeat(3_000_000));
+        assert!(parse(&line).is_ok());
+    }
 }

@@ -19,6 +19,8 @@
 mod de;
 pub mod differential;
 mod fast;
+mod flow;
+mod lex;
 mod scalar;
 
 use std::fmt;
