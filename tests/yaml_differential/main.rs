@@ -448,6 +448,9 @@ fn budgets_and_hostile_input_agree() {
         tally.run::<Sp<Tree>>("hostile", &format!("{}: v\n", "k".repeat(len)));
         tally.run::<Sp<Tree>>("hostile", &format!("{{{}: v}}\n", "k".repeat(len)));
         tally.run::<Sp<Tree>>("hostile", &format!("k: {}\n", "v".repeat(len * 100)));
+        tally.run::<Sp<Tree>>("hostile", &format!("[{}]\n", "v".repeat(len)));
+        tally.run::<Sp<Tree>>("hostile", &format!("{{k: {}}}\n", "v".repeat(len)));
+        tally.run::<Sp<Tree>>("hostile", &format!("- \"{}\"\n", "v".repeat(len)));
     }
     let many = "- x\n".repeat(100_000);
     tally.run::<Sp<Tree>>("hostile", &many);

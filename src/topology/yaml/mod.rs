@@ -335,14 +335,37 @@ mod tests {
     }
 
     #[test]
-    fn spans_are_byte_ranges() {
+    fn spans_are_byte_ranges_on_both_paths() {
         let text = "name: vnet\nitems:\n  - prefix: 10.0.0.0/24\n";
+        let fast: Doc = fast_from_str(text).unwrap();
+        let reference: Doc = reference_from_str(text).unwrap();
+        for d in [fast, reference] {
+            assert_eq!(&text[d.name.span.clone()], "vnet");
+            assert_eq!(&text[d.items[0].prefix.span.clone()], "10.0.0.0/24");
+            assert!(d.reg.is_none());
+        }
+        let text = "name: x\nreg: null\n";
+        let fast: Doc = fast_from_str(text).unwrap();
+        let reference: Doc = reference_from_str(text).unwrap();
+        for d in [fast, reference] {
+            assert_eq!(d.reg.map(|r| (r.value, r.span)), Some((None, 13..17)));
+        }
+    }
+
+    #[test]
+    fn fast_path_falls_back_to_the_reference() {
+        // An anchor is outside the fast path's subset: the reference reads it.
+        let text = "name: &n vnet\nitems:\n  - prefix: *n\n";
+        assert!(fast_from_str::<Doc>(text).is_none());
         let d: Doc = from_str(text).unwrap();
-        assert_eq!(&text[d.name.span.clone()], "vnet");
-        assert_eq!(&text[d.items[0].prefix.span.clone()], "10.0.0.0/24");
-        assert!(d.reg.is_none());
-        let d: Doc = from_str("name: x\nreg: null\n").unwrap();
-        assert_eq!(d.reg.map(|r| r.value), Some(None));
+        assert_eq!(d.items[0].prefix.value, "vnet");
+    }
+
+    #[test]
+    fn sp_works_with_other_deserializers() {
+        // Without span information (here JSON), a value gets an empty span.
+        let s: Sp<String> = serde_json::from_str("\"x\"").unwrap();
+        assert_eq!((s.value.as_str(), s.span), ("x", 0..0));
     }
 
     #[test]
