@@ -101,6 +101,12 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// A setting from the environment, for longer hunts than the default run:
+/// `TOPOBOOK_DIFF_ROUNDS=200000 TOPOBOOK_DIFF_SEED=7 cargo test --test yaml_differential`.
+fn env(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
 /// The realistic corpus: every YAML file of the repository's tests and benchmarks, and the
 /// registry's examples and fixes.
 fn seeds() -> Vec<(String, String)> {
@@ -138,7 +144,7 @@ fn realistic_blocks_take_the_fast_path_and_agree() {
 #[test]
 fn generated_variants_agree() {
     let mut tally = Tally::default();
-    let mut rng = Rng::new(0x7090_b00c);
+    let mut rng = Rng::new(env("TOPOBOOK_DIFF_SEED", 0x7090_b00c));
     let seeds = seeds();
     for (_, text) in &seeds {
         for k in [2, 3, 4] {
@@ -177,9 +183,6 @@ fn truncations_and_random_edits_agree() {
             tally.both("truncated", prefix);
         }
     }
-    // `TOPOBOOK_DIFF_ROUNDS=200000 TOPOBOOK_DIFF_SEED=7` for a longer hunt.
-    let env =
-        |name: &str, default: u64| std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
     let mut rng = Rng::new(env("TOPOBOOK_DIFF_SEED", 42));
     for round in 0..env("TOPOBOOK_DIFF_ROUNDS", 6000) as usize {
         let (_, seed) = &seeds[round % seeds.len()];
@@ -421,6 +424,13 @@ fn layouts_and_spans_agree() {
         "a: {<<: {b: 1}}\n",
         "a:\n  \"<<\": {b: 1}\n  '<<': 2\n",
         "a:\n  '<<': {b: 1}\n",
+        "key:\n-\n  a: 1\n- b\n",
+        "key:\n-   # c\n  # d\n\n  a: 1\n",
+        "key:\r\n-\r\n  a: 1\r\n",
+        "key:\r\n- # c\r\n  - x\r\n",
+        "key:\n-\n  [a, b]\n",
+        "key:\n- \"q\"\n",
+        "- a\n-\n  b\n",
     ];
     for case in cases {
         tally.both("layouts", case);

@@ -158,6 +158,13 @@ impl Parser<'_> {
         self.push(sc.kind, sc.start, sc.end, sc.a, sc.b)
     }
 
+    /// Place the collection at `idx` at `at` (an empty span).
+    pub(super) fn set_span(&mut self, idx: usize, at: usize) {
+        if let Some(n) = self.nodes.get_mut(idx) {
+            (n.start, n.end) = (at as u32, at as u32);
+        }
+    }
+
     /// Close a collection opened at `idx` with `count` children.
     pub(super) fn close(&mut self, idx: usize, count: u32) {
         let next = self.nodes.len() as u32;
@@ -285,26 +292,24 @@ impl Parser<'_> {
     }
 
     /// A block sequence whose first `-` is at `p`, indented `n`. The reference places an
-    /// indentless sequence (`key:` then `- item` at the key's indentation) at its first
-    /// item, any other at its first `-`.
+    /// indentless sequence (`key:` then `- item` at the key's indentation) where its first
+    /// item starts, or at the end of the first `-` line when the item is on the next lines;
+    /// any other sequence at its first `-`.
     pub(super) fn block_seq(&mut self, n: usize, indentless: bool) -> R<()> {
         self.open()?;
-        let mut at = self.p;
-        if indentless {
-            at += 1;
-            while self.at(at) == b' ' {
-                at += 1;
-            }
-            if self.eol_at(at) || self.at(at) == b'#' {
-                return Err(Bail);
-            }
-        }
-        let idx = self.push(Kind::Seq, at, at, 0, 0)?;
+        let idx = self.push(Kind::Seq, self.p, self.p, 0, 0)?;
         let mut count = 0;
         loop {
             self.p += 1; // the `-`
             let spaces = self.skip_spaces();
             if self.eol_at(self.p) || self.at(self.p) == b'#' {
+                if count == 0 && indentless {
+                    let mut end = self.p;
+                    while !self.eol_at(end) {
+                        end += 1;
+                    }
+                    self.set_span(idx, end);
+                }
                 let comment = self.end_of_line(spaces > 0)?;
                 let run = self.advance_line()? + usize::from(comment);
                 match self.next_indent {
@@ -312,6 +317,9 @@ impl Parser<'_> {
                     _ => return Err(Bail), // an empty item
                 }
             } else {
+                if count == 0 && indentless {
+                    self.set_span(idx, self.p);
+                }
                 self.block_node(n as isize)?;
             }
             count += 1;

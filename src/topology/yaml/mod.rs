@@ -7,7 +7,8 @@
 //! every error message.
 //!
 //! In front of it runs a fast path ([`fast`] parses, [`de`] deserializes): a byte-level
-//! parser for the YAML subset topology blocks are written in, about ten times cheaper. It
+//! parser for the YAML subset topology blocks are written in, about ten times cheaper
+//! (0.2 M instructions instead of 2.3 M for the engine benchmark's 67-line block). It
 //! returns a value only for input it fully understands and that deserializes without error;
 //! on anything else it bails and [`from_str`] runs the reference. For every input it
 //! accepts it gives the same value and the same spans as the reference: the differential
@@ -39,8 +40,10 @@ const SP_MARKER: &str = "__topobook_sp";
 
 /// A value with the byte range of the YAML node it came from.
 ///
-/// For a scalar the range covers its text; for a mapping or a sequence it is where the
-/// collection starts (empty range).
+/// For a scalar the range covers its text, quotes included. For a block mapping or sequence
+/// it is an empty range where the collection starts: its first key or `-` (a sequence
+/// written at its key's own indentation starts at its first item). For a flow collection it
+/// is the opening bracket. For an empty value (`key:`) it is an empty range at the `:`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Sp<T> {
     pub value: T,
@@ -359,6 +362,14 @@ mod tests {
         assert!(fast_from_str::<Doc>(text).is_none());
         let d: Doc = from_str(text).unwrap();
         assert_eq!(d.items[0].prefix.value, "vnet");
+    }
+
+    #[test]
+    fn serde_saphyr_wrappers_go_to_the_reference() {
+        // `Spanned` is serde-saphyr's own: the fast path does not pretend to know it.
+        assert!(fast_from_str::<serde_saphyr::Spanned<String>>("a: b\n").is_none());
+        let s: serde_saphyr::Spanned<String> = from_str("b\n").unwrap();
+        assert_eq!(s.value, "b");
     }
 
     #[test]
