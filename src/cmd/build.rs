@@ -53,11 +53,8 @@ pub fn run(dir: &Path, options: SiteOptions) -> i32 {
     let mut err = std::io::stderr().lock();
     // Findings that count: suppressed ones and those an `expect=` block asks for are shown on
     // the pages, not here; advisory notes are counted, not printed (`topobook check --notes`).
-    let shown: Vec<Diagnostic> = diags
-        .iter()
-        .filter(|d| d.disposition == Disposition::Active && d.severity > Severity::Note)
-        .cloned()
-        .collect();
+    let shown: Vec<Diagnostic> =
+        diags.iter().filter(|d| d.disposition == Disposition::Active && !advisory(d)).cloned().collect();
     let _ = err.write_all(human::render_all(&shown, &sources, color).as_bytes());
     let diags = shown;
     let io_failed = report.diagnostics.iter().any(|d| d.code == codes::IO);
@@ -83,6 +80,11 @@ pub fn run(dir: &Path, options: SiteOptions) -> i32 {
         human::counts(&diags)
     );
     exit::OK
+}
+
+/// A note of an advisory (info-level) rule, as opposed to topobook's own notes.
+pub(crate) fn advisory(d: &Diagnostic) -> bool {
+    d.severity == Severity::Note && crate::rules::by_id(&d.code).is_some()
 }
 
 /// Resident memory of this process in MiB (Linux; 0 elsewhere), for `TOPOBOOK_TIMINGS`.

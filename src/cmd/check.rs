@@ -119,7 +119,7 @@ pub fn run(args: &CheckArgs) -> i32 {
         // Terminal-like formats hide advisory notes unless asked; machine formats keep all.
         Format::Short | Format::Github if !args.notes => {
             let mut r = run.clone();
-            r.diagnostics.retain(|d| d.severity > Severity::Note);
+            r.diagnostics.retain(|d| !super::build::advisory(d));
             render_or_fail(&r, format, &mut err)
         }
         f => render_or_fail(&run, f, &mut err),
@@ -179,7 +179,7 @@ fn human_report(
     let shown: Vec<Diagnostic> = run
         .diagnostics
         .iter()
-        .filter(|d| d.disposition == Disposition::Active && (notes || d.severity > Severity::Note))
+        .filter(|d| d.disposition == Disposition::Active && (notes || !super::build::advisory(d)))
         .map(|d| {
             let mut d = d.clone();
             if let Some(l) = &mut d.location {
