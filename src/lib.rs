@@ -8,5 +8,6 @@
 //! ```
 
 pub mod diag;
+pub mod diagram;
 pub mod rules;
 pub mod topology;
