@@ -20,10 +20,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let info = args
-        .iter()
-        .find_map(|a| a.strip_prefix("--info="))
-        .unwrap_or("yaml topology");
+    let info = args.iter().find_map(|a| a.strip_prefix("--info=")).unwrap_or("yaml topology");
     let report = check_yaml(path, &yaml, info, &CheckSettings::default());
     let opts = DiagramOptions { standalone: true, ..DiagramOptions::default() };
     match render(&report, &opts) {

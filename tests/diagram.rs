@@ -28,7 +28,12 @@ fn svg_of(yaml: &str, info: &str) -> String {
 
 fn assert_geometry(name: &str, svg: &str) -> svg_geometry::Geometry {
     let g = svg_geometry::check(svg);
-    assert!(g.problems.is_empty(), "{name}: {} geometry problems:\n{}", g.problems.len(), g.problems.join("\n"));
+    assert!(
+        g.problems.is_empty(),
+        "{name}: {} geometry problems:\n{}",
+        g.problems.len(),
+        g.problems.join("\n")
+    );
     g
 }
 
@@ -36,7 +41,13 @@ fn assert_geometry(name: &str, svg: &str) -> svg_geometry::Geometry {
 fn secured_scenario_is_laid_out_cleanly() {
     let svg = svg_of(&fixture("secured.yaml"), "yaml topology");
     let g = assert_geometry("secured", &svg);
-    assert!(g.boxes > 30 && g.connectors >= 12, "boxes {} connectors {}", g.boxes, g.connectors);
+    assert!(
+        g.boxes > 30 && g.texts > 80 && g.connectors >= 12,
+        "{} boxes {} texts {} connectors",
+        g.boxes,
+        g.texts,
+        g.connectors
+    );
 }
 
 #[test]
@@ -124,7 +135,16 @@ fn scenario_table_and_connection_styles_are_visible() {
     for mode in ["private", "public", "link", "peering", "route"] {
         assert!(svg.contains(&format!("class=\"tb-edge tb-mode-{mode}\"")), "a `{mode}` connector");
     }
-    for label in ["private IP · blob", "private IP · file", "private IP · vault", "private IP · registry", "public IP", "Azure Bastion", "linked to vnet-ml", "private IP · API server"] {
+    for label in [
+        "private IP · blob",
+        "private IP · file",
+        "private IP · vault",
+        "private IP · registry",
+        "public IP",
+        "Azure Bastion",
+        "linked to vnet-ml",
+        "private IP · API server",
+    ] {
         assert!(svg.contains(&format!(">{label}</text>")), "port label `{label}`");
     }
     assert!(svg.contains(">UDR rt-training: 0.0.0.0/0 → firewall</text>"));

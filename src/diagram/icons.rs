@@ -28,11 +28,13 @@ impl Icon {
             Icon::Firewall => "firewall",
             Icon::DnsServer => "dns-server",
             Icon::DnsZone => "dns-zone",
+            Icon::Nsg => "nsg",
+            Icon::Routes => "routes",
         }
     }
 
     /// Every icon, in the order their symbols are written.
-    pub(crate) const ALL: [Icon; 19] = [
+    pub(crate) const ALL: [Icon; 21] = [
         Icon::Internet,
         Icon::Clients,
         Icon::Vnet,
@@ -52,6 +54,8 @@ impl Icon {
         Icon::Firewall,
         Icon::DnsServer,
         Icon::DnsZone,
+        Icon::Nsg,
+        Icon::Routes,
     ];
 
     /// The drawing, inside a group stroked with `currentColor`.
@@ -68,7 +72,9 @@ impl Icon {
             Icon::Workspace => {
                 r#"<path d="M9 3h6M10 3v6.5L4.8 18.4A1.8 1.8 0 0 0 6.4 21h11.2a1.8 1.8 0 0 0 1.6-2.6L14 9.5V3M7.3 15h9.4"/>"#
             }
-            Icon::Storage => r#"<rect x="3" y="4" width="18" height="16" rx="2"/><path d="M3 9.5h18M3 14.5h18"/>"#,
+            Icon::Storage => {
+                r#"<rect x="3" y="4" width="18" height="16" rx="2"/><path d="M3 9.5h18M3 14.5h18"/>"#
+            }
             Icon::KeyVault => {
                 r#"<circle cx="8" cy="12" r="4.2"/><path d="M12.2 12H21M17.5 12v3.2M20.5 12v2.4"/>"#
             }
@@ -78,11 +84,15 @@ impl Icon {
             Icon::Insights => {
                 r#"<path d="M9 18h6M10 21h4M12 3a6 6 0 0 0-4 10.5c.8.8 1 1.6 1 2.5h6c0-.9.2-1.7 1-2.5A6 6 0 0 0 12 3z"/>"#
             }
-            Icon::Instance => r#"<rect x="3" y="4" width="18" height="12" rx="1.5"/><path d="M8 20h8M12 16v4"/>"#,
+            Icon::Instance => {
+                r#"<rect x="3" y="4" width="18" height="12" rx="1.5"/><path d="M8 20h8M12 16v4"/>"#
+            }
             Icon::Cluster => {
                 r#"<rect x="3" y="3" width="8" height="8" rx="1"/><rect x="13" y="3" width="8" height="8" rx="1"/><rect x="3" y="13" width="8" height="8" rx="1"/><rect x="13" y="13" width="8" height="8" rx="1"/>"#
             }
-            Icon::Aks => r#"<path d="M12 2.5 20.5 7.3v9.4L12 21.5l-8.5-4.8V7.3z"/><circle cx="12" cy="12" r="3"/>"#,
+            Icon::Aks => {
+                r#"<path d="M12 2.5 20.5 7.3v9.4L12 21.5l-8.5-4.8V7.3z"/><circle cx="12" cy="12" r="3"/>"#
+            }
             Icon::AksControl => {
                 r#"<path d="M12 2.5 20.5 7.3v9.4L12 21.5l-8.5-4.8V7.3z"/><path d="M12 8v8M8 12h8"/>"#
             }
@@ -102,6 +112,10 @@ impl Icon {
             Icon::DnsServer => {
                 r#"<rect x="3" y="4" width="18" height="7" rx="1.5"/><rect x="3" y="13" width="18" height="7" rx="1.5"/><circle cx="7" cy="7.5" r="1" class="tb-fill" fill="currentColor"/><circle cx="7" cy="16.5" r="1" class="tb-fill" fill="currentColor"/>"#
             }
+            Icon::Nsg => {
+                r#"<path d="M12 3l7.5 3v5.2c0 4.6-3.1 8.3-7.5 9.8-4.4-1.5-7.5-5.2-7.5-9.8V6z"/><path d="M9 12l2.2 2.2L15.5 10"/>"#
+            }
+            Icon::Routes => r#"<path d="M12 3v18M6 5.5h10l3 2.5-3 2.5H6zM18 12.5H8l-3 2.5 3 2.5h10z"/>"#,
             Icon::DnsZone => {
                 r#"<circle cx="12" cy="12" r="9"/><path d="M3 12h18M12 3c2.5 2.5 3.7 5.5 3.7 9s-1.2 6.5-3.7 9c-2.5-2.5-3.7-5.5-3.7-9S9.5 5.5 12 3z"/>"#
             }
@@ -131,4 +145,5 @@ pub(crate) fn status_symbol(look: Look) -> &'static str {
     }
 }
 
-pub(crate) const LOOKS: [Look; 5] = [Look::Error, Look::Warning, Look::Note, Look::Expected, Look::Suppressed];
+pub(crate) const LOOKS: [Look; 5] =
+    [Look::Error, Look::Warning, Look::Note, Look::Expected, Look::Suppressed];

@@ -97,7 +97,10 @@ pub fn verdict(report: &BlockReport) -> String {
     let first = match report.outcome {
         Outcome::Ignored => return "not checked (`ignore`)".to_string(),
         Outcome::Invalid => {
-            return format!("invalid topology: {}", if head.is_empty() { "no rule ran".into() } else { head.join(", ") });
+            return format!(
+                "invalid topology: {}",
+                if head.is_empty() { "no rule ran".into() } else { head.join(", ") }
+            );
         }
         Outcome::ExpectedFail => "fails as expected".to_string(),
         Outcome::Passed if head.is_empty() => "passed".to_string(),
@@ -120,6 +123,10 @@ fn describe(report: &BlockReport, s: &scene::Scene) -> String {
     use scene::Kind;
     let mut out = String::new();
     let what = |id: scene::Id| s.elems[id].what.clone();
+    let sentence = |t: String| {
+        let mut c = t.chars();
+        c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+    };
     for &v in &s.vnets {
         let e = &s.elems[v];
         out.push_str(&format!("Virtual network {}", e.name));
@@ -131,8 +138,12 @@ fn describe(report: &BlockReport, s: &scene::Scene) -> String {
             let ce = &s.elems[c];
             let nodes: Vec<String> =
                 ce.children.iter().filter(|&&n| s.elems[n].kind == Kind::Node).map(|&n| what(n)).collect();
-            let tags: Vec<&str> =
-                ce.children.iter().filter(|&&n| s.elems[n].kind == Kind::Chip).map(|&n| s.elems[n].name.as_str()).collect();
+            let tags: Vec<&str> = ce
+                .children
+                .iter()
+                .filter(|&&n| s.elems[n].kind == Kind::Chip)
+                .map(|&n| s.elems[n].name.as_str())
+                .collect();
             let mut p = if ce.kind == Kind::Subnet {
                 format!("subnet {} {}", ce.name, ce.lines.first().map(String::as_str).unwrap_or(""))
             } else {
@@ -159,7 +170,7 @@ fn describe(report: &BlockReport, s: &scene::Scene) -> String {
             .filter(|e| e.to == id || e.from == id)
             .map(|e| if e.label.is_empty() { e.mode.legend().to_string() } else { e.label.clone() })
             .collect();
-        out.push_str(&what(id));
+        out.push_str(&sentence(what(id)));
         if !reach.is_empty() {
             out.push_str(&format!(" ({})", reach.join("; ")));
         }
@@ -172,7 +183,11 @@ fn describe(report: &BlockReport, s: &scene::Scene) -> String {
         .filter_map(|(t, v)| {
             v.as_ref().map(|v| {
                 let r: Vec<&str> = v.iter().map(|r| r.text()).collect();
-                format!("{}: {}", t.to_lowercase(), if r.is_empty() { "no network path".into() } else { r.join(" or ") })
+                format!(
+                    "{}: {}",
+                    t.to_lowercase(),
+                    if r.is_empty() { "no network path".into() } else { r.join(" or ") }
+                )
             })
         })
         .collect();

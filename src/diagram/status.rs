@@ -126,6 +126,9 @@ mod tests {
         assert_eq!(prefix_len("vnets[10]", "vnets[1]"), None);
         assert_eq!(prefix_len("workspace", "workspace"), Some(9));
         assert_eq!(prefix_len("workspace_x", "workspace"), None);
-        assert_eq!(prefix_len("computes[1].aks.private_cluster", "computes[1].aks.private_cluster"), Some(31));
+        assert_eq!(
+            prefix_len("computes[1].aks.private_cluster", "computes[1].aks.private_cluster"),
+            Some(31)
+        );
     }
 }

@@ -15,10 +15,30 @@ use super::text::{FONT_FAMILY, escape_into};
 use crate::diag::Diagnostic;
 use crate::topology::BlockReport;
 
-/// Append a coordinate, rounded to 0.1 px, without a trailing `.0`.
+/// Append a coordinate, rounded to 0.1 px, without a trailing `.0` (by hand: float
+/// formatting was the largest cost of writing a diagram).
 fn num(out: &mut String, v: f32) {
-    let r = (v * 10.0).round() / 10.0 + 0.0;
-    let _ = write!(out, "{r}");
+    let tenths = if v.is_finite() { (v * 10.0).round() as i64 } else { 0 };
+    if tenths < 0 {
+        out.push('-');
+    }
+    let t = tenths.unsigned_abs();
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut n = t / 10;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or("0"));
+    if t % 10 != 0 {
+        out.push('.');
+        out.push(char::from(b'0' + (t % 10) as u8));
+    }
 }
 
 /// A block id restricted to characters that are safe in an XML id and a URL fragment.
@@ -82,11 +102,12 @@ impl Writer<'_> {
         }
         self.s(">");
         self.esc(&l.text);
-        self.s("</text>");
+        self.s("</text>\n");
     }
 
-    fn use_symbol(&mut self, class: &str, symbol: &str, x: f32, y: f32, size: f32) {
-        let _ = write!(self.out, "<use class=\"{class}\" href=\"#{}-{symbol}\" x=\"", self.id);
+    /// `<use>` of the symbol `{prefix}{slug}`, with the class `{class}{slug}`.
+    fn use_symbol(&mut self, class: &str, prefix: &str, slug: &str, x: f32, y: f32, size: f32) {
+        let _ = write!(self.out, "<use class=\"{class}{slug}\" href=\"#{}-{prefix}{slug}\" x=\"", self.id);
         self.n(x);
         self.s("\" y=\"");
         self.n(y);
@@ -110,8 +131,7 @@ impl Writer<'_> {
             self.s("\"/>");
         }
         if let (Some((x, y, size)), false) = (p.icon, icon == Icon::None) {
-            let class = format!("tb-icon tb-icon-{}", icon.slug());
-            self.use_symbol(&class, &format!("i-{}", icon.slug()), r.x + x, r.y + y, size);
+            self.use_symbol("tb-icon tb-icon-", "i-", icon.slug(), r.x + x, r.y + y, size);
         }
         for l in &p.labels {
             self.text(l, r.x, r.y);
@@ -121,7 +141,13 @@ impl Writer<'_> {
             let look = Look::of(d);
             let (x, y) = (r.x + b.rect.x, r.y + b.rect.y);
             if self.link {
-                let _ = write!(self.out, "<a class=\"tb-badge tb-look-{}\" href=\"#{}-finding-{}\">", look.class(), self.id, b.finding);
+                let _ = write!(
+                    self.out,
+                    "<a class=\"tb-badge tb-look-{}\" href=\"#{}-finding-{}\">",
+                    look.class(),
+                    self.id,
+                    b.finding
+                );
             } else {
                 let _ = write!(self.out, "<g class=\"tb-badge tb-look-{}\">", look.class());
             }
@@ -129,7 +155,7 @@ impl Writer<'_> {
             self.esc(&badge_title(d));
             self.s("</title>");
             self.rect("tb-box tb-badge-box", x, y, b.rect.w, BADGE_H, BADGE_H / 2.0);
-            self.use_symbol("tb-status", &format!("s-{}", look.class()), x + 3.0, y + 2.0, 10.0);
+            self.use_symbol("tb-status tb-status-", "s-", look.class(), x + 3.0, y + 2.0, 10.0);
             let l = Label {
                 x: BADGE_ICON - 1.0,
                 y: (BADGE_H + BADGE_SIZE * 0.72) / 2.0,
@@ -141,7 +167,7 @@ impl Writer<'_> {
                 full: None,
             };
             self.text(&l, x, y);
-            self.s(if self.link { "</a>" } else { "</g>" });
+            self.s(if self.link { "</a>\n" } else { "</g>\n" });
         }
     }
 
@@ -158,7 +184,7 @@ impl Writer<'_> {
                 self.esc(&badge_title(d));
             }
         }
-        self.s("</title>");
+        self.s("</title>\n");
     }
 
     fn element(&mut self, id: usize) {
@@ -192,7 +218,7 @@ impl Writer<'_> {
         for &c in &e.children {
             self.element(c);
         }
-        self.s("</g>");
+        self.s("</g>\n");
     }
 
     fn edge(&mut self, i: usize) {
@@ -218,26 +244,30 @@ impl Writer<'_> {
         if e.mode.arrow() {
             let _ = write!(self.out, " marker-end=\"url(#{}-arrow-{m})\"", self.id);
         } else {
-            let _ = write!(self.out, " marker-start=\"url(#{0}-dot-{m})\" marker-end=\"url(#{0}-dot-{m})\"", self.id);
+            let _ = write!(
+                self.out,
+                " marker-start=\"url(#{0}-dot-{m})\" marker-end=\"url(#{0}-dot-{m})\"",
+                self.id
+            );
         }
-        self.s("/></g>");
+        self.s("/></g>\n");
     }
 
     fn defs(&mut self) {
-        self.s("<defs>");
+        self.s("<defs>\n");
         for m in Mode::ALL {
             let c = m.class();
             if !self.scene.edges.iter().any(|e| e.mode == m) {
                 continue;
             }
             if m.arrow() {
-                let _ = write!(
+                let _ = writeln!(
                     self.out,
                     "<marker id=\"{}-arrow-{c}\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" markerUnits=\"userSpaceOnUse\" orient=\"auto-start-reverse\"><path class=\"tb-arrowhead tb-arrowhead-{c}\" d=\"M0 0L10 5L0 10z\"/></marker>",
                     self.id
                 );
             } else {
-                let _ = write!(
+                let _ = writeln!(
                     self.out,
                     "<marker id=\"{}-dot-{c}\" viewBox=\"0 0 10 10\" refX=\"5\" refY=\"5\" markerWidth=\"6\" markerHeight=\"6\" markerUnits=\"userSpaceOnUse\"><circle class=\"tb-arrowhead tb-arrowhead-{c}\" cx=\"5\" cy=\"5\" r=\"4\"/></marker>",
                     self.id
@@ -246,7 +276,7 @@ impl Writer<'_> {
         }
         for icon in Icon::ALL {
             if self.scene.elems.iter().any(|e| e.icon == icon) {
-                let _ = write!(
+                let _ = writeln!(
                     self.out,
                     "<symbol id=\"{}-i-{}\" viewBox=\"0 0 24 24\"><g fill=\"none\" stroke=\"currentColor\" stroke-width=\"1.7\" stroke-linecap=\"round\" stroke-linejoin=\"round\">{}</g></symbol>",
                     self.id,
@@ -257,7 +287,7 @@ impl Writer<'_> {
         }
         for look in LOOKS {
             if self.diags.iter().any(|d| Look::of(d) == look) {
-                let _ = write!(
+                let _ = writeln!(
                     self.out,
                     "<symbol id=\"{}-s-{}\" viewBox=\"0 0 12 12\"><g stroke-width=\"1.6\" stroke-linecap=\"round\" stroke-linejoin=\"round\">{}</g></symbol>",
                     self.id,
@@ -266,13 +296,13 @@ impl Writer<'_> {
                 );
             }
         }
-        self.s("</defs>");
+        self.s("</defs>\n");
     }
 
     fn legend(&mut self) {
         let Some(l) = &self.layout.legend else { return };
         let r = l.rect;
-        self.s("<g class=\"tb-legend\">");
+        self.s("<g class=\"tb-legend\">\n");
         self.rect("tb-box tb-legend-box", r.x, r.y, r.w, r.h, 6.0);
         for &y in &l.rules {
             self.s("<path class=\"tb-divider\" d=\"M");
@@ -281,7 +311,7 @@ impl Writer<'_> {
             self.n(r.y + y);
             self.s("H");
             self.n(r.right() - 1.0);
-            self.s("\"/>");
+            self.s("\"/>\n");
         }
         for sw in &l.swatches {
             let c = sw.mode.class();
@@ -291,16 +321,15 @@ impl Writer<'_> {
             self.n(r.y + sw.y);
             self.s("H");
             self.n(r.x + sw.x + sw.w);
-            self.s("\"/>");
+            self.s("\"/>\n");
         }
         for &(x, y, size, look) in &l.icons {
-            let class = format!("tb-status tb-look-{}", look.class());
-            self.use_symbol(&class, &format!("s-{}", look.class()), r.x + x, r.y + y, size);
+            self.use_symbol("tb-status tb-look-", "s-", look.class(), r.x + x, r.y + y, size);
         }
         for lab in &l.labels {
             self.text(lab, r.x, r.y);
         }
-        self.s("</g>");
+        self.s("</g>\n");
     }
 }
 
@@ -315,7 +344,7 @@ pub(crate) fn write(report: &BlockReport, scene: &Scene, layout: &Layout, opts: 
         link: opts.link_findings,
     };
     let id = w.id.clone();
-    let _ = write!(
+    let _ = writeln!(
         w.out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tb-diagram\" id=\"{id}-diagram\" viewBox=\"0 0 {} {}\" width=\"100%\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" font-family=\"{FONT_FAMILY}\">",
         layout.width, layout.height
@@ -325,21 +354,22 @@ pub(crate) fn write(report: &BlockReport, scene: &Scene, layout: &Layout, opts: 
     w.s("-title\">");
     let title = match &report.options.title {
         Some(t) => t.clone(),
-        None => "Network topology".to_string(),
+        None => "Network topology diagram".to_string(),
     };
     w.esc(&title);
-    w.s("</title><desc id=\"");
+    w.s("</title>\n<desc id=\"");
     w.s(&id);
     w.s("-desc\">");
     w.esc(&super::describe(report, scene));
-    w.s("</desc>");
+    w.s("</desc>\n");
     if opts.standalone {
         w.s("<style><![CDATA[");
         w.s(super::DIAGRAM_CSS);
-        w.s("]]></style>");
+        w.s("]]></style>\n");
     }
     w.defs();
     w.rect("tb-canvas", 0.0, 0.0, layout.width, layout.height, 0.0);
+    w.s("\n");
     if let Some(s) = &layout.strip {
         w.s("<g class=\"tb-el tb-strip");
         if let Some(look) = element_look(&scene.block_findings, &report.diagnostics) {
@@ -349,19 +379,40 @@ pub(crate) fn write(report: &BlockReport, scene: &Scene, layout: &Layout, opts: 
         w.tooltip("findings on the block as a whole", &[], &scene.block_findings);
         w.rect("tb-box", s.rect.x, s.rect.y, s.rect.w, s.rect.h, 6.0);
         w.contents(s, Icon::None);
-        w.s("</g>");
+        w.s("</g>\n");
     }
     for (id, e) in scene.elems.iter().enumerate() {
         if e.parent.is_none() {
             w.element(id);
         }
     }
-    w.s("<g class=\"tb-edges\">");
+    w.s("<g class=\"tb-edges\">\n");
     for i in 0..scene.edges.len() {
         w.edge(i);
     }
-    w.s("</g>");
+    w.s("</g>\n");
     w.legend();
     w.s("</svg>");
     w.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::num;
+
+    #[test]
+    fn numbers_are_short_and_rounded() {
+        let f = |v: f32| {
+            let mut s = String::new();
+            num(&mut s, v);
+            s
+        };
+        assert_eq!(f(12.0), "12");
+        assert_eq!(f(12.34), "12.3");
+        assert_eq!(f(0.04), "0");
+        assert_eq!(f(-0.04), "0");
+        assert_eq!(f(-3.25), "-3.3");
+        assert_eq!(f(1234.96), "1235");
+        assert_eq!(f(f32::NAN), "0");
+    }
 }

@@ -30,10 +30,16 @@ impl R {
     }
     /// Do the interiors overlap by more than `eps`?
     fn overlaps(&self, o: &R, eps: f32) -> bool {
-        self.x + eps < o.right() && o.x + eps < self.right() && self.y + eps < o.bottom() && o.y + eps < self.bottom()
+        self.x + eps < o.right()
+            && o.x + eps < self.right()
+            && self.y + eps < o.bottom()
+            && o.y + eps < self.bottom()
     }
     fn contains(&self, o: &R, eps: f32) -> bool {
-        o.x >= self.x - eps && o.y >= self.y - eps && o.right() <= self.right() + eps && o.bottom() <= self.bottom() + eps
+        o.x >= self.x - eps
+            && o.y >= self.y - eps
+            && o.right() <= self.right() + eps
+            && o.bottom() <= self.bottom() + eps
     }
 }
 
@@ -85,7 +91,12 @@ pub fn check(svg: &str) -> Geometry {
     let doc = match Document::parse(svg) {
         Ok(d) => d,
         Err(e) => {
-            return Geometry { boxes: 0, texts: 0, connectors: 0, problems: vec![format!("not well-formed XML: {e}")] };
+            return Geometry {
+                boxes: 0,
+                texts: 0,
+                connectors: 0,
+                problems: vec![format!("not well-formed XML: {e}")],
+            };
         }
     };
     let mut problems = Vec::new();
@@ -94,7 +105,10 @@ pub fn check(svg: &str) -> Geometry {
         .filter(|n| n.has_tag_name("rect") && has_class(*n, "tb-box"))
         .filter_map(|n| {
             let group = n.parent_element()?;
-            Some(BoxInfo { rect: R { x: attr(n, "x"), y: attr(n, "y"), w: attr(n, "width"), h: attr(n, "height") }, group })
+            Some(BoxInfo {
+                rect: R { x: attr(n, "x"), y: attr(n, "y"), w: attr(n, "width"), h: attr(n, "height") },
+                group,
+            })
         })
         .collect();
     let box_of_group = |g: NodeId| boxes.iter().position(|b| b.group.id() == g);
@@ -106,10 +120,17 @@ pub fn check(svg: &str) -> Geometry {
             if nested {
                 let (outer, inner) = if is_ancestor(a.group, b.group) { (a, b) } else { (b, a) };
                 if !outer.rect.contains(&inner.rect, 0.01) {
-                    problems.push(format!("box {:?} sticks out of its container {:?}", inner.rect, outer.rect));
+                    problems
+                        .push(format!("box {:?} sticks out of its container {:?}", inner.rect, outer.rect));
                 }
             } else if a.rect.overlaps(&b.rect, 0.01) {
-                problems.push(format!("boxes overlap: {:?} ({}) and {:?} ({})", a.rect, label_of(a.group), b.rect, label_of(b.group)));
+                problems.push(format!(
+                    "boxes overlap: {:?} ({}) and {:?} ({})",
+                    a.rect,
+                    label_of(a.group),
+                    b.rect,
+                    label_of(b.group)
+                ));
             }
         }
     }
@@ -137,7 +158,8 @@ pub fn check(svg: &str) -> Geometry {
             None => problems.push(format!("text `{content}` is in no box")),
             Some(o) => {
                 if !boxes[o].rect.contains(&rect, 0.5) {
-                    problems.push(format!("text `{content}` {rect:?} runs out of its box {:?}", boxes[o].rect));
+                    problems
+                        .push(format!("text `{content}` {rect:?} runs out of its box {:?}", boxes[o].rect));
                 }
                 texts.push(TextInfo { rect, text: content, owner: o });
             }
@@ -151,7 +173,12 @@ pub fn check(svg: &str) -> Geometry {
         }
         for (j, bx) in boxes.iter().enumerate() {
             if j != a.owner && is_ancestor(boxes[a.owner].group, bx.group) && bx.rect.overlaps(&a.rect, 0.5) {
-                problems.push(format!("text `{}` runs under the box {:?} ({})", a.text, bx.rect, label_of(bx.group)));
+                problems.push(format!(
+                    "text `{}` runs under the box {:?} ({})",
+                    a.text,
+                    bx.rect,
+                    label_of(bx.group)
+                ));
             }
         }
     }
@@ -193,7 +220,11 @@ pub fn check(svg: &str) -> Geometry {
             }
             for t in &texts {
                 if crosses(&seg, &t.rect) {
-                    problems.push(format!("connector {:?} crosses the text `{}`", edge.attribute("data-ends"), t.text));
+                    problems.push(format!(
+                        "connector {:?} crosses the text `{}`",
+                        edge.attribute("data-ends"),
+                        t.text
+                    ));
                 }
             }
         }

@@ -33,7 +33,15 @@ pub(crate) fn label(x: f32, top: f32, size: f32, bold: bool, class: &'static str
 }
 
 /// A label cut to `max` px; the full text is kept for the tooltip when cut.
-pub(crate) fn fitted(x: f32, top: f32, max: f32, size: f32, bold: bool, class: &'static str, t: &str) -> Label {
+pub(crate) fn fitted(
+    x: f32,
+    top: f32,
+    max: f32,
+    size: f32,
+    bold: bool,
+    class: &'static str,
+    t: &str,
+) -> Label {
     let (shown, cut) = fit(t, max, size, bold);
     let mut l = label(x, top, size, bold, class, shown.into_owned());
     if cut {
@@ -49,7 +57,13 @@ fn badge_width(text: &str) -> f32 {
 
 /// Lay the badges of `findings` out in rows inside `width`, from (`x`, `top`). Returns the
 /// badges and the bottom of the last row (`top` when there are none).
-pub(crate) fn badges(findings: &[usize], diags: &[Diagnostic], x: f32, top: f32, width: f32) -> (Vec<BadgeBox>, f32) {
+pub(crate) fn badges(
+    findings: &[usize],
+    diags: &[Diagnostic],
+    x: f32,
+    top: f32,
+    width: f32,
+) -> (Vec<BadgeBox>, f32) {
     let mut out = Vec::new();
     let (mut cx, mut cy) = (x, top);
     for &n in findings {
@@ -62,7 +76,11 @@ pub(crate) fn badges(findings: &[usize], diags: &[Diagnostic], x: f32, top: f32,
             cx = x;
             cy += BADGE_H + 4.0;
         }
-        out.push(BadgeBox { finding: n, rect: Rect { x: cx, y: cy, w, h: BADGE_H }, text: shown.into_owned() });
+        out.push(BadgeBox {
+            finding: n,
+            rect: Rect { x: cx, y: cy, w, h: BADGE_H },
+            text: shown.into_owned(),
+        });
         cx += w + 4.0;
     }
     let bottom = if out.is_empty() { top } else { cy + BADGE_H };
@@ -172,7 +190,8 @@ pub(crate) fn subnet_header(
         }
         p.labels.push(name);
         if !pre.is_empty() {
-            let mut l = label(w - PAD, y + (size - LINE_SIZE), LINE_SIZE, false, "tb-detail", pre.into_owned());
+            let mut l =
+                label(w - PAD, y + (size - LINE_SIZE), LINE_SIZE, false, "tb-detail", pre.into_owned());
             l.end = true;
             if prefix.len() > l.text.len() {
                 l.full = Some(prefix.to_string());
@@ -205,7 +224,8 @@ pub(crate) fn subnet_header(
             cx = PAD;
             row_top += CHIP_H + 4.0;
         }
-        let mut l = label(6.0, (CHIP_H - lh(CHIP_SIZE)) / 2.0, CHIP_SIZE, false, "tb-chip-text", shown.into_owned());
+        let mut l =
+            label(6.0, (CHIP_H - lh(CHIP_SIZE)) / 2.0, CHIP_SIZE, false, "tb-chip-text", shown.into_owned());
         if cut {
             l.full = Some(chip.name.clone());
         }

@@ -39,7 +39,10 @@ pub(super) fn band(p: &mut Placed, e: &Elem) {
     let name = label(32.0, (p.rect.h - lh(11.5)) / 2.0, 11.5, true, "tb-name", e.name.clone());
     let x = 32.0 + text_width(&e.name, 11.5, true) + 6.0;
     let max = p.rect.w - x - PAD;
-    p.labels = vec![name, fitted(x, (p.rect.h - lh(SIZE)) / 2.0 + 0.5, max, SIZE, false, "tb-detail", "public IP addresses")];
+    p.labels = vec![
+        name,
+        fitted(x, (p.rect.h - lh(SIZE)) / 2.0 + 0.5, max, SIZE, false, "tb-detail", "public IP addresses"),
+    ];
 }
 
 /// Findings on the block as a whole, in a strip at `y`.
@@ -97,7 +100,15 @@ pub(super) fn legend(scene: &Scene, diags: &[Diagnostic], x: f32, y: f32, w: f32
                         let mid = vy + lh(SIZE) / 2.0;
                         l.swatches.push(Swatch { x: cx, y: mid, w: SWATCH - 4.0, mode: reach.mode() });
                         let tx = cx + SWATCH;
-                        l.labels.push(fitted(tx, vy, cw - SWATCH - 8.0, SIZE, false, "tb-cell", reach.text()));
+                        l.labels.push(fitted(
+                            tx,
+                            vy,
+                            cw - SWATCH - 8.0,
+                            SIZE,
+                            false,
+                            "tb-cell",
+                            reach.text(),
+                        ));
                         vy += lh(SIZE);
                     }
                 }

@@ -27,6 +27,8 @@ pub(crate) const MARGIN: f32 = 12.0;
 /// drawn at the same scale.
 pub(crate) const MIN_WIDTH: f32 = 760.0;
 const LEFT_W: f32 = 176.0;
+/// The left column when there is no VNet column: the room is free.
+const LEFT_W_ALONE: f32 = 240.0;
 const RIGHT_W: f32 = 196.0;
 const NODE_W: f32 = 144.0;
 const NODE_GAP: f32 = 10.0;
@@ -124,7 +126,15 @@ fn node_children(scene: &Scene, id: Id) -> impl Iterator<Item = Id> + '_ {
 
 /// Lay out a container (subnet or loose area) of width `w`: header, chips, rows of nodes
 /// with their gutters. Children get positions relative to it.
-fn size_container(scene: &Scene, diags: &[Diagnostic], plan: &route::Plan, placed: &mut [Placed], id: Id, w: f32, k: usize) {
+fn size_container(
+    scene: &Scene,
+    diags: &[Diagnostic],
+    plan: &route::Plan,
+    placed: &mut [Placed],
+    id: Id,
+    w: f32,
+    k: usize,
+) {
     let e = &scene.elems[id];
     let mut chips: Vec<(usize, &super::scene::Elem, Placed)> = e
         .children
@@ -163,7 +173,15 @@ fn size_container(scene: &Scene, diags: &[Diagnostic], plan: &route::Plan, place
 }
 
 /// Lay out a VNet and everything in it; positions relative to the VNet.
-fn size_vnet(scene: &Scene, diags: &[Diagnostic], plan: &route::Plan, placed: &mut [Placed], id: Id, w: f32, k: usize) {
+fn size_vnet(
+    scene: &Scene,
+    diags: &[Diagnostic],
+    plan: &route::Plan,
+    placed: &mut [Placed],
+    id: Id,
+    w: f32,
+    k: usize,
+) {
     let inner = w - 2.0 * VPAD;
     for &c in &scene.elems[id].children {
         size_container(scene, diags, plan, placed, c, inner, k);
@@ -220,6 +238,7 @@ pub(crate) fn layout(scene: &Scene, diags: &[Diagnostic], with_legend: bool) -> 
     let plan = route::plan(scene);
     let mut placed = vec![Placed::default(); n];
     let has_left = !scene.left.is_empty();
+    let left_w = if scene.vnets.is_empty() { LEFT_W_ALONE } else { LEFT_W };
     let max_nodes =
         scene.elems.iter().enumerate().map(|(i, _)| node_children(scene, i).count()).max().unwrap_or(0);
     let k = (if has_left { 2 } else { 3 }).min(max_nodes.max(2));
@@ -230,7 +249,7 @@ pub(crate) fn layout(scene: &Scene, diags: &[Diagnostic], with_legend: bool) -> 
         match e.kind {
             Kind::Node => placed[id] = card(e, diags, NODE_W, NODE_CARD, 0),
             Kind::Side(side) => {
-                let w = if side == Side::Left { LEFT_W } else { RIGHT_W };
+                let w = if side == Side::Left { left_w } else { RIGHT_W };
                 placed[id] = card(e, diags, w, SIDE_CARD, plan.side_ports[id].len());
             }
             _ => {}
@@ -262,19 +281,30 @@ pub(crate) fn layout(scene: &Scene, diags: &[Diagnostic], with_legend: bool) -> 
             placed[id].rect.y += placed[p].rect.y;
         }
     }
-    for column in [&scene.left, &scene.right] {
-        let want: Vec<(f32, Option<f32>)> = column
+    // Side boxes go next to what they connect to. The left column (clients, DNS) is ordered
+    // by that height; the right one keeps its order (workspace, then its resources).
+    let mut left = scene.left.clone();
+    let mut right = scene.right.clone();
+    for (ci, column) in [&mut left, &mut right].into_iter().enumerate() {
+        let mut want: Vec<(Id, f32, Option<f32>)> = column
             .iter()
             .map(|&id| {
                 let ports = &plan.side_ports[id];
-                let ys: Vec<f32> =
-                    ports.iter().filter_map(|&e| route::anchor_y(scene, &placed, plan.other(e, id))).collect();
+                let ys: Vec<f32> = ports
+                    .iter()
+                    .filter_map(|&e| route::anchor_y(scene, &placed, plan.other(e, id)))
+                    .collect();
                 let mid = placed[id].ports_top + ports.len() as f32 * boxes::PORT_ROW / 2.0;
                 let want = (!ys.is_empty()).then(|| ys.iter().sum::<f32>() / ys.len() as f32 - mid);
-                (placed[id].rect.h, want)
+                (id, placed[id].rect.h, want)
             })
             .collect();
-        for (&id, t) in column.iter().zip(stack(top, SIDE_GAP, &want)) {
+        if ci == 0 {
+            want.sort_by(|a, b| a.2.unwrap_or(f32::MAX).total_cmp(&b.2.unwrap_or(f32::MAX)));
+            *column = want.iter().map(|w| w.0).collect();
+        }
+        let boxes: Vec<(f32, Option<f32>)> = want.iter().map(|w| (w.1, w.2)).collect();
+        for (&(id, _, _), t) in want.iter().zip(stack(top, SIDE_GAP, &boxes)) {
             placed[id].rect.y = t;
             bottom = bottom.max(t + placed[id].rect.h);
         }
@@ -288,18 +318,18 @@ pub(crate) fn layout(scene: &Scene, diags: &[Diagnostic], with_legend: bool) -> 
 
     // Horizontal positions.
     let mid_w = if scene.vnets.is_empty() { 0.0 } else { vnet_w };
-    let content = (if has_left { LEFT_W } else { 0.0 })
+    let content = (if has_left { left_w } else { 0.0 })
         + ch_left
         + mid_w
         + ch_right
         + if scene.right.is_empty() { 0.0 } else { RIGHT_W };
     let width = (content + 2.0 * MARGIN).max(MIN_WIDTH).ceil();
     let mut x = ((width - content) / 2.0).floor();
-    for &id in &scene.left {
+    for &id in &left {
         placed[id].rect.x = x;
     }
     if has_left {
-        x += LEFT_W;
+        x += left_w;
     }
     let left_channel = x;
     x += ch_left;
@@ -309,7 +339,7 @@ pub(crate) fn layout(scene: &Scene, diags: &[Diagnostic], with_legend: bool) -> 
     x += mid_w;
     let right_channel = x;
     x += ch_right;
-    for &id in &scene.right {
+    for &id in &right {
         placed[id].rect.x = x;
     }
     for id in 0..n {

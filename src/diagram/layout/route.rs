@@ -92,7 +92,10 @@ pub(super) fn plan(scene: &Scene) -> Plan {
             .and_then(|s| {
                 (0..i).find(|&j| {
                     let o = &scene.edges[j];
-                    p.shared[j] == Some(s) && o.mode == e.mode && p.channel[j] == channel && end_of(o, s) == end_of(e, s)
+                    p.shared[j] == Some(s)
+                        && o.mode == e.mode
+                        && p.channel[j] == channel
+                        && end_of(o, s) == end_of(e, s)
                 })
             })
             .unwrap_or(i);
@@ -188,7 +191,8 @@ pub(super) fn stubs(scene: &Scene, plan: &Plan, placed: &mut [Placed]) -> Vec<[S
                 let members: Vec<usize> = (0..scene.edges.len()).filter(|&m| plan.leader[m] == e).collect();
                 let joined;
                 let text = if members.len() > 1 && edge.mode == Mode::Link {
-                    let names: Vec<&str> = members.iter().map(|&m| scene.elems[scene.edges[m].to].name.as_str()).collect();
+                    let names: Vec<&str> =
+                        members.iter().map(|&m| scene.elems[scene.edges[m].to].name.as_str()).collect();
                     joined = format!("linked to {}", names.join(", "));
                     joined.as_str()
                 } else if edge.label.is_empty() {
@@ -197,7 +201,15 @@ pub(super) fn stubs(scene: &Scene, plan: &Plan, placed: &mut [Placed]) -> Vec<[S
                     edge.label.as_str()
                 };
                 let x = if side == Side::Right { PAD + 3.0 } else { PAD };
-                let mut l = fitted(x, top + (PORT_ROW - lh(PORT_SIZE)) / 2.0, p.rect.w - 2.0 * PAD - 3.0, PORT_SIZE, false, "tb-port", text);
+                let mut l = fitted(
+                    x,
+                    top + (PORT_ROW - lh(PORT_SIZE)) / 2.0,
+                    p.rect.w - 2.0 * PAD - 3.0,
+                    PORT_SIZE,
+                    false,
+                    "tb-port",
+                    text,
+                );
                 l.class = port_class(edge.mode);
                 p.labels.push(l);
                 let y = p.rect.y + top + PORT_ROW / 2.0;

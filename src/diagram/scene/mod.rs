@@ -61,6 +61,8 @@ pub(crate) enum Icon {
     Firewall,
     DnsServer,
     DnsZone,
+    Nsg,
+    Routes,
 }
 
 /// One thing drawn on the diagram.
@@ -103,7 +105,8 @@ pub(crate) enum Mode {
 }
 
 impl Mode {
-    pub const ALL: [Mode; 6] = [Mode::Private, Mode::Service, Mode::Public, Mode::Link, Mode::Peering, Mode::Route];
+    pub const ALL: [Mode; 6] =
+        [Mode::Private, Mode::Service, Mode::Public, Mode::Link, Mode::Peering, Mode::Route];
 
     pub fn class(self) -> &'static str {
         match self {
@@ -194,12 +197,11 @@ pub(crate) struct Scene {
     pub block_findings: Vec<usize>,
 }
 
-
-
 /// Build the scene of a resolved topology. `None` when there is nothing to draw.
 pub(crate) fn build(net: &Net) -> Option<Scene> {
     let mut b = network::Builder::new(net);
     b.vnets();
+    b.unattached();
     b.paas();
     b.computes();
     b.endpoints();

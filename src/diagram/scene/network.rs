@@ -13,6 +13,21 @@ pub(super) fn text(x: &Option<Sp<String>>) -> Option<&str> {
     x.as_ref().map(|s| s.value.as_str())
 }
 
+/// A caption inside a sentence: "Storage account" → "storage account"; acronyms and product
+/// names keep their capitals ("ML workspace", "Azure Firewall", "Application Insights").
+pub(super) fn phrase(caption: &str) -> String {
+    const KEEP: &[&str] = &["Azure", "Application", "Insights", "Databricks", "HDInsight"];
+    caption
+        .split(' ')
+        .map(|w| {
+            let mut c = w.chars();
+            let plain = c.next().is_some_and(char::is_uppercase) && c.all(|x| !x.is_uppercase());
+            if plain && !KEEP.contains(&w) { w.to_lowercase() } else { w.to_string() }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// `Microsoft.Storage` → `Storage`.
 fn short_service(s: &str) -> &str {
     s.strip_prefix("Microsoft.").unwrap_or(s)
@@ -59,7 +74,7 @@ impl<'a> Builder<'a> {
     pub fn add(&mut self, kind: Kind, icon: Icon, parent: Option<Id>, name: &str, caption: &str) -> Id {
         let id = self.s.elems.len();
         let what =
-            if caption.is_empty() { name.to_string() } else { format!("{} `{name}`", caption.to_lowercase()) };
+            if caption.is_empty() { name.to_string() } else { format!("{} `{name}`", phrase(caption)) };
         self.s.elems.push(Elem {
             kind,
             icon,
@@ -130,7 +145,11 @@ impl<'a> Builder<'a> {
             let dns: Vec<&str> = items(&v.dns_servers).map(|d| d.value.as_str()).collect();
             self.line(
                 id,
-                if dns.is_empty() { "DNS: Azure-provided".to_string() } else { format!("DNS: {}", dns.join(", ")) },
+                if dns.is_empty() {
+                    "DNS: Azure-provided".to_string()
+                } else {
+                    format!("DNS: {}", dns.join(", "))
+                },
             );
             let peers: Vec<&str> = items(&v.peerings).map(|p| p.value.as_str()).collect();
             if !peers.is_empty() {
@@ -163,7 +182,12 @@ impl<'a> Builder<'a> {
         if let Some(n) = &s.nsg {
             let mut paths = vec![format!("{base}.nsg")];
             paths.extend(net.nsg(&n.value).map(|(i, _)| format!("nsgs[{i}]")));
-            self.chip(id, &format!("NSG {}", n.value), format!("NSG `{}` of subnet `{name}`", n.value), &paths);
+            self.chip(
+                id,
+                &format!("NSG {}", n.value),
+                format!("NSG `{}` of subnet `{name}`", n.value),
+                &paths,
+            );
         }
         if let Some(r) = &s.route_table {
             let mut label = format!("UDR {}", r.value);
@@ -187,7 +211,12 @@ impl<'a> Builder<'a> {
         let se: Vec<&str> = items(&s.service_endpoints).map(|x| short_service(&x.value)).collect();
         if !se.is_empty() {
             let paths = [format!("{base}.service_endpoints"), format!("{base}.service_endpoint_policies")];
-            self.chip(id, &format!("SE {}", se.join(", ")), format!("service endpoints of subnet `{name}`"), &paths);
+            self.chip(
+                id,
+                &format!("SE {}", se.join(", ")),
+                format!("service endpoints of subnet `{name}`"),
+                &paths,
+            );
         }
         let del: Vec<&str> =
             items(&s.delegations).map(|x| short_service(x.value.split('/').next().unwrap_or(""))).collect();
@@ -197,7 +226,12 @@ impl<'a> Builder<'a> {
             self.chip(id, &label, format!("delegation of subnet `{name}`"), &paths);
         }
         if s.nat_gateway.as_ref().is_some_and(|n| n.value) {
-            self.chip(id, "NAT gateway", format!("NAT gateway of subnet `{name}`"), &[format!("{base}.nat_gateway")]);
+            self.chip(
+                id,
+                "NAT gateway",
+                format!("NAT gateway of subnet `{name}`"),
+                &[format!("{base}.nat_gateway")],
+            );
         }
     }
 
@@ -251,7 +285,8 @@ impl<'a> Builder<'a> {
         if let Some(vi) = vi {
             let ip = ip.and_then(|i| i.trim().parse::<IpAddr>().ok());
             let by_ip = ip.and_then(|ip| {
-                net.subnet_ids().find(|s| s.vnet == vi && net.subnet_prefix(*s).is_some_and(|p| p.contains(&ip)))
+                net.subnet_ids()
+                    .find(|s| s.vnet == vi && net.subnet_prefix(*s).is_some_and(|p| p.contains(&ip)))
             });
             let by_name = || net.subnet_ids().find(|s| s.vnet == vi && Some(net.subnet_name(*s)) == prefer);
             if subnet.is_none()
@@ -277,6 +312,68 @@ impl<'a> Builder<'a> {
                 id
             }
             None => self.loose_of(v),
+        }
+    }
+
+    /// NSGs and route tables that no subnet uses (a partial block about one of them) get a
+    /// box of their own, listing their rules.
+    pub fn unattached(&mut self) {
+        let net = self.net;
+        let t = net.topo();
+        let used = |f: &dyn Fn(&Subnet) -> Option<&str>, name: &str| {
+            items(&t.vnets).any(|v| items(&v.subnets).any(|s| f(s) == Some(name)))
+        };
+        const MAX: usize = 6;
+        for (i, n) in items(&t.nsgs).enumerate() {
+            let name = text(&n.name).unwrap_or("nsg");
+            if used(&|s| text(&s.nsg), name) {
+                continue;
+            }
+            let id = self.side(Side::Left, Icon::Nsg, name, "Network security group", format!("nsgs[{i}]"));
+            for r in items(&n.rules).take(MAX) {
+                let prio = r.priority.as_ref().map(|p| p.value.to_string()).unwrap_or_default();
+                let access = r.access.as_ref().map(|a| a.value.as_str()).unwrap_or("?");
+                let (dir, peer) = match r.direction.as_ref().map(|d| d.value) {
+                    Some(Direction::Outbound) => ("out to", text(&r.destination)),
+                    _ => ("in from", text(&r.source)),
+                };
+                let ports = match r.destination_ports.as_ref().map(|p| &p.value) {
+                    Some(Ports::Number(n)) => n.to_string(),
+                    Some(Ports::Text(t)) => t.clone(),
+                    Some(Ports::List(l)) => l
+                        .iter()
+                        .map(|p| match p {
+                            PortItem::Number(n) => n.to_string(),
+                            PortItem::Text(t) => t.clone(),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(","),
+                    None => "*".into(),
+                };
+                self.line(id, format!("{prio} {access} {dir} {} :{ports}", peer.unwrap_or("*")));
+            }
+            let n = items(&n.rules).len();
+            if n > MAX {
+                self.line(id, format!("+{} more rules", n - MAX));
+            } else if n == 0 {
+                self.line(id, "Azure default rules only");
+            }
+        }
+        for (i, rt) in items(&t.route_tables).enumerate() {
+            let name = text(&rt.name).unwrap_or("routes");
+            if used(&|s| text(&s.route_table), name) {
+                continue;
+            }
+            let id = self.side(Side::Left, Icon::Routes, name, "Route table", format!("route_tables[{i}]"));
+            for r in items(&rt.routes).take(MAX) {
+                let hop = r.next_hop.as_ref().map(|h| h.value.as_str()).unwrap_or("?");
+                let ip = text(&r.next_hop_ip).map(|ip| format!(" {ip}")).unwrap_or_default();
+                self.line(id, format!("{} → {hop}{ip}", text(&r.prefix).unwrap_or("?")));
+            }
+            let n = items(&rt.routes).len();
+            if n > MAX {
+                self.line(id, format!("+{} more routes", n - MAX));
+            }
         }
     }
 }

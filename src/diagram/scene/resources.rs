@@ -5,7 +5,9 @@
 use super::network::{Builder, text};
 use super::{Icon, Id, Kind, Mode, Reach, Side};
 use crate::topology::facts::NetworkDefaults;
-use crate::topology::model::{self, Access, AccessPath, ComputeType, FirewallKind, LoadBalancer, NetworkPlugin, items};
+use crate::topology::model::{
+    self, Access, AccessPath, ComputeType, FirewallKind, LoadBalancer, NetworkPlugin, items,
+};
 use crate::topology::resolve::Net;
 
 /// Service-endpoint and public connections of a storage account or key vault.
@@ -13,7 +15,7 @@ fn network_line<R: NetworkDefaults>(r: &R) -> String {
     if r.public_access() == Access::Disabled {
         return "public network access disabled".into();
     }
-    let mut s = format!("firewall: {}", r.default_action());
+    let mut s = format!("default {}", r.default_action());
     if r.secured() {
         s.push_str(if r.bypass_allows_azure_services() { " · trusted services" } else { " · no bypass" });
     }
@@ -64,7 +66,9 @@ impl Builder<'_> {
         for sid in self.net.vnet_rule_subnets(rules) {
             if let Some(&sub) = self.subnet_elem.get(&sid) {
                 let subnet = self.net.subnet_name(sid).to_string();
-                let title = format!("subnet `{subnet}` reaches {what} through a service endpoint (public IP, VNet identity)");
+                let title = format!(
+                    "subnet `{subnet}` reaches {what} through a service endpoint (public IP, VNet identity)"
+                );
                 self.edge(sub, to, Mode::Service, format!("service endpoint · {subnet}"), title);
             }
         }
@@ -78,10 +82,15 @@ impl Builder<'_> {
         if let Some(w) = ws {
             let name = text(&w.name).unwrap_or("workspace");
             let id = self.side(Side::Right, Icon::Workspace, name, "ML workspace", "workspace".into());
-            let first: Vec<&str> =
-                [text(&w.region), w.edition.as_ref().map(|e| e.value.as_str())].into_iter().flatten().collect();
+            let first: Vec<&str> = [text(&w.region), w.edition.as_ref().map(|e| e.value.as_str())]
+                .into_iter()
+                .flatten()
+                .collect();
             self.line(id, first.join(" · "));
-            self.line(id, format!("public network access {}", net.workspace_public_access().as_str().to_lowercase()));
+            self.line(
+                id,
+                format!("public network access {}", net.workspace_public_access().as_str().to_lowercase()),
+            );
             self.workspace_elem = Some(id);
             if net.workspace_public_access() == Access::Enabled {
                 let what = format!("workspace `{name}`");
@@ -92,7 +101,13 @@ impl Builder<'_> {
         let labeling = ws_name(|w| text(&w.labeling_storage));
         for (i, s) in items(&t.storage_accounts).enumerate() {
             let name = text(&s.name).unwrap_or("storage");
-            let id = self.side(Side::Right, Icon::Storage, name, "Storage account", format!("storage_accounts[{i}]"));
+            let id = self.side(
+                Side::Right,
+                Icon::Storage,
+                name,
+                "Storage account",
+                format!("storage_accounts[{i}]"),
+            );
             let mut roles = Vec::new();
             if default == Some(name) || (ws.is_some() && net.default_storage().is_some_and(|(d, _)| d == i)) {
                 roles.push("default storage".to_string());
@@ -133,8 +148,13 @@ impl Builder<'_> {
         let acr = ws.and_then(|w| w.container_registry.as_ref()).and_then(|c| c.value.as_deref());
         for (i, r) in items(&t.container_registries).enumerate() {
             let name = text(&r.name).unwrap_or("registry");
-            let id =
-                self.side(Side::Right, Icon::Registry, name, "Container registry", format!("container_registries[{i}]"));
+            let id = self.side(
+                Side::Right,
+                Icon::Registry,
+                name,
+                "Container registry",
+                format!("container_registries[{i}]"),
+            );
             let mut first = Vec::new();
             if acr == Some(name) {
                 first.push("workspace registry".to_string());
@@ -146,13 +166,15 @@ impl Builder<'_> {
             if r.public_access() == Access::Disabled {
                 self.line(id, "public network access disabled");
             } else {
-                let trusted = if r.trusted_services() { " · trusted services" } else { " · no trusted services" };
-                self.line(id, format!("firewall: {}{trusted}", r.default_action()));
+                let trusted =
+                    if r.trusted_services() { " · trusted services" } else { " · no trusted services" };
+                self.line(id, format!("default {}{trusted}", r.default_action()));
             }
             self.registry_elem.push(id);
             let what = format!("container registry `{name}`");
             self.service_edges(id, &r.network.as_ref().and_then(|n| n.vnet_rules.clone()), &what);
-            let ip_rules = r.network.as_ref().and_then(|n| n.ip_rules.as_ref()).is_some_and(|l| !l.value.is_empty());
+            let ip_rules =
+                r.network.as_ref().and_then(|n| n.ip_rules.as_ref()).is_some_and(|l| !l.value.is_empty());
             if !r.secured() {
                 self.public_edge(id, "public IP", &what);
             } else if ip_rules && r.public_access() == Access::Enabled {
@@ -187,7 +209,7 @@ impl Builder<'_> {
             let kind = c.kind.as_ref().map(|k| k.value);
             let (icon, caption) = compute_look(kind);
             let name = text(&c.name).unwrap_or("compute");
-            let what = format!("{} `{name}`", caption.to_lowercase());
+            let what = format!("{} `{name}`", super::network::phrase(caption));
             if c.vnet.is_none() && c.subnet.is_none() {
                 let id = self.side(Side::Right, icon, name, caption, format!("computes[{k}]"));
                 self.line(id, "not in a virtual network");
@@ -244,8 +266,11 @@ impl Builder<'_> {
         );
         self.s.elems[cp].what = format!("the control plane of {what}");
         self.line(cp, if private { "private cluster" } else { "public API server" });
-        let (mode, label) =
-            if private { (Mode::Private, "private IP · API server") } else { (Mode::Public, "public IP · API server") };
+        let (mode, label) = if private {
+            (Mode::Private, "private IP · API server")
+        } else {
+            (Mode::Public, "public IP · API server")
+        };
         let how = if private { "a private IP" } else { "a public IP" };
         self.edge(node, cp, mode, label, format!("the nodes of {what} reach its API server on {how}"));
     }
@@ -296,7 +321,15 @@ impl Builder<'_> {
         }
     }
 
-    fn endpoint(&mut self, owner: Option<Id>, parent: Id, name: Option<&str>, sub: &str, ip: Option<&str>, path: String) {
+    fn endpoint(
+        &mut self,
+        owner: Option<Id>,
+        parent: Id,
+        name: Option<&str>,
+        sub: &str,
+        ip: Option<&str>,
+        path: String,
+    ) {
         let name = name.unwrap_or("private endpoint");
         let id = self.add(Kind::Node, Icon::Endpoint, Some(parent), name, "Private endpoint");
         self.path(id, path);
@@ -305,8 +338,10 @@ impl Builder<'_> {
         let second: Vec<&str> = [Some(sub).filter(|s| !s.is_empty()), ip].into_iter().flatten().collect();
         self.line(id, second.join(" · "));
         if let Some(o) = owner {
-            let label = if sub.is_empty() { "private IP".to_string() } else { format!("private IP · {sub}") };
-            let title = format!("private endpoint `{name}` gives {} a private IP address", self.s.elems[o].what);
+            let label =
+                if sub.is_empty() { "private IP".to_string() } else { format!("private IP · {sub}") };
+            let title =
+                format!("private endpoint `{name}` gives {} a private IP address", self.s.elems[o].what);
             self.edge(id, o, Mode::Private, label, title);
         }
     }
@@ -316,14 +351,20 @@ impl Builder<'_> {
         if let Some(f) = net.firewall() {
             let caption = if f.kind() == FirewallKind::AzureFirewall { "Azure Firewall" } else { "Firewall" };
             let parent = self.place(f.vnet.as_ref(), None, text(&f.private_ip), Some("AzureFirewallSubnet"));
-            let id = self.add(Kind::Node, Icon::Firewall, Some(parent), text(&f.name).unwrap_or("firewall"), caption);
+            let id = self.add(
+                Kind::Node,
+                Icon::Firewall,
+                Some(parent),
+                text(&f.name).unwrap_or("firewall"),
+                caption,
+            );
             self.path(id, "firewall");
             if let Some(ip) = text(&f.private_ip) {
                 self.line(id, ip);
             }
             let n = items(&f.network_rules).len();
             let a = items(&f.application_rules).len();
-            self.line(id, format!("{n} network · {a} app rules"));
+            self.line(id, format!("rules: {n} network · {a} application"));
             if f.dns_proxy.as_ref().is_some_and(|d| d.value) {
                 self.line(id, "DNS proxy");
             }
@@ -343,7 +384,14 @@ impl Builder<'_> {
             };
             let f = items(&srv.conditional_forwarders).len();
             let h = items(&srv.host_records).len();
-            self.line(id, format!("{f} forwarders · {h} host records"));
+            let mut parts = Vec::new();
+            if f > 0 {
+                parts.push(format!("{f} forwarder{}", if f == 1 { "" } else { "s" }));
+            }
+            if h > 0 {
+                parts.push(format!("{h} host record{}", if h == 1 { "" } else { "s" }));
+            }
+            self.line(id, parts.join(" · "));
         }
     }
 
@@ -410,11 +458,18 @@ impl Builder<'_> {
                 None => groups.push((links, vec![k])),
             }
         }
-        let zones: Vec<&crate::topology::yaml::Sp<model::PrivateDnsZone>> = items(&net.topo().private_dns_zones).collect();
+        let zones: Vec<&crate::topology::yaml::Sp<model::PrivateDnsZone>> =
+            items(&net.topo().private_dns_zones).collect();
         for (links, members) in groups {
             let names: Vec<&str> = members.iter().map(|&k| text(&zones[k].name).unwrap_or("zone")).collect();
             let id = if let [k] = members[..] {
-                let id = self.side(Side::Left, Icon::DnsZone, names[0], "Private DNS zone", format!("private_dns_zones[{k}]"));
+                let id = self.side(
+                    Side::Left,
+                    Icon::DnsZone,
+                    names[0],
+                    "Private DNS zone",
+                    format!("private_dns_zones[{k}]"),
+                );
                 let n = items(&zones[k].records).len();
                 if n > 0 {
                     self.line(id, format!("{n} record{}", if n == 1 { "" } else { "s" }));
@@ -422,8 +477,15 @@ impl Builder<'_> {
                 id
             } else {
                 let common = names.iter().all(|n| n.starts_with("privatelink."));
-                let name = if common { "privatelink.*".to_string() } else { format!("{} zones", names.len()) };
-                let id = self.side(Side::Left, Icon::DnsZone, &name, "Private DNS zones", format!("private_dns_zones[{}]", members[0]));
+                let name =
+                    if common { "privatelink.*".to_string() } else { format!("{} zones", names.len()) };
+                let id = self.side(
+                    Side::Left,
+                    Icon::DnsZone,
+                    &name,
+                    "Private DNS zones",
+                    format!("private_dns_zones[{}]", members[0]),
+                );
                 for &k in &members[1..] {
                     self.path(id, format!("private_dns_zones[{k}]"));
                 }
@@ -461,7 +523,9 @@ impl Builder<'_> {
             let Some((rti, ri, hop)) = net.forced_tunnel(sid) else { continue };
             let Some((_, rt)) = items(&net.topo().route_tables).enumerate().nth(rti) else { continue };
             let ip = items(&rt.routes).nth(ri).and_then(|r| text(&r.next_hop_ip));
-            if hop == model::NextHop::VirtualAppliance && ip.is_some() && ip == fw_ip
+            if hop == model::NextHop::VirtualAppliance
+                && ip.is_some()
+                && ip == fw_ip
                 && let Some(&sub) = self.subnet_elem.get(&sid)
             {
                 let title = format!("subnet `{}` sends 0.0.0.0/0 to the firewall", net.subnet_name(sid));
@@ -511,6 +575,12 @@ impl Builder<'_> {
             for (_, c) in net.computes_of(kinds) {
                 any = true;
                 v.push(if c.vnet.is_some() || c.subnet.is_some() { Reach::InVnet } else { Reach::Public });
+                // An AKS scoring endpoint behind a public load balancer (the AKS default).
+                let aks = c.kind.as_ref().is_some_and(|k| k.value == ComputeType::Aks);
+                let lb = c.aks.as_ref().and_then(|a| a.load_balancer.as_ref()).map(|l| l.value);
+                if aks && lb != Some(LoadBalancer::Internal) {
+                    v.push(Reach::Public);
+                }
             }
             any.then_some(v)
         };
