@@ -340,3 +340,137 @@ fn snapshot_service_endpoint() {
     let yaml = "vnets:\n  - name: vnet-ml\n    address_space: [10.0.0.0/16]\n    subnets:\n      - {name: snet-training, prefix: 10.0.1.0/24, service_endpoints: [Microsoft.KeyVault]}\nkey_vaults:\n  - name: kv-ml\n    network: {default_action: Deny, vnet_rules: [vnet-ml/snet-training]}\ncomputes:\n  - {name: cpu-cluster, type: compute_cluster, vnet: vnet-ml, subnet: snet-training, max_nodes: 4}\n";
     insta::assert_snapshot!(svg_of(yaml, "yaml topology id=se-example"));
 }
+
+/// A small deterministic generator (no dependency): many shapes of topology, each checked.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n.max(1)
+    }
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.next(xs.len() as u64) as usize]
+    }
+}
+
+fn generated(seed: u64) -> String {
+    let mut r = Lcg(seed);
+    let names = ["a", "data-science-team", "prod", "x", "long-name-for-a-resource-in-the-diagram", "ü-ß"];
+    let mut y = String::new();
+    let vnets = r.next(4);
+    let mut subnets: Vec<(String, String)> = Vec::new();
+    if vnets > 0 {
+        y.push_str("vnets:\n");
+    }
+    for v in 0..vnets {
+        let peer = if v > 0 { format!(", peerings: [vnet-0]") } else { String::new() };
+        y.push_str(&format!("  - {{name: vnet-{v}, address_space: [10.{v}.0.0/16]{peer}, subnets: [\n"));
+        for s in 0..r.next(5) {
+            let mut extra = String::new();
+            if r.next(2) == 0 {
+                extra.push_str(", nsg: nsg-0");
+            }
+            if r.next(3) == 0 {
+                extra.push_str(", route_table: rt-0");
+            }
+            if r.next(3) == 0 {
+                extra.push_str(", service_endpoints: [Microsoft.Storage, Microsoft.KeyVault]");
+            }
+            let name = if s == 0 && r.next(3) == 0 {
+                "AzureFirewallSubnet".to_string()
+            } else {
+                format!("snet-{s}-{}", r.pick(&names))
+            };
+            y.push_str(&format!("      {{name: {name}, prefix: 10.{v}.{s}.0/24{extra}}},\n"));
+            subnets.push((format!("vnet-{v}"), name));
+        }
+        y.push_str("    ]}\n");
+    }
+    y.push_str("nsgs: [{name: nsg-0}, {name: nsg-unused, rules: [{name: r, priority: 100, direction: Inbound, access: Allow, source: '*', destination: '*', destination_ports: '*'}]}]\n");
+    y.push_str("route_tables: [{name: rt-0, routes: [{prefix: 0.0.0.0/0, next_hop: VirtualAppliance, next_hop_ip: 10.0.0.4}]}]\n");
+    let place = |r: &mut Lcg| -> String {
+        if subnets.is_empty() || r.next(6) == 0 {
+            return String::new();
+        }
+        let (v, s) = &subnets[r.next(subnets.len() as u64) as usize];
+        format!(", vnet: {v}, subnet: {s}")
+    };
+    let pe = |r: &mut Lcg, name: &str, sub: &str| {
+        let sub = if sub.is_empty() { String::new() } else { format!(", subresource: {sub}") };
+        format!("{{name: pe-{name}{sub}{}}}", place(r))
+    };
+    y.push_str(&format!(
+        "workspace: {{name: mlw, public_network_access: {}, private_endpoints: [{}]}}\n",
+        r.pick(&["Enabled", "Disabled"]),
+        if r.next(2) == 0 { pe(&mut r, "ws", "") } else { String::new() }
+    ));
+    y.push_str("storage_accounts:\n");
+    for i in 0..r.next(5) {
+        let rules = subnets
+            .first()
+            .map(|(v, s)| format!(", vnet_rules: [{v}/{s}]"))
+            .filter(|_| r.next(2) == 0)
+            .unwrap_or_default();
+        let pes: Vec<String> = (0..r.next(3)).map(|k| pe(&mut r, &format!("st{i}-{k}"), "blob")).collect();
+        y.push_str(&format!(
+            "  - {{name: st{i}{}, network: {{default_action: {}{rules}}}, private_endpoints: [{}]}}\n",
+            r.pick(&names),
+            r.pick(&["Allow", "Deny"]),
+            pes.join(", ")
+        ));
+    }
+    y.push_str(&format!("key_vaults: [{{name: kv, network: {{default_action: Deny, bypass: [{}]}}, private_endpoints: [{}]}}]\n", r.pick(&["None", "AzureServices"]), pe(&mut r, "kv", "vault")));
+    y.push_str("computes:\n");
+    for i in 0..r.next(12) {
+        let kind = r.pick(&["compute_cluster", "compute_instance", "aks", "aci", "vm"]);
+        let aks = if kind == "aks" {
+            format!(
+                ", aks: {{private_cluster: {}, load_balancer: {}}}",
+                r.pick(&["true", "false"]),
+                r.pick(&["public", "internal"])
+            )
+        } else {
+            String::new()
+        };
+        y.push_str(&format!("  - {{name: c{i}-{}, type: {kind}{}{aks}}}\n", r.pick(&names), place(&mut r)));
+    }
+    if vnets > 0 && r.next(2) == 0 {
+        y.push_str("firewall: {kind: azure_firewall, vnet: vnet-0, private_ip: 10.0.0.4}\n");
+    }
+    if r.next(2) == 0 {
+        y.push_str("private_dns_zones: [{name: privatelink.blob.core.windows.net, linked_vnets: [vnet-0, vnet-1]}, {name: privatelink.vaultcore.azure.net, linked_vnets: [vnet-0]}]\n");
+    }
+    if r.next(2) == 0 {
+        y.push_str(
+            "dns: {mode: custom, custom_servers: [{ip: 192.168.1.4}, {vnet: vnet-0, ip: 10.0.9.9}]}\n",
+        );
+    }
+    y.push_str(&format!(
+        "clients: {{access_paths: [{}]}}\n",
+        r.pick(&["bastion", "public_internet", "vpn, public_internet", "expressroute"])
+    ));
+    y
+}
+
+#[test]
+fn generated_topologies_are_laid_out_cleanly() {
+    let mut drawn = 0;
+    let mut undrawn = Vec::new();
+    for seed in 0..60 {
+        let yaml = generated(seed);
+        let r = report(&yaml, "yaml topology");
+        if r.net.is_none() {
+            undrawn.push(format!(
+                "seed {seed}: {:?}",
+                r.diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>()
+            ));
+        }
+        if let Some(svg) = render(&r, &DiagramOptions::default()) {
+            let g = svg_geometry::check(&svg);
+            assert!(g.problems.is_empty(), "seed {seed}:\n{yaml}\n{}", g.problems.join("\n"));
+            drawn += 1;
+        }
+    }
+    assert!(drawn == 60, "only {drawn} of 60 generated topologies were drawn:\n{}", undrawn.join("\n"));
+}

@@ -6,7 +6,8 @@
 //! other (by document nesting, and then geometrically inside it); every label is inside its
 //! box, clear of other labels and of boxes nested in its box; every connector is made of
 //! horizontal and vertical segments that cross no box except those of its two elements and
-//! their containers, and no label at all.
+//! their containers, and no label at all, and never runs along a connector it shares no end
+//! with.
 
 use std::collections::HashSet;
 
@@ -185,6 +186,7 @@ pub fn check(svg: &str) -> Geometry {
 
     // Connectors.
     let mut connectors = 0;
+    let mut runs: Vec<(HashSet<String>, R)> = Vec::new();
     for line in doc.descendants().filter(|n| n.has_tag_name("path") && has_class(*n, "tb-line")) {
         let Some(edge) = line.ancestors().find(|a| has_class(*a, "tb-edge")) else { continue };
         connectors += 1;
@@ -208,6 +210,16 @@ pub fn check(svg: &str) -> Geometry {
                 problems.push(format!("connector segment {:?} is not horizontal or vertical", s));
             }
             let seg = R { x: x1.min(x2), y: y1.min(y2), w: (x1 - x2).abs(), h: (y1 - y2).abs() };
+            let mine: HashSet<String> = ends.iter().map(|e| e.to_string()).collect();
+            for (theirs, other) in &runs {
+                if theirs.is_disjoint(&mine) && runs_along(&seg, other) {
+                    problems.push(format!(
+                        "connectors {:?} and {theirs:?} run along each other at {seg:?}",
+                        edge.attribute("data-ends")
+                    ));
+                }
+            }
+            runs.push((mine, seg));
             for (j, b) in boxes.iter().enumerate() {
                 if !allowed.contains(&j) && crosses(&seg, &b.rect) {
                     problems.push(format!(
@@ -230,6 +242,15 @@ pub fn check(svg: &str) -> Geometry {
         }
     }
     Geometry { boxes: boxes.len(), texts: texts.len(), connectors, problems }
+}
+
+/// Do two segments lie on one line and share more than a point?
+fn runs_along(a: &R, b: &R) -> bool {
+    let eps = 0.5;
+    let horizontal = a.h == 0.0 && b.h == 0.0 && (a.y - b.y).abs() < eps;
+    let vertical = a.w == 0.0 && b.w == 0.0 && (a.x - b.x).abs() < eps;
+    (horizontal && a.x.max(b.x) + eps < a.right().min(b.right()))
+        || (vertical && a.y.max(b.y) + eps < a.bottom().min(b.bottom()))
 }
 
 /// Does a (degenerate) segment rectangle enter the interior of `r`?

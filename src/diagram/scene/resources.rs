@@ -364,7 +364,7 @@ impl Builder<'_> {
             }
             let n = items(&f.network_rules).len();
             let a = items(&f.application_rules).len();
-            self.line(id, format!("rules: {n} network · {a} application"));
+            self.line(id, format!("rules: {n} net · {a} app"));
             if f.dns_proxy.as_ref().is_some_and(|d| d.value) {
                 self.line(id, "DNS proxy");
             }
