@@ -364,7 +364,7 @@ fn generated(seed: u64) -> String {
         y.push_str("vnets:\n");
     }
     for v in 0..vnets {
-        let peer = if v > 0 { format!(", peerings: [vnet-0]") } else { String::new() };
+        let peer = if v > 0 { ", peerings: [vnet-0]" } else { "" };
         y.push_str(&format!("  - {{name: vnet-{v}, address_space: [10.{v}.0.0/16]{peer}, subnets: [\n"));
         for s in 0..r.next(5) {
             let mut extra = String::new();
