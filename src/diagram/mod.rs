@@ -24,6 +24,10 @@ use crate::topology::{BlockReport, Outcome};
 
 /// The diagram's stylesheet: colours as CSS variables for light, dark and print. A page
 /// includes it once; a standalone SVG embeds it (see [`DiagramOptions::standalone`]).
+///
+/// Dark mode follows `prefers-color-scheme` unless the root element has
+/// `data-theme="light"`; `data-theme="dark"` on the root element or a `dark` class on an
+/// ancestor forces it. Print always uses the light palette.
 pub const DIAGRAM_CSS: &str = include_str!("diagram.css");
 
 /// How to render a diagram.

@@ -136,7 +136,7 @@ pub(super) fn legend(scene: &Scene, diags: &[Diagnostic], x: f32, y: f32, w: f32
             Look::Error => "error",
             Look::Warning => "warning",
             Look::Note => "note",
-            Look::Expected => "expected by `expect=`",
+            Look::Expected => "expected (block has expect=)",
             Look::Suppressed => "suppressed",
         };
         items.push((None, Some(look), text));
