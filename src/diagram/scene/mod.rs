@@ -9,6 +9,7 @@
 
 mod network;
 mod resources;
+mod scenario;
 
 use crate::topology::resolve::Net;
 
