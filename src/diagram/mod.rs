@@ -107,7 +107,7 @@ pub fn verdict(report: &BlockReport) -> String {
             );
         }
         Outcome::ExpectedFail => "fails as expected".to_string(),
-        Outcome::Passed if head.is_empty() => "passed".to_string(),
+        Outcome::Passed if head.is_empty() => "no findings".to_string(),
         _ => head.join(", "),
     };
     let mut parts = vec![first, format!("{} passed", t.passed)];
