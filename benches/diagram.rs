@@ -1,5 +1,6 @@
-//! Diagram generation speed: µs per block for the overview's secured scenario, a failing
-//! block and the 3-VNet / 12-subnet / 40-resource stress topology.
+//! Diagram generation speed: µs per block for the build benchmark's 60-line page block, the
+//! overview's secured scenario, a failing block and the 3-VNet / 12-subnet / 40-resource
+//! stress topology.
 //!
 //! `cargo bench --bench diagram`. Only `diagram::render` is timed (the block is checked once
 //! before); the figures are the median and the best of several rounds.
@@ -11,7 +12,7 @@ use topobook::diagram::{DiagramOptions, render};
 use topobook::topology::{CheckSettings, check_yaml};
 
 fn fixture(name: &str) -> String {
-    let path = format!("{}/tests/fixtures/diagram/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
 }
 
@@ -19,7 +20,12 @@ fn main() {
     let settings = CheckSettings::default();
     let opts = DiagramOptions::default();
     println!("{:<34} {:>6} {:>10} {:>10} {:>9}", "block", "lines", "median µs", "best µs", "SVG KiB");
-    for name in ["failing.yaml", "secured.yaml", "stress.yaml"] {
+    for name in [
+        "benches/data/page-60.yaml",
+        "tests/fixtures/diagram/failing.yaml",
+        "tests/fixtures/diagram/secured.yaml",
+        "tests/fixtures/diagram/stress.yaml",
+    ] {
         let yaml = fixture(name);
         let report = check_yaml(name, &yaml, "yaml topology", &settings);
         let svg = render(&report, &opts).expect("a diagram");
@@ -41,7 +47,7 @@ fn main() {
         let lines = yaml.lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')).count();
         println!(
             "{:<34} {:>6} {:>10.1} {:>10.1} {:>9.1}",
-            name,
+            name.rsplit('/').next().unwrap_or(name),
             lines,
             rounds[rounds.len() / 2],
             rounds[0],

@@ -51,11 +51,25 @@ impl Default for DiagramOptions {
 /// The SVG of a block, or `None` when there is nothing to draw (the YAML did not parse, the
 /// block is `ignore`d, or it describes no network element).
 pub fn render(report: &BlockReport, opts: &DiagramOptions) -> Option<String> {
+    draw(report, opts).map(|d| d.svg)
+}
+
+/// A diagram and, for each diagnostic of the block, what it is drawn on.
+#[derive(Clone, Debug)]
+pub struct Drawn {
+    pub svg: String,
+    /// As [`finding_targets`] gives them.
+    pub targets: Vec<Option<String>>,
+}
+
+/// [`render`] and [`finding_targets`] at once, building the scene once (what a page needs).
+pub fn draw(report: &BlockReport, opts: &DiagramOptions) -> Option<Drawn> {
     let net = report.net.as_ref()?;
     let mut scene = scene::build(net)?;
     status::attach(&mut scene, &report.diagnostics);
+    let targets = targets_in(&scene, report);
     let layout = layout::layout(&scene, &report.diagnostics, opts.legend);
-    Some(svg::write(report, &scene, &layout, opts))
+    Some(Drawn { svg: svg::write(report, &scene, &layout, opts), targets })
 }
 
 /// The id of the `n`th finding of a block in the page, which the diagram's badges link to:
@@ -67,14 +81,18 @@ pub fn finding_anchor(block_id: &str, n: usize) -> String {
 /// For each diagnostic of the report, what it is drawn on ("key vault `kv-ml`"), or `None`
 /// when the diagram shows it on the block as a whole (or there is no diagram).
 pub fn finding_targets(report: &BlockReport) -> Vec<Option<String>> {
-    let Some(scene) = report.net.as_ref().and_then(|n| scene::build(n)) else {
-        return vec![None; report.diagnostics.len()];
-    };
+    match report.net.as_ref().and_then(|n| scene::build(n)) {
+        Some(scene) => targets_in(&scene, report),
+        None => vec![None; report.diagnostics.len()],
+    }
+}
+
+fn targets_in(scene: &scene::Scene, report: &BlockReport) -> Vec<Option<String>> {
     report
         .diagnostics
         .iter()
         .map(|d| {
-            let ids = d.yaml_path.as_deref().map(|p| status::targets(&scene, p)).unwrap_or_default();
+            let ids = d.yaml_path.as_deref().map(|p| status::targets(scene, p)).unwrap_or_default();
             let names: Vec<&str> = ids.iter().map(|&i| scene.elems[i].what.as_str()).collect();
             (!names.is_empty()).then(|| names.join(", "))
         })

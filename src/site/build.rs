@@ -372,6 +372,9 @@ impl Site {
             }
         }
         self.fires = fires;
+        if timings {
+            eprintln!("timing: rules reference: {:.3}s", t.elapsed().as_secs_f64());
+        }
         let (shared, diags) = self.shared_files();
         report.diagnostics.extend(diags);
         for (path, bytes) in shared {

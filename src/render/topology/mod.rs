@@ -16,6 +16,10 @@ mod panel;
 mod source;
 
 use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+#[cfg(not(unix))]
+use std::time::Instant;
 
 use crate::diag::Diagnostic;
 use crate::diagram::{self, DiagramOptions};
@@ -46,6 +50,35 @@ pub struct BlockContext<'a> {
     pub source_path: &'a str,
     /// The author's image, for a block with `figure=`.
     pub figure: Option<&'a Figure>,
+}
+
+/// Time spent drawing diagrams (summed over threads) and how many were drawn, since the
+/// process started: what `TOPOBOOK_TIMINGS` and the build benchmark report.
+static DIAGRAM_NANOS: AtomicU64 = AtomicU64::new(0);
+static DIAGRAMS: AtomicU64 = AtomicU64::new(0);
+
+/// CPU time spent in [`diagram::draw`] so far, summed over threads, and the number of
+/// diagrams drawn.
+pub fn diagram_stats() -> (Duration, u64) {
+    (Duration::from_nanos(DIAGRAM_NANOS.load(Ordering::Relaxed)), DIAGRAMS.load(Ordering::Relaxed))
+}
+
+/// The CPU time of the calling thread (so that a busy machine does not inflate the figure);
+/// the time since the process started where there is no such clock.
+#[cfg(unix)]
+fn thread_cpu() -> Duration {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: clock_gettime writes the current value of a valid clock into `ts`.
+    if unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) } != 0 {
+        return Duration::ZERO;
+    }
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+#[cfg(not(unix))]
+fn thread_cpu() -> Duration {
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    START.get_or_init(Instant::now).elapsed()
 }
 
 /// The label and CSS class of an outcome.
@@ -124,7 +157,15 @@ pub fn block_html(report: &BlockReport, highlighted_yaml: &str, ctx: &BlockConte
         out.push_str("</figure>\n");
         return out;
     }
-    let svg = diagram::render(report, &DiagramOptions::default());
+    let started = thread_cpu();
+    let (svg, targets) = match diagram::draw(report, &DiagramOptions::default()) {
+        Some(d) => (Some(d.svg), d.targets),
+        None => (None, Vec::new()),
+    };
+    DIAGRAM_NANOS.fetch_add(thread_cpu().saturating_sub(started).as_nanos() as u64, Ordering::Relaxed);
+    if svg.is_some() {
+        DIAGRAMS.fetch_add(1, Ordering::Relaxed);
+    }
     let figure = ctx.figure;
     let has_visual = svg.is_some() || figure.is_some();
     let _ =
@@ -163,7 +204,6 @@ pub fn block_html(report: &BlockReport, highlighted_yaml: &str, ctx: &BlockConte
         }
         out.push_str("</div>\n");
     }
-    let targets = if svg.is_some() { diagram::finding_targets(report) } else { Vec::new() };
     panel::panel(&mut out, report, ctx, &targets, svg.is_some());
     out.push_str("</div>\n");
     let shown = match report.outcome {
