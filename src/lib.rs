@@ -11,6 +11,7 @@
 
 pub mod cmd;
 pub mod diag;
+pub mod diagram;
 pub mod load;
 pub mod markdown;
 pub mod output;

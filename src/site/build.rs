@@ -9,7 +9,6 @@ use crate::markdown::escape;
 use crate::output::Output;
 use crate::render::nav::{SidebarItem, sitemap, toc_js};
 use crate::render::search::{IndexBuilder, SearchDoc, Terms, weigh};
-use crate::render::topology::outcome_label;
 use crate::render::{BodyContext, body_html, highlight, value};
 
 use super::Site;
@@ -25,7 +24,7 @@ pub struct BuildReport {
 }
 
 #[derive(Serialize)]
-struct BookCtx<'a> {
+pub(super) struct BookCtx<'a> {
     title: &'a str,
     description: Option<&'a str>,
     language: &'a str,
@@ -36,48 +35,37 @@ struct BookCtx<'a> {
 }
 
 #[derive(Serialize)]
-struct LinkCtx {
-    title: String,
-    url: String,
+pub(super) struct LinkCtx {
+    pub title: String,
+    pub url: String,
 }
 
 #[derive(Serialize)]
-struct TocCtx<'a> {
-    level: u8,
-    id: &'a str,
-    text: &'a str,
+pub(super) struct TocCtx<'a> {
+    pub level: u8,
+    pub id: &'a str,
+    pub text: &'a str,
 }
 
 #[derive(Serialize)]
-struct PageCtx<'a> {
-    title: &'a str,
-    description: Option<&'a str>,
+pub(super) struct PageCtx<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
     /// Site path of the page.
-    path: &'a str,
+    pub path: &'a str,
     /// Source path relative to the book root.
-    source: &'a str,
-    root: &'a str,
-    toc: Vec<TocCtx<'a>>,
-    prev: Option<LinkCtx>,
-    next: Option<LinkCtx>,
-    edit_url: Option<String>,
-    canonical: Option<String>,
-    failing: usize,
-}
-
-#[derive(Serialize)]
-struct StatusRow {
-    page_title: String,
-    url: String,
-    id: String,
-    title: String,
-    outcome: &'static str,
-    class: &'static str,
-    findings: usize,
+    pub source: &'a str,
+    pub root: &'a str,
+    pub toc: Vec<TocCtx<'a>>,
+    pub prev: Option<LinkCtx>,
+    pub next: Option<LinkCtx>,
+    pub edit_url: Option<String>,
+    pub canonical: Option<String>,
+    pub failing: usize,
 }
 
 impl Site {
-    fn book_ctx(&self) -> BookCtx<'_> {
+    pub(super) fn book_ctx(&self) -> BookCtx<'_> {
         let c = &self.book.config;
         BookCtx {
             title: &c.title,
@@ -88,6 +76,12 @@ impl Site {
             git_repository_url: c.html.git_repository_url.as_deref(),
             generator: concat!("topobook ", env!("CARGO_PKG_VERSION")),
         }
+    }
+
+    /// The canonical URL of a site path, with `site-url`.
+    pub(super) fn canonical(&self, path: &str) -> Option<String> {
+        let url = self.book.config.html.site_url.as_ref()?;
+        Some(format!("{}/{path}", url.trim_end_matches('/')))
     }
 
     fn link_ctx(&self, page: Option<usize>, from_root: &str) -> Option<LinkCtx> {
@@ -107,6 +101,8 @@ impl Site {
                 first_lines: &p.first_lines,
                 page_path: &p.out_path,
                 root: &p.root,
+                source_path: &p.source.path,
+                figures: &p.figures,
                 sanitize: self.book.config.html.sanitize,
             },
         );
@@ -128,7 +124,7 @@ impl Site {
             prev: self.link_ctx(prev, &p.root),
             next: self.link_ctx(next, &p.root),
             edit_url: cfg.edit_url_template.as_ref().map(|t| t.replace("{path}", &p.source.path)),
-            canonical: cfg.site_url.as_ref().map(|u| format!("{}/{}", u.trim_end_matches('/'), p.out_path)),
+            canonical: self.canonical(&p.out_path),
             failing: p.failing(),
         };
         let ctx = context! {
@@ -174,7 +170,14 @@ impl Site {
     /// `toc.js` and `toc.html`: the sidebar, once for the whole site.
     pub(super) fn render_sidebar(&self) -> Result<Vec<(String, Vec<u8>)>, Box<Diagnostic>> {
         let items = self.sidebar_items(&self.nav.items);
-        let html = self.renderer.render("sidebar.html", &context! { items => value(&items) })?;
+        let failing: usize = self.pages.iter().map(|p| p.failing()).sum();
+        let ctx = context! {
+            items => value(&items),
+            failing => failing,
+            rule_areas => self.sidebar_rules(),
+            rule_count => crate::rules::registry().len(),
+        };
+        let html = self.renderer.render("sidebar.html", &ctx)?;
         let page = context! {
             book => value(self.book_ctx()),
             sidebar => Value::from_safe_string(html.clone()),
@@ -183,7 +186,7 @@ impl Site {
         Ok(vec![("toc.js".into(), toc_js(&html).into_bytes()), ("toc.html".into(), toc_html.into_bytes())])
     }
 
-    fn simple_page(
+    pub(super) fn simple_page(
         &self,
         template: &str,
         title: &str,
@@ -210,31 +213,6 @@ impl Site {
             ..extra
         };
         self.renderer.render(template, &ctx).map(String::into_bytes)
-    }
-
-    /// `status.html`: every topology block of the book and its verdict.
-    pub(super) fn render_status(&self) -> Result<Vec<u8>, Box<Diagnostic>> {
-        let mut rows = Vec::new();
-        let in_nav: std::collections::HashSet<usize> = self.nav.order.iter().copied().collect();
-        let outside: Vec<usize> = (0..self.pages.len()).filter(|i| !in_nav.contains(i)).collect();
-        for &i in self.nav.order.iter().chain(outside.iter()) {
-            let Some(p) = self.pages.get(i) else { continue };
-            for r in &p.reports {
-                let (outcome, class) = outcome_label(r.outcome);
-                rows.push(StatusRow {
-                    page_title: p.title.clone(),
-                    url: format!("{}#{}", p.out_path, r.id),
-                    id: r.id.clone(),
-                    title: r.options.title.clone().unwrap_or_default(),
-                    outcome,
-                    class,
-                    findings: r.diagnostics.len(),
-                });
-            }
-        }
-        let failing = rows.iter().filter(|r| r.class == "fail").count();
-        let extra = context! { blocks => value(&rows), failing => failing };
-        self.simple_page("status.html", "Topology status", "status.html", "", extra)
     }
 
     /// `404.html`: links are absolute (from `site-url`, or `/`), since it is served anywhere.
@@ -299,6 +277,19 @@ impl Site {
                 b.add_weighted(doc, terms);
             }
         }
+        // The rules reference, after the book's pages.
+        for rule in crate::rules::registry() {
+            let parsed = super::reference::parse_rule(rule);
+            let path = super::reference::rule_path(rule.id);
+            let page_title = format!("{}: {}", rule.id, rule.title);
+            for s in &parsed.sections {
+                let (url, title) = match s.heading.and_then(|h| parsed.headings.get(h)) {
+                    Some(h) if h.level > 1 => (format!("{path}#{}", h.id), h.text.clone()),
+                    _ => (path.clone(), page_title.clone()),
+                };
+                b.add(SearchDoc { url, title, page: page_title.clone() }, &s.text);
+            }
+        }
         let mut changed = Vec::new();
         b.finish(&mut |path, bytes| match out.write(&path, bytes) {
             Ok(true) => changed.push(path),
@@ -330,6 +321,9 @@ impl Site {
         }
         if self.book.theme.get("static/css/highlight.css").is_none() {
             files.push(("css/highlight.css".into(), highlight::stylesheet().into_bytes()));
+        }
+        if self.book.theme.get("static/css/diagram.css").is_none() {
+            files.push(("css/diagram.css".into(), crate::diagram::DIAGRAM_CSS.as_bytes().to_vec()));
         }
         if let Some(url) = &self.book.config.html.site_url {
             let paths: Vec<&str> = self
@@ -369,6 +363,17 @@ impl Site {
                 "timing: pages rendered and written: {:.3}s",
                 self.started_render.elapsed().as_secs_f64()
             );
+        }
+        let fires = self.fires();
+        for (path, r) in self.rule_pages(&fires, None) {
+            match r.and_then(|html| out.write(&path, html)) {
+                Ok(_) => report.written.push(path),
+                Err(d) => report.diagnostics.push(*d),
+            }
+        }
+        self.fires = fires;
+        if timings {
+            eprintln!("timing: rules reference: {:.3}s", t.elapsed().as_secs_f64());
         }
         let (shared, diags) = self.shared_files();
         report.diagnostics.extend(diags);

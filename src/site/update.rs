@@ -7,6 +7,7 @@ use crate::diag::Diagnostic;
 use crate::load::{self, LoadError};
 use crate::output::Output;
 
+use super::reference::changed_rules;
 use super::{Site, dedup_block_ids, process};
 
 /// What an update did.
@@ -35,7 +36,8 @@ struct Visible {
     weight: Option<i64>,
     anchors: Vec<String>,
     failing: usize,
-    outcomes: Vec<(String, &'static str, usize)>,
+    /// What the status page shows of each block.
+    outcomes: Vec<String>,
     sections: Vec<(Option<usize>, String)>,
     headings: Vec<(u8, String, String)>,
 }
@@ -48,11 +50,7 @@ fn visible(p: &super::PageState) -> Visible {
         weight: p.source.front.weight,
         anchors,
         failing: p.failing(),
-        outcomes: p
-            .reports
-            .iter()
-            .map(|r| (r.id.clone(), crate::render::topology::outcome_label(r.outcome).0, r.diagnostics.len()))
-            .collect(),
+        outcomes: p.reports.iter().map(super::status::fingerprint).collect(),
         sections: p.parsed.sections.iter().map(|s| (s.heading, s.text.clone())).collect(),
         headings: p.parsed.headings.iter().map(|h| (h.level, h.id.clone(), h.text.clone())).collect(),
     }
@@ -201,6 +199,13 @@ impl Site {
         }
         let mut render: BTreeSet<usize> = touched.clone();
         render.extend(dedup_block_ids(&mut self.pages));
+        // Figures: the touched pages' blocks, or every block when static files changed.
+        if assets_changed {
+            render.extend(self.resolve_all_figures());
+        }
+        for &i in &touched {
+            self.resolve_figures(i);
+        }
         if shared_dirty {
             self.nav = self.build_nav();
             for (i, old) in old_neighbours.iter().enumerate() {
@@ -244,6 +249,19 @@ impl Site {
                     Err(d) => update.diagnostics.push(*d),
                 }
             }
+        }
+        // Rule pages whose "where it fires" list changed, and the index with its counts.
+        let fires = self.fires();
+        let stale = changed_rules(&self.fires, &fires);
+        if !stale.is_empty() {
+            for (path, r) in self.rule_pages(&fires, Some(&stale)) {
+                match r.and_then(|html| out.write(&path, html)) {
+                    Ok(true) => update.changed.push(path),
+                    Ok(false) => {}
+                    Err(d) => update.diagnostics.push(*d),
+                }
+            }
+            self.fires = fires;
         }
         update.search_stale = self.search_stale;
         update.changed.sort();
