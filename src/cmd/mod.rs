@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod init;
+pub mod serve;
 
 /// Exit codes.
 pub mod exit {

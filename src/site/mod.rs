@@ -255,6 +255,12 @@ impl Site {
         all
     }
 
+    /// Problems of the book as a whole (`book.toml`, `SUMMARY.md`, the theme, listing), not
+    /// of one page.
+    pub fn book_diagnostics(&self) -> &[Diagnostic] {
+        &self.global
+    }
+
     /// Does any diagnostic fail the build?
     pub fn has_errors(&self) -> bool {
         self.global.iter().chain(self.pages.iter().flat_map(|p| p.diagnostics())).any(|d| d.fails(false))

@@ -82,8 +82,10 @@ impl Site {
         Some(parts.join("/"))
     }
 
-    /// Rebuild everything (after a config, theme or structure change).
-    fn full_update(&mut self, out: &dyn Output) -> Result<Update, LoadError> {
+    /// Rebuild everything (after a config, theme or structure change, or when a watcher lost
+    /// track of the files): re-load the book and write every file whose bytes changed. On a
+    /// load error the site is left as it was.
+    pub fn rebuild(&mut self, out: &dyn Output) -> Result<Update, LoadError> {
         let fresh = Site::load(&self.root, self.options.clone())?;
         let before = std::mem::take(&mut self.outputs);
         *self = fresh;
@@ -123,7 +125,7 @@ impl Site {
                     }))
         });
         if structural {
-            return self.full_update(out);
+            return self.rebuild(out);
         }
         let mut update = Update::default();
         let mut touched: BTreeSet<usize> = BTreeSet::new();

@@ -1,0 +1,302 @@
+//! The builder thread: it owns the [`Site`], turns each batch of file events into an
+//! incremental update, publishes the new snapshot and the reload message, and prints the
+//! diagnostics. Nothing it meets on disk stops it: a book that no longer loads keeps the last
+//! good site on screen, with the error in the overlay and the terminal.
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use super::hub::Hub;
+use super::overlay::{self, Problem};
+use super::store::{Staging, Store};
+use super::watch::{Batch, Debouncer, Filter, Watch};
+use crate::diag::{self, Diagnostic, Severity};
+use crate::load::LoadError;
+use crate::report::human;
+use crate::site::{Site, SiteOptions, Update};
+
+/// Idle time after the last update before the search index is brought up to date (a full
+/// pass over the book's text, too slow to do on every save).
+pub const SEARCH_IDLE: Duration = Duration::from_millis(500);
+
+pub struct Builder {
+    site: Site,
+    /// The book stopped loading (`book.toml` unreadable, source folder gone): the next
+    /// change rebuilds everything.
+    load_error: Option<String>,
+    /// Problems met while rendering or writing in the last update.
+    render: Vec<Diagnostic>,
+    staging: Staging,
+    store: Arc<Store>,
+    hub: Arc<Hub>,
+    filter: Filter,
+    pages: HashMap<String, Vec<Problem>>,
+    book: Vec<Problem>,
+    search_due: Option<Instant>,
+    color: bool,
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+fn millis(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1e3)
+}
+
+impl Builder {
+    /// Load and build the book at `root` (absolute) into the store: generation 1.
+    pub fn start(
+        root: &Path,
+        options: SiteOptions,
+        store: Arc<Store>,
+        hub: Arc<Hub>,
+    ) -> Result<Builder, LoadError> {
+        let started = Instant::now();
+        let mut site = Site::load(root, options)?;
+        let staging = Staging::new();
+        let report = site.build(&staging);
+        let filter = Filter::new(root, &site.config().build_dir);
+        let mut b = Builder {
+            site,
+            load_error: None,
+            render: report.diagnostics,
+            staging,
+            store,
+            hub,
+            filter,
+            pages: HashMap::new(),
+            book: Vec::new(),
+            search_due: None,
+            color: human::use_color(std::io::stderr().is_terminal()),
+        };
+        let (snapshot, _) = b.staging.commit(&b.store.load(), 1);
+        b.store.publish(snapshot);
+        let (pages, book) = b.problems();
+        b.hub.reset(1, pages.clone(), book.clone());
+        b.pages = pages;
+        b.book = book;
+        let mut all = b.site.diagnostics();
+        all.extend(b.render.iter().cloned());
+        b.print(&all);
+        b.say(&format!(
+            "loaded {} and {} in {} ({})",
+            plural(b.site.pages.len(), "page"),
+            plural(b.site.reports().count(), "topology block"),
+            millis(started.elapsed()),
+            b.counts()
+        ));
+        Ok(b)
+    }
+
+    pub fn title(&self) -> String {
+        self.site.config().title.clone()
+    }
+
+    /// Build paths the watcher should follow: the source folder and the included files.
+    pub fn watch_plan(&self) -> (String, Vec<String>) {
+        let mut includes = BTreeSet::new();
+        for p in &self.site.pages {
+            for (f, _) in p.source.files.iter().skip(1) {
+                includes.insert(f.to_string());
+            }
+        }
+        (self.site.config().src.clone(), includes.into_iter().collect())
+    }
+
+    /// Handle file events until the channel closes.
+    pub fn run(mut self, rx: Receiver<notify::Result<notify::Event>>, mut watch: Option<Watch>) {
+        let mut debouncer = Debouncer::default();
+        let mut last_error = String::new();
+        loop {
+            let due = [debouncer.deadline(), self.search_due].into_iter().flatten().min();
+            let received = match due {
+                Some(d) => rx.recv_timeout(d.saturating_duration_since(Instant::now())),
+                None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
+            };
+            let mut take = |m: notify::Result<notify::Event>, d: &mut Debouncer| match m {
+                Ok(event) => {
+                    d.push(&event, &self.filter, Instant::now());
+                }
+                Err(e) => {
+                    let msg = e.to_string();
+                    if msg != last_error {
+                        eprintln!("warning: the file watcher reported: {msg}");
+                        last_error = msg;
+                    }
+                }
+            };
+            match received {
+                Ok(m) => take(m, &mut debouncer),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+            while let Ok(m) = rx.try_recv() {
+                take(m, &mut debouncer);
+            }
+            let now = Instant::now();
+            if debouncer.deadline().is_some_and(|d| d <= now) {
+                self.apply(debouncer.take());
+                if let Some(w) = watch.as_mut() {
+                    let (src, includes) = self.watch_plan();
+                    if let Err(e) = w.sync(&src, &includes) {
+                        eprintln!("warning: cannot watch the book's folders: {e}");
+                    }
+                }
+            } else if debouncer.deadline().is_none() && self.search_due.is_some_and(|d| d <= now) {
+                self.search_due = None;
+                self.refresh_search();
+            }
+        }
+    }
+
+    /// Apply one batch of changes and publish the result.
+    pub fn apply(&mut self, batch: Batch) {
+        let started = Instant::now();
+        let full = batch.rescan || self.load_error.is_some();
+        let result = if full {
+            self.site.rebuild(&self.staging)
+        } else {
+            let paths: Vec<&Path> = batch.paths.iter().map(PathBuf::as_path).collect();
+            self.site.update(&paths, &self.staging)
+        };
+        let update = match result {
+            Ok(u) => {
+                self.load_error = None;
+                self.render = u.diagnostics.clone();
+                if u.search_stale {
+                    self.search_due = Some(Instant::now() + SEARCH_IDLE);
+                }
+                Some(u)
+            }
+            Err(e) => {
+                self.load_error = Some(e.to_string());
+                None
+            }
+        };
+        let published = self.publish();
+        self.filter = Filter::new(&self.site.root, &self.site.config().build_dir);
+        self.report(update.as_ref(), published, started.elapsed());
+    }
+
+    /// Bring the search index up to date (the saves stopped).
+    pub fn refresh_search(&mut self) {
+        let (_, diags) = self.site.refresh_search(&self.staging);
+        self.print(&diags);
+        self.publish();
+    }
+
+    /// Overlay problems of every page that has some, and of the book.
+    fn problems(&self) -> (HashMap<String, Vec<Problem>>, Vec<Problem>) {
+        let mut pages = HashMap::new();
+        for p in &self.site.pages {
+            let problems = overlay::page_problems(p);
+            if !problems.is_empty() {
+                pages.insert(p.out_path.clone(), problems);
+            }
+        }
+        let book = overlay::book_problems(Some(&self.site), &self.render, self.load_error.as_deref());
+        (pages, book)
+    }
+
+    /// Swap in a new snapshot and tell the pages, when files or problems changed. Returns
+    /// the number of files that changed.
+    fn publish(&mut self) -> usize {
+        let (pages, book) = self.problems();
+        let previous = self.store.load();
+        let generation = previous.generation + 1;
+        let (snapshot, changes) = self.staging.commit(&previous, generation);
+        if changes.is_empty() && pages == self.pages && book == self.book {
+            return 0;
+        }
+        self.store.publish(snapshot);
+        self.hub.publish(generation, &changes, pages.clone(), book.clone());
+        self.pages = pages;
+        self.book = book;
+        changes.changed.len() + changes.removed.len()
+    }
+
+    /// Print what an update found and did.
+    fn report(&self, update: Option<&Update>, files: usize, took: Duration) {
+        let Some(update) = update else {
+            if let Some(e) = &self.load_error {
+                eprintln!(
+                    "error: {e}\n  the preview keeps showing the last site that loaded; fix it and save"
+                );
+            }
+            return;
+        };
+        if update.full {
+            let mut all = self.site.diagnostics();
+            all.extend(update.diagnostics.iter().cloned());
+            self.print(&all);
+            self.say(&format!(
+                "rebuilt {} in {}: {} changed ({})",
+                plural(self.site.pages.len(), "page"),
+                millis(took),
+                plural(files, "file"),
+                self.counts()
+            ));
+            return;
+        }
+        if update.reparsed.is_empty() && files == 0 {
+            return;
+        }
+        let mut shown: Vec<Diagnostic> = self
+            .site
+            .pages
+            .iter()
+            .filter(|p| update.reparsed.iter().any(|r| *r == *p.source.path))
+            .flat_map(|p| p.diagnostics().cloned())
+            .chain(update.diagnostics.iter().cloned())
+            .collect();
+        diag::sort(&mut shown);
+        shown.dedup();
+        self.print(&shown);
+        let what = match update.reparsed.as_slice() {
+            [] => "static files".to_string(),
+            [one] => format!("`{one}`"),
+            many => plural(many.len(), "page"),
+        };
+        self.say(&format!(
+            "updated {what} in {}: {} changed ({})",
+            millis(took),
+            plural(files, "file"),
+            self.counts()
+        ));
+    }
+
+    fn print(&self, diags: &[Diagnostic]) {
+        if diags.is_empty() {
+            return;
+        }
+        let sources = self.site.sources();
+        let text = human::render_all(diags, &sources, self.color);
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(text.as_bytes());
+    }
+
+    fn say(&self, line: &str) {
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "{line}");
+    }
+
+    /// `2 errors, 1 warning` over the whole book.
+    fn counts(&self) -> String {
+        let all =
+            self.site.book_diagnostics().iter().chain(self.site.pages.iter().flat_map(|p| p.diagnostics()));
+        let (mut errors, mut warnings) = (0, 0);
+        for d in all {
+            match d.severity {
+                Severity::Error => errors += 1,
+                Severity::Warning => warnings += 1,
+                Severity::Note => {}
+            }
+        }
+        format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
+    }
+}
