@@ -421,3 +421,51 @@ fn usage_errors_exit_2_and_a_public_address_warns() {
     assert!(s.stderr().contains("anyone who can reach this machine"), "{}", s.stderr());
     assert_eq!(s.get("/").status, 200);
 }
+
+#[test]
+fn folders_moved_in_and_out_bring_and_take_their_pages() {
+    let dir = book();
+    let s = start(dir.path(), &[]);
+    let live = s.live("index.html", "");
+    let _ = live.next(PATIENCE);
+    // Move the guide out of the book: its pages and their folder go.
+    let outside = tempfile::tempdir().expect("temp dir");
+    let parked = outside.path().join("guide");
+    std::fs::rename(dir.path().join("content/guide"), &parked).expect("move out");
+    wait_until("the moved-out pages are gone", || s.get("/guide/a.html").status == 404);
+    assert_eq!(s.get("/guide/").status, 404);
+    // Move it back in: no event names the files inside, yet they all return.
+    std::fs::rename(&parked, dir.path().join("content/guide")).expect("move in");
+    wait_until("the moved-in pages are back", || s.get("/guide/a.html").status == 200);
+    assert!(s.get("/guide/").body.contains("The guide starts here."));
+}
+
+#[test]
+fn a_broken_template_keeps_the_last_good_pages_and_shows_the_error() {
+    let dir = book();
+    let templates = dir.path().join("themes/default/templates");
+    std::fs::create_dir_all(&templates).expect("mkdir");
+    let s = start(dir.path(), &[]);
+    let live = s.live("guide/a.html", "");
+    let _ = live.next(PATIENCE);
+    let before = s.get("/guide/a.html").body;
+    // A template that compiles but fails on every page: nothing can be rendered.
+    std::fs::write(templates.join("page.html"), "{{ page.no_such_field.deeper }}").expect("write");
+    let m = live.next_of("update", PATIENCE).expect("update");
+    let book = m["book"].as_array().cloned().unwrap_or_default();
+    assert!(book.iter().any(|p| p["code"] == "theme"), "{m}");
+    assert!(book.iter().any(|p| p["file"] == "themes/default/templates/page.html"), "{m}");
+    // The pages keep their last good render.
+    let without_build =
+        |html: &str| html.lines().filter(|l| !l.contains("data-build=")).collect::<Vec<_>>().join("\n");
+    let after = s.get("/guide/a.html").body;
+    assert!(after.contains("First text."));
+    assert_eq!(without_build(&before), without_build(&after));
+    assert!(s.stderr().contains("error[theme]"), "{}", s.stderr());
+    // Removing the override restores the built-in template and clears the overlay.
+    std::fs::remove_file(templates.join("page.html")).expect("remove");
+    wait_until("the overlay is clear", || {
+        let st = s.live("guide/a.html", "");
+        st.next(PATIENCE).unwrap_or_default()["book"] == serde_json::json!([])
+    });
+}

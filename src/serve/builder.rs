@@ -154,10 +154,29 @@ impl Builder {
         }
     }
 
+    /// Does a batch name a folder? A folder moved into the book, or created, brings files
+    /// that have no events of their own; one moved out or deleted takes files whose removal
+    /// may not be reported one by one. Either way, only a full rebuild sees them all.
+    fn names_a_folder(&self, batch: &Batch) -> bool {
+        let src = self.site.root.join(&self.site.config().src);
+        let published = self.store.load();
+        batch.paths.iter().any(|p| {
+            if p.is_dir() {
+                return true;
+            }
+            if p.exists() {
+                return false;
+            }
+            let Ok(inner) = p.strip_prefix(&src) else { return false };
+            let prefix = format!("{}/", inner.to_string_lossy().replace('\\', "/"));
+            published.paths().any(|site_path| site_path.starts_with(&prefix))
+        })
+    }
+
     /// Apply one batch of changes and publish the result.
     pub fn apply(&mut self, batch: Batch) {
         let started = Instant::now();
-        let full = batch.rescan || self.load_error.is_some();
+        let full = batch.rescan || self.load_error.is_some() || self.names_a_folder(&batch);
         let result = if full {
             self.site.rebuild(&self.staging)
         } else {

@@ -37,6 +37,11 @@ impl Snapshot {
         self.files.len()
     }
 
+    /// Every site path, in no particular order.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(|k| &**k)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }

@@ -22,6 +22,9 @@ pub struct BuildReport {
     pub written: Vec<String>,
     /// Problems met while rendering or writing (theme errors, I/O).
     pub diagnostics: Vec<Diagnostic>,
+    /// Site paths that failed to render. An output that already holds them (the preview's
+    /// memory) keeps their last good version: a rebuild does not remove them.
+    pub failed: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -308,18 +311,26 @@ impl Site {
         changed
     }
 
-    /// Every file of the site except the pages and the book's own assets.
-    pub(super) fn shared_files(&self) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
+    /// Every file of the site except the pages and the book's own assets, the problems met,
+    /// and the paths that failed to render.
+    pub(super) fn shared_files(&self) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>, Vec<String>) {
         let mut files = Vec::new();
         let mut diags = Vec::new();
+        let mut failed = Vec::new();
         match self.render_sidebar() {
             Ok(f) => files.extend(f),
-            Err(d) => diags.push(*d),
+            Err(d) => {
+                diags.push(*d);
+                failed.extend(["toc.js".to_string(), "toc.html".to_string()]);
+            }
         }
         for (name, r) in [("status.html", self.render_status()), ("404.html", self.render_404())] {
             match r {
                 Ok(b) => files.push((name.to_string(), b)),
-                Err(d) => diags.push(*d),
+                Err(d) => {
+                    diags.push(*d);
+                    failed.push(name.to_string());
+                }
             }
         }
         if let Some(b) = self.redirect_index() {
@@ -341,7 +352,7 @@ impl Site {
                 .collect();
             files.push(("sitemap.xml".into(), sitemap(url, &paths).into_bytes()));
         }
-        (files, diags)
+        (files, diags, failed)
     }
 
     /// Render the whole site into `out`. Pages render in parallel.
@@ -359,7 +370,10 @@ impl Site {
         for (path, r) in results {
             match r {
                 Ok(_) => report.written.push(path),
-                Err(d) => report.diagnostics.push(*d),
+                Err(d) => {
+                    report.diagnostics.push(*d);
+                    report.failed.push(path);
+                }
             }
         }
         let timings = std::env::var_os("TOPOBOOK_TIMINGS").is_some();
@@ -370,8 +384,9 @@ impl Site {
                 self.started_render.elapsed().as_secs_f64()
             );
         }
-        let (shared, diags) = self.shared_files();
+        let (shared, diags, failed) = self.shared_files();
         report.diagnostics.extend(diags);
+        report.failed.extend(failed);
         for (path, bytes) in shared {
             match out.write(&path, bytes) {
                 Ok(_) => report.written.push(path),
@@ -393,7 +408,7 @@ impl Site {
         }
         report.written.sort();
         report.written.dedup();
-        self.outputs = report.written.iter().cloned().collect();
+        self.outputs = report.written.iter().chain(&report.failed).cloned().collect();
         report
     }
 }

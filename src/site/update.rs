@@ -237,7 +237,7 @@ impl Site {
             }
         }
         if shared_dirty {
-            let (files, diags) = self.shared_files();
+            let (files, diags, _) = self.shared_files();
             update.diagnostics.extend(diags);
             for (path, bytes) in files {
                 match out.write(&path, bytes) {
