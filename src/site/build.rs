@@ -27,6 +27,9 @@ pub struct BuildReport {
     pub failed: Vec<String>,
 }
 
+/// Site paths and their bytes.
+type Files = Vec<(String, Vec<u8>)>;
+
 #[derive(Serialize)]
 struct BookCtx<'a> {
     title: &'a str,
@@ -313,7 +316,7 @@ impl Site {
 
     /// Every file of the site except the pages and the book's own assets, the problems met,
     /// and the paths that failed to render.
-    pub(super) fn shared_files(&self) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>, Vec<String>) {
+    pub(super) fn shared_files(&self) -> (Files, Vec<Diagnostic>, Vec<String>) {
         let mut files = Vec::new();
         let mut diags = Vec::new();
         let mut failed = Vec::new();
