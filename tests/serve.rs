@@ -201,7 +201,7 @@ fn a_save_is_one_rebuild_one_message_and_new_content() {
         "{more:?}"
     );
     let err = s.stderr();
-    assert_eq!(err.matches("updated `content/guide/a.md`").count(), 1, "{err}");
+    assert_eq!(err.matches("updated `content/guide/a.md`").count(), 1, "one rebuild: {err}");
 
     // Reading and opening files is not a change.
     for _ in 0..5 {
@@ -280,7 +280,7 @@ fn bad_input_shows_in_the_overlay_and_never_stops_the_server() {
     assert_eq!(errors[0]["code"], "yaml-syntax", "{m}");
     assert_eq!(errors[0]["file"], "content/guide/a.md");
     assert!(errors[0]["line"].as_u64().is_some_and(|l| l >= 7), "{m}");
-    assert!(s.stderr().contains("error[yaml-syntax]"), "the terminal shows it too");
+    wait_until("the terminal shows it too", || s.stderr().contains("error[yaml-syntax]"));
     // A page that connects now gets the problem at once.
     let again = s.live("guide/a.html", "");
     assert_eq!(again.next(PATIENCE).expect("state")["errors"][0]["code"], "yaml-syntax");
@@ -461,7 +461,7 @@ fn a_broken_template_keeps_the_last_good_pages_and_shows_the_error() {
     let after = s.get("/guide/a.html").body;
     assert!(after.contains("First text."));
     assert_eq!(without_build(&before), without_build(&after));
-    assert!(s.stderr().contains("error[theme]"), "{}", s.stderr());
+    wait_until("the terminal shows it too", || s.stderr().contains("error[theme]"));
     // Removing the override restores the built-in template and clears the overlay.
     std::fs::remove_file(templates.join("page.html")).expect("remove");
     wait_until("the overlay is clear", || {

@@ -6,8 +6,8 @@
 use std::collections::{BTreeSet, HashMap};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use super::hub::Hub;
@@ -16,6 +16,7 @@ use super::store::{Staging, Store};
 use super::watch::{Batch, Debouncer, Filter, Watch};
 use crate::diag::{self, Diagnostic, Severity};
 use crate::load::LoadError;
+use crate::output::Output;
 use crate::report::human;
 use crate::site::{Site, SiteOptions, Update};
 
@@ -37,7 +38,31 @@ pub struct Builder {
     pages: HashMap<String, Vec<Problem>>,
     book: Vec<Problem>,
     search_due: Option<Instant>,
+    search_running: bool,
     color: bool,
+}
+
+/// What the builder thread receives.
+pub enum Input {
+    /// A file event, or an error of the watcher.
+    Fs(notify::Result<notify::Event>),
+    /// The files a search index job wrote, and its problems.
+    Search(Vec<(String, Vec<u8>)>, Vec<Diagnostic>),
+}
+
+/// An output that keeps what is written, for a job on another thread.
+#[derive(Default)]
+struct Collect(Mutex<Vec<(String, Vec<u8>)>>);
+
+impl Output for Collect {
+    fn write(&self, path: &str, bytes: Vec<u8>) -> Result<bool, Box<Diagnostic>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).push((path.to_string(), bytes));
+        Ok(true)
+    }
+
+    fn remove(&self, _: &str) -> bool {
+        false
+    }
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -72,6 +97,7 @@ impl Builder {
             pages: HashMap::new(),
             book: Vec::new(),
             search_due: None,
+            search_running: false,
             color: human::use_color(std::io::stderr().is_terminal()),
         };
         let (snapshot, _) = b.staging.commit(&b.store.load(), 1);
@@ -108,8 +134,9 @@ impl Builder {
         (self.site.config().src.clone(), includes.into_iter().collect())
     }
 
-    /// Handle file events until the channel closes.
-    pub fn run(mut self, rx: Receiver<notify::Result<notify::Event>>, mut watch: Option<Watch>) {
+    /// Handle file events and finished search jobs until the channel closes. `tx` is the
+    /// channel's sender, for the search jobs to report back.
+    pub fn run(mut self, rx: Receiver<Input>, tx: Sender<Input>, mut watch: Option<Watch>) {
         let mut debouncer = Debouncer::default();
         let mut last_error = String::new();
         loop {
@@ -118,25 +145,27 @@ impl Builder {
                 Some(d) => rx.recv_timeout(d.saturating_duration_since(Instant::now())),
                 None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
             };
-            let mut take = |m: notify::Result<notify::Event>, d: &mut Debouncer| match m {
-                Ok(event) => {
-                    d.push(&event, &self.filter, Instant::now());
-                }
-                Err(e) => {
-                    let msg = e.to_string();
-                    if msg != last_error {
-                        eprintln!("warning: the file watcher reported: {msg}");
-                        last_error = msg;
-                    }
-                }
-            };
+            let mut inputs = Vec::new();
             match received {
-                Ok(m) => take(m, &mut debouncer),
+                Ok(m) => inputs.push(m),
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => return,
             }
-            while let Ok(m) = rx.try_recv() {
-                take(m, &mut debouncer);
+            inputs.extend(rx.try_iter());
+            for input in inputs {
+                match input {
+                    Input::Fs(Ok(event)) => {
+                        debouncer.push(&event, &self.filter, Instant::now());
+                    }
+                    Input::Fs(Err(e)) => {
+                        let msg = e.to_string();
+                        if msg != last_error {
+                            eprintln!("warning: the file watcher reported: {msg}");
+                            last_error = msg;
+                        }
+                    }
+                    Input::Search(files, diags) => self.finish_search(files, diags),
+                }
             }
             let now = Instant::now();
             if debouncer.deadline().is_some_and(|d| d <= now) {
@@ -147,9 +176,12 @@ impl Builder {
                         eprintln!("warning: cannot watch the book's folders: {e}");
                     }
                 }
-            } else if debouncer.deadline().is_none() && self.search_due.is_some_and(|d| d <= now) {
+            } else if debouncer.deadline().is_none()
+                && !self.search_running
+                && self.search_due.is_some_and(|d| d <= now)
+            {
                 self.search_due = None;
-                self.refresh_search();
+                self.start_search(&tx);
             }
         }
     }
@@ -202,9 +234,33 @@ impl Builder {
         self.report(update.as_ref(), published, started.elapsed());
     }
 
-    /// Bring the search index up to date (the saves stopped).
-    pub fn refresh_search(&mut self) {
-        let (_, diags) = self.site.refresh_search(&self.staging);
+    /// Bring the search index up to date (the saves stopped) on a thread of its own: the
+    /// section texts are copied out, and saves go on being applied while it runs.
+    fn start_search(&mut self, tx: &Sender<Input>) {
+        let Some(job) = self.site.take_search_job() else { return };
+        let tx = tx.clone();
+        let spawned = std::thread::Builder::new().name("topobook-search".into()).spawn(move || {
+            let out = Collect::default();
+            let mut diags = Vec::new();
+            job.write(&out, &mut diags);
+            let files = out.0.into_inner().unwrap_or_else(PoisonError::into_inner);
+            let _ = tx.send(Input::Search(files, diags));
+        });
+        match spawned {
+            Ok(_) => self.search_running = true,
+            Err(e) => eprintln!("warning: cannot start the search index thread: {e}"),
+        }
+    }
+
+    /// A search job finished: take its files in and publish them. An edit made meanwhile
+    /// marked the index stale again, so a later job catches up with it.
+    fn finish_search(&mut self, files: Vec<(String, Vec<u8>)>, mut diags: Vec<Diagnostic>) {
+        self.search_running = false;
+        for (path, bytes) in files {
+            if let Err(d) = self.staging.write(&path, bytes) {
+                diags.push(*d);
+            }
+        }
         self.print(&diags);
         self.publish();
     }

@@ -55,8 +55,12 @@ pub fn start(root: &Path, options: SiteOptions, local_only: bool) -> Result<Prev
     let hub = Arc::new(hub::Hub::new(instance_id()));
     let builder = builder::Builder::start(&root, options, store.clone(), hub.clone())?;
     let title = builder.title();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let watch = match watch::Watch::new(&root, tx) {
+    let (tx, rx) = std::sync::mpsc::channel::<builder::Input>();
+    let events = tx.clone();
+    let handler = move |e: notify::Result<notify::Event>| {
+        let _ = events.send(builder::Input::Fs(e));
+    };
+    let watch = match watch::Watch::new(&root, handler) {
         Ok(mut w) => {
             let (src, includes) = builder.watch_plan();
             if let Err(e) = w.sync(&src, &includes) {
@@ -70,7 +74,7 @@ pub fn start(root: &Path, options: SiteOptions, local_only: bool) -> Result<Prev
         }
     };
     let spawned =
-        std::thread::Builder::new().name("topobook-build".into()).spawn(move || builder.run(rx, watch));
+        std::thread::Builder::new().name("topobook-build".into()).spawn(move || builder.run(rx, tx, watch));
     if let Err(e) = spawned {
         eprintln!("warning: cannot start the builder thread: {e}; the preview will not update");
     }

@@ -8,7 +8,6 @@ use crate::diag::{Diagnostic, codes};
 use crate::markdown::escape;
 use crate::output::Output;
 use crate::render::nav::{SidebarItem, sitemap, toc_js};
-use crate::render::search::{IndexBuilder, SearchDoc, Terms, weigh};
 use crate::render::topology::outcome_label;
 use crate::render::{BodyContext, body_html, highlight, value};
 
@@ -277,41 +276,7 @@ impl Site {
 
     /// Write the search index files to `out`; returns the paths whose bytes changed.
     pub(super) fn write_search(&self, out: &dyn Output, diags: &mut Vec<Diagnostic>) -> Vec<String> {
-        let mut b = IndexBuilder::default();
-        // Sections are weighed in parallel, a chunk of pages at a time (bounded memory), and
-        // added in reading order (deterministic document numbers).
-        for chunk in self.nav.order.chunks(256) {
-            let weighed: Vec<Vec<(SearchDoc, Terms<'_>)>> = chunk
-                .par_iter()
-                .map(|&i| {
-                    let Some(p) = self.pages.get(i) else { return Vec::new() };
-                    p.parsed
-                        .sections
-                        .iter()
-                        .map(|s| {
-                            let (url, title) = match s.heading.and_then(|h| p.parsed.headings.get(h)) {
-                                Some(h) if h.level > 1 => {
-                                    (format!("{}#{}", p.out_path, h.id), h.text.as_str())
-                                }
-                                _ => (p.out_path.clone(), p.title.as_str()),
-                            };
-                            let terms = weigh(title, &s.text);
-                            (SearchDoc { url, title: title.to_string(), page: p.title.clone() }, terms)
-                        })
-                        .collect()
-                })
-                .collect();
-            for (doc, terms) in weighed.into_iter().flatten() {
-                b.add_weighted(doc, terms);
-            }
-        }
-        let mut changed = Vec::new();
-        b.finish(&mut |path, bytes| match out.write(&path, bytes) {
-            Ok(true) => changed.push(path),
-            Ok(false) => {}
-            Err(d) => diags.push(*d),
-        });
-        changed
+        self.search_job().write(out, diags)
     }
 
     /// Every file of the site except the pages and the book's own assets, the problems met,

@@ -10,6 +10,7 @@
 mod build;
 mod links;
 pub mod nav;
+mod search;
 mod update;
 
 use std::collections::{BTreeMap, HashMap};
@@ -18,6 +19,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+pub use search::SearchJob;
 pub use update::Update;
 
 use crate::diag::{self, Diagnostic, LineIndex, codes};

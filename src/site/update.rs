@@ -256,11 +256,10 @@ impl Site {
     /// Rewrite the search index if body edits left it behind; returns the changed paths.
     pub fn refresh_search(&mut self, out: &dyn Output) -> (Vec<String>, Vec<Diagnostic>) {
         let mut diags = Vec::new();
-        if !self.search_stale || !self.book.config.html.search {
-            return (Vec::new(), diags);
-        }
-        self.search_stale = false;
-        let changed = self.write_search(out, &mut diags);
+        let changed = match self.take_search_job() {
+            Some(job) => job.write(out, &mut diags),
+            None => Vec::new(),
+        };
         (changed, diags)
     }
 
