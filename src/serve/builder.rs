@@ -169,7 +169,15 @@ impl Builder {
             }
             let now = Instant::now();
             if debouncer.deadline().is_some_and(|d| d <= now) {
-                self.apply(debouncer.take());
+                let batch = debouncer.take();
+                // A bug in the pipeline must not end the preview: the panic is printed, and
+                // the next change rebuilds everything from the files.
+                let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.apply(batch)));
+                if applied.is_err() {
+                    self.load_error =
+                        Some("internal error while updating the site (a bug: please report it)".into());
+                    eprintln!("error: the update failed; the next change rebuilds the whole book");
+                }
                 if let Some(w) = watch.as_mut() {
                     let (src, includes) = self.watch_plan();
                     if let Err(e) = w.sync(&src, &includes) {
