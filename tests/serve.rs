@@ -469,3 +469,39 @@ fn a_broken_template_keeps_the_last_good_pages_and_shows_the_error() {
         st.next(PATIENCE).unwrap_or_default()["book"] == serde_json::json!([])
     });
 }
+
+#[test]
+fn a_storm_of_saves_ends_showing_the_final_state_of_every_page() {
+    let dir = book();
+    let content = dir.path().join("content/storm");
+    std::fs::create_dir_all(&content).expect("mkdir");
+    for f in 0..20 {
+        std::fs::write(content.join(format!("p{f}.md")), format!("# Storm {f}\n\nstart\n")).expect("write");
+    }
+    let s = start(dir.path(), &[]);
+    let mut last = vec![String::new(); 20];
+    for round in 0..200 {
+        let f = (round * 7) % 20;
+        let text = format!("# Storm {f}\n\nround {round}\n");
+        if round % 2 == 0 {
+            atomic_write(&content.join(format!("p{f}.md")), &text);
+        } else {
+            std::fs::write(content.join(format!("p{f}.md")), &text).expect("write");
+        }
+        last[f] = format!("round {round}");
+        if round == 100 {
+            std::fs::rename(content.join("p3.md"), content.join("moved.md")).expect("rename");
+            std::fs::remove_file(content.join("p4.md")).expect("remove");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    wait_until("every page shows its last save", || {
+        (0..20).all(|f| {
+            let page = s.get(&format!("/storm/p{f}.html"));
+            page.status == 200 && page.body.contains(&format!("{}</p>", last[f]))
+        })
+    });
+    // The renamed page shows what it held when it moved; the deleted one came back with the
+    // next save of its name.
+    assert_eq!(s.get("/storm/moved.html").status, 200);
+}
