@@ -65,6 +65,15 @@ impl Output for Collect {
     }
 }
 
+/// Lower the priority of the calling thread (Linux gives each thread its own nice value).
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority changes the nice value of the calling thread and touches no memory.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS as _, 0, 10);
+    }
+}
+
 fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
@@ -250,7 +259,16 @@ impl Builder {
         let spawned = std::thread::Builder::new().name("topobook-search".into()).spawn(move || {
             let out = Collect::default();
             let mut diags = Vec::new();
-            job.write(&out, &mut diags);
+            // One thread at a lower priority: the index may take its time, a save may not.
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .thread_name(|_| "topobook-search".into())
+                .start_handler(|_| lower_priority())
+                .build();
+            match pool {
+                Ok(pool) => pool.install(|| job.write(&out, &mut diags)),
+                Err(_) => job.write(&out, &mut diags),
+            };
             let files = out.0.into_inner().unwrap_or_else(PoisonError::into_inner);
             let _ = tx.send(Input::Search(files, diags));
         });
