@@ -505,3 +505,36 @@ fn a_storm_of_saves_ends_showing_the_final_state_of_every_page() {
     // next save of its name.
     assert_eq!(s.get("/storm/moved.html").status, 200);
 }
+
+#[test]
+fn hundreds_of_live_connections_come_and_go() {
+    let dir = book();
+    let mut s = start(dir.path(), &[]);
+    let url = format!("ws://{}/__topobook/live?page=guide/a.html", s.addr);
+    let mut sockets = Vec::new();
+    for _ in 0..300 {
+        let stream = std::net::TcpStream::connect(&s.addr).expect("connect");
+        let _ = stream.set_read_timeout(Some(PATIENCE));
+        let (ws, _) = tungstenite::client::client(url.as_str(), stream).expect("handshake");
+        sockets.push(ws);
+    }
+    let file = dir.path().join("content/guide/a.md");
+    let text = std::fs::read_to_string(&file).expect("read");
+    atomic_write(&file, &text.replace("First text.", "Broadcast text."));
+    // Every page hears of the save.
+    for ws in &mut sockets {
+        let mut heard = false;
+        while let Ok(m) = ws.read() {
+            if m.to_text().is_ok_and(|t| t.contains("\"type\":\"update\"")) {
+                heard = true;
+                break;
+            }
+        }
+        assert!(heard);
+    }
+    drop(sockets);
+    assert!(s.alive());
+    assert!(s.get("/guide/a.html").body.contains("Broadcast text."));
+    let live = s.live("guide/a.html", "");
+    assert_eq!(live.next(PATIENCE).expect("state")["type"], "state");
+}

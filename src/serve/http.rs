@@ -50,6 +50,9 @@ pub const MAX_CONNECTIONS: usize = 4096;
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// WebSocket ping interval (finds peers that vanished without closing).
 const PING: Duration = Duration::from_secs(30);
+/// Longest a page may take to accept one message before it is dropped (it reconnects and
+/// catches up).
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -170,11 +173,16 @@ async fn live_socket(
     ws.max_message_size(4096).max_frame_size(4096).on_upgrade(move |socket| session(socket, sub))
 }
 
+/// Send one message; `false` when the page is gone or does not read.
+async fn send(socket: &mut WebSocket, message: Message) -> bool {
+    matches!(tokio::time::timeout(SEND_TIMEOUT, socket.send(message)).await, Ok(Ok(())))
+}
+
 /// One open page: send what it missed, then every new message, until it goes away.
 async fn session(mut socket: WebSocket, sub: Subscription) {
     let Subscription { first, mut rx, covered } = sub;
     for text in first {
-        if socket.send(Message::Text(text)).await.is_err() {
+        if !send(&mut socket, Message::Text(text)).await {
             return;
         }
     }
@@ -185,7 +193,7 @@ async fn session(mut socket: WebSocket, sub: Subscription) {
             m = rx.recv() => match m {
                 Ok(m) if m.generation <= covered => {}
                 Ok(m) => {
-                    if socket.send(Message::Text(m.text.clone())).await.is_err() {
+                    if !send(&mut socket, Message::Text(m.text.clone())).await {
                         return;
                     }
                 }
@@ -198,7 +206,7 @@ async fn session(mut socket: WebSocket, sub: Subscription) {
                 Some(Ok(_)) => {}
             },
             _ = ping.tick() => {
-                if socket.send(Message::Ping(Bytes::new())).await.is_err() {
+                if !send(&mut socket, Message::Ping(Bytes::new())).await {
                     return;
                 }
             }
