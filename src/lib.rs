@@ -18,5 +18,6 @@ pub mod output;
 pub mod render;
 pub mod report;
 pub mod rules;
+pub mod serve;
 pub mod site;
 pub mod topology;

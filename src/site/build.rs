@@ -8,7 +8,6 @@ use crate::diag::{Diagnostic, codes};
 use crate::markdown::escape;
 use crate::output::Output;
 use crate::render::nav::{SidebarItem, sitemap, toc_js};
-use crate::render::search::{IndexBuilder, SearchDoc, Terms, weigh};
 use crate::render::{BodyContext, body_html, highlight, value};
 
 use super::Site;
@@ -21,7 +20,13 @@ pub struct BuildReport {
     pub written: Vec<String>,
     /// Problems met while rendering or writing (theme errors, I/O).
     pub diagnostics: Vec<Diagnostic>,
+    /// Site paths that failed to render. An output that already holds them (the preview's
+    /// memory) keeps their last good version: a rebuild does not remove them.
+    pub failed: Vec<String>,
 }
+
+/// Site paths and their bytes.
+type Files = Vec<(String, Vec<u8>)>;
 
 #[derive(Serialize)]
 pub(super) struct BookCtx<'a> {
@@ -249,68 +254,29 @@ impl Site {
 
     /// Write the search index files to `out`; returns the paths whose bytes changed.
     pub(super) fn write_search(&self, out: &dyn Output, diags: &mut Vec<Diagnostic>) -> Vec<String> {
-        let mut b = IndexBuilder::default();
-        // Sections are weighed in parallel, a chunk of pages at a time (bounded memory), and
-        // added in reading order (deterministic document numbers).
-        for chunk in self.nav.order.chunks(256) {
-            let weighed: Vec<Vec<(SearchDoc, Terms<'_>)>> = chunk
-                .par_iter()
-                .map(|&i| {
-                    let Some(p) = self.pages.get(i) else { return Vec::new() };
-                    p.parsed
-                        .sections
-                        .iter()
-                        .map(|s| {
-                            let (url, title) = match s.heading.and_then(|h| p.parsed.headings.get(h)) {
-                                Some(h) if h.level > 1 => {
-                                    (format!("{}#{}", p.out_path, h.id), h.text.as_str())
-                                }
-                                _ => (p.out_path.clone(), p.title.as_str()),
-                            };
-                            let terms = weigh(title, &s.text);
-                            (SearchDoc { url, title: title.to_string(), page: p.title.clone() }, terms)
-                        })
-                        .collect()
-                })
-                .collect();
-            for (doc, terms) in weighed.into_iter().flatten() {
-                b.add_weighted(doc, terms);
-            }
-        }
-        // The rules reference, after the book's pages.
-        for rule in crate::rules::registry() {
-            let parsed = super::reference::parse_rule(rule);
-            let path = super::reference::rule_path(rule.id);
-            let page_title = format!("{}: {}", rule.id, rule.title);
-            for s in &parsed.sections {
-                let (url, title) = match s.heading.and_then(|h| parsed.headings.get(h)) {
-                    Some(h) if h.level > 1 => (format!("{path}#{}", h.id), h.text.clone()),
-                    _ => (path.clone(), page_title.clone()),
-                };
-                b.add(SearchDoc { url, title, page: page_title.clone() }, &s.text);
-            }
-        }
-        let mut changed = Vec::new();
-        b.finish(&mut |path, bytes| match out.write(&path, bytes) {
-            Ok(true) => changed.push(path),
-            Ok(false) => {}
-            Err(d) => diags.push(*d),
-        });
-        changed
+        self.search_job().write(out, diags)
     }
 
-    /// Every file of the site except the pages and the book's own assets.
-    pub(super) fn shared_files(&self) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
+    /// Every file of the site except the pages and the book's own assets, the problems met,
+    /// and the paths that failed to render.
+    pub(super) fn shared_files(&self) -> (Files, Vec<Diagnostic>, Vec<String>) {
         let mut files = Vec::new();
         let mut diags = Vec::new();
+        let mut failed = Vec::new();
         match self.render_sidebar() {
             Ok(f) => files.extend(f),
-            Err(d) => diags.push(*d),
+            Err(d) => {
+                diags.push(*d);
+                failed.extend(["toc.js".to_string(), "toc.html".to_string()]);
+            }
         }
         for (name, r) in [("status.html", self.render_status()), ("404.html", self.render_404())] {
             match r {
                 Ok(b) => files.push((name.to_string(), b)),
-                Err(d) => diags.push(*d),
+                Err(d) => {
+                    diags.push(*d);
+                    failed.push(name.to_string());
+                }
             }
         }
         if let Some(b) = self.redirect_index() {
@@ -335,7 +301,7 @@ impl Site {
                 .collect();
             files.push(("sitemap.xml".into(), sitemap(url, &paths).into_bytes()));
         }
-        (files, diags)
+        (files, diags, failed)
     }
 
     /// Render the whole site into `out`. Pages render in parallel.
@@ -353,7 +319,10 @@ impl Site {
         for (path, r) in results {
             match r {
                 Ok(_) => report.written.push(path),
-                Err(d) => report.diagnostics.push(*d),
+                Err(d) => {
+                    report.diagnostics.push(*d);
+                    report.failed.push(path);
+                }
             }
         }
         let timings = std::env::var_os("TOPOBOOK_TIMINGS").is_some();
@@ -375,8 +344,9 @@ impl Site {
         if timings {
             eprintln!("timing: rules reference: {:.3}s", t.elapsed().as_secs_f64());
         }
-        let (shared, diags) = self.shared_files();
+        let (shared, diags, failed) = self.shared_files();
         report.diagnostics.extend(diags);
+        report.failed.extend(failed);
         for (path, bytes) in shared {
             match out.write(&path, bytes) {
                 Ok(_) => report.written.push(path),
@@ -398,7 +368,7 @@ impl Site {
         }
         report.written.sort();
         report.written.dedup();
-        self.outputs = report.written.iter().cloned().collect();
+        self.outputs = report.written.iter().chain(&report.failed).cloned().collect();
         report
     }
 }

@@ -12,6 +12,7 @@ mod figures;
 mod links;
 pub mod nav;
 mod reference;
+mod search;
 mod status;
 mod update;
 
@@ -21,6 +22,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+pub use search::SearchJob;
 pub use update::Update;
 
 use crate::diag::{self, Diagnostic, LineIndex, codes};
@@ -287,6 +289,12 @@ impl Site {
         diag::sort(&mut all);
         all.dedup();
         all
+    }
+
+    /// Problems of the book as a whole (`book.toml`, `SUMMARY.md`, the theme, listing), not
+    /// of one page.
+    pub fn book_diagnostics(&self) -> &[Diagnostic] {
+        &self.global
     }
 
     /// Does any diagnostic fail the build?

@@ -80,8 +80,10 @@ impl Site {
         Some(parts.join("/"))
     }
 
-    /// Rebuild everything (after a config, theme or structure change).
-    fn full_update(&mut self, out: &dyn Output) -> Result<Update, LoadError> {
+    /// Rebuild everything (after a config, theme or structure change, or when a watcher lost
+    /// track of the files): re-load the book and write every file whose bytes changed. On a
+    /// load error the site is left as it was.
+    pub fn rebuild(&mut self, out: &dyn Output) -> Result<Update, LoadError> {
         let fresh = Site::load(&self.root, self.options.clone())?;
         let before = std::mem::take(&mut self.outputs);
         *self = fresh;
@@ -121,7 +123,7 @@ impl Site {
                     }))
         });
         if structural {
-            return self.full_update(out);
+            return self.rebuild(out);
         }
         let mut update = Update::default();
         let mut touched: BTreeSet<usize> = BTreeSet::new();
@@ -240,7 +242,7 @@ impl Site {
             }
         }
         if shared_dirty {
-            let (files, diags) = self.shared_files();
+            let (files, diags, _) = self.shared_files();
             update.diagnostics.extend(diags);
             for (path, bytes) in files {
                 match out.write(&path, bytes) {
@@ -272,11 +274,10 @@ impl Site {
     /// Rewrite the search index if body edits left it behind; returns the changed paths.
     pub fn refresh_search(&mut self, out: &dyn Output) -> (Vec<String>, Vec<Diagnostic>) {
         let mut diags = Vec::new();
-        if !self.search_stale || !self.book.config.html.search {
-            return (Vec::new(), diags);
-        }
-        self.search_stale = false;
-        let changed = self.write_search(out, &mut diags);
+        let changed = match self.take_search_job() {
+            Some(job) => job.write(out, &mut diags),
+            None => Vec::new(),
+        };
         (changed, diags)
     }
 
