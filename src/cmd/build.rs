@@ -42,7 +42,7 @@ pub fn run(dir: &Path, options: SiteOptions) -> i32 {
             return exit::USAGE_OR_IO;
         }
     };
-    let report = site.build(&out);
+    let report = site.build_once(&out);
     mark("render and write");
     if timings {
         let (spent, drawn) = crate::render::topology::diagram_stats();

@@ -46,7 +46,15 @@ pub struct Heading {
 pub struct Section {
     /// Index in [`ParsedPage::headings`]; `None` for the text before the first heading.
     pub heading: Option<usize>,
-    pub text: String,
+    /// Shared: the search index job of the preview server takes it without a copy.
+    pub text: Arc<str>,
+}
+
+/// The section being collected.
+#[derive(Default)]
+struct OpenSection {
+    heading: Option<usize>,
+    text: String,
 }
 
 /// Everything later stages need from a page.
@@ -175,7 +183,7 @@ struct Builder<'s> {
     src: &'s str,
     page: ParsedPage,
     used_ids: HashSet<String>,
-    section: Section,
+    section: OpenSection,
     code: Vec<Fragment>,
 }
 
@@ -193,9 +201,9 @@ impl Builder<'_> {
     }
 
     fn flush_section(&mut self, heading: Option<usize>) {
-        let done = std::mem::replace(&mut self.section, Section { heading, text: String::new() });
+        let done = std::mem::replace(&mut self.section, OpenSection { heading, text: String::new() });
         if done.heading.is_some() || !done.text.trim().is_empty() {
-            self.page.sections.push(done);
+            self.page.sections.push(Section { heading: done.heading, text: Arc::from(done.text) });
         }
     }
 
@@ -224,7 +232,7 @@ pub fn parse(path: &Arc<str>, rel: &str, text: &str, start: usize) -> ParsedPage
         src: text,
         page: ParsedPage::default(),
         used_ids: HashSet::new(),
-        section: Section::default(),
+        section: OpenSection::default(),
         code: Vec::new(),
     };
     let mut events: Vec<Event<'_>> = Vec::new();

@@ -124,8 +124,8 @@ fn alerts_and_sections() {
         "{html}"
     );
     assert_eq!(page.sections.len(), 2);
-    assert_eq!(page.sections[0].text, "Before. Mind the gap .");
-    assert_eq!(page.sections[1].text, "After code .");
+    assert_eq!(&*page.sections[0].text, "Before. Mind the gap .");
+    assert_eq!(&*page.sections[1].text, "After code .");
 }
 
 #[test]

@@ -1,6 +1,9 @@
 //! The search index of a site as a job that needs nothing from the site: the section texts are
-//! copied out (a few milliseconds for 1,000 pages), so the preview server can rewrite the
-//! index on another thread while it goes on applying saves. `build` runs the same job inline.
+//! shared (`Arc<str>`, no copy) and the documents copied out (a few milliseconds for 1,000
+//! pages), so the preview server can rewrite the index on another thread while it goes on
+//! applying saves. `build` runs the same job inline.
+
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -13,8 +16,8 @@ use super::reference::{parse_rule, rule_path};
 
 /// The sections of the rules reference (after the book's pages in the index); the registry is
 /// fixed, so they are parsed once per process.
-fn rule_sections() -> &'static [(SearchDoc, String)] {
-    static SECTIONS: std::sync::OnceLock<Vec<(SearchDoc, String)>> = std::sync::OnceLock::new();
+fn rule_sections() -> &'static [(SearchDoc, Arc<str>)] {
+    static SECTIONS: std::sync::OnceLock<Vec<(SearchDoc, Arc<str>)>> = std::sync::OnceLock::new();
     SECTIONS.get_or_init(|| {
         let mut sections = Vec::new();
         for rule in crate::rules::registry() {
@@ -36,7 +39,7 @@ fn rule_sections() -> &'static [(SearchDoc, String)] {
 /// Every section of the book in reading order: the document and the text to weigh.
 #[derive(Debug)]
 pub struct SearchJob {
-    sections: Vec<(SearchDoc, String)>,
+    sections: Vec<(SearchDoc, Arc<str>)>,
 }
 
 impl SearchJob {
@@ -45,7 +48,7 @@ impl SearchJob {
     pub fn write(&self, out: &dyn Output, diags: &mut Vec<Diagnostic>) -> Vec<String> {
         let mut b = IndexBuilder::default();
         // Added in reading order: deterministic document numbers.
-        for chunk in self.sections.chunks(2048) {
+        for chunk in self.sections.chunks(256) {
             let weighed: Vec<Terms<'_>> =
                 chunk.par_iter().map(|(doc, text)| weigh(&doc.title, text)).collect();
             for ((doc, _), terms) in chunk.iter().zip(weighed) {

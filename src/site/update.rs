@@ -38,7 +38,7 @@ struct Visible {
     failing: usize,
     /// What the status page shows of each block.
     outcomes: Vec<String>,
-    sections: Vec<(Option<usize>, String)>,
+    sections: Vec<(Option<usize>, std::sync::Arc<str>)>,
     headings: Vec<(u8, String, String)>,
 }
 
