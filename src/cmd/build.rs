@@ -35,6 +35,11 @@ pub fn run(dir: &Path, options: SiteOptions) -> i32 {
     };
     mark("load, parse, check");
     let target = site.output_dir();
+    // `book.toml` reported it already; never swap away a folder that holds the book.
+    if let Some(why) = crate::load::config::build_dir_problem(site.config()) {
+        eprintln!("error: the build folder `{}` would replace {why}; nothing was written", target.display());
+        return exit::USAGE_OR_IO;
+    }
     let out = match DiskOutput::begin(&target) {
         Ok(o) => o,
         Err(d) => {

@@ -212,14 +212,43 @@ impl Ctx<'_> {
             );
             return None;
         }
-        Some(trimmed)
+        // `./site` and `site/.` are `site`; `.` alone is the book root.
+        let parts: Vec<&str> = trimmed.split('/').filter(|c| *c != ".").collect();
+        Some(if parts.is_empty() { ".".to_string() } else { parts.join("/") })
     }
+}
+
+/// Is folder `a` the folder `b` or one of its ancestors (`.` is the book root)?
+fn contains(a: &str, b: &str) -> bool {
+    a == "." || a == b || b.starts_with(&format!("{a}/"))
+}
+
+/// Why the build folder of `config` cannot be used, if it cannot. A build replaces its folder
+/// whole, so it must hold nothing the author wrote: not the book root, the source folder or
+/// a folder around it, nor the themes; and no folder inside the source folder (its pages would
+/// become pages of the next build), except when the source folder is the book root.
+pub fn build_dir_problem(config: &Config) -> Option<String> {
+    let (build, src) = (config.build_dir.as_str(), config.src.as_str());
+    if build == "." {
+        return Some("the whole book".to_string());
+    }
+    if contains(build, src) {
+        return Some(format!("the source folder `{src}`"));
+    }
+    if src != "." && contains(src, build) {
+        return Some(format!("a folder inside the source folder `{src}`"));
+    }
+    if contains(build, "themes") || contains("themes", build) {
+        return Some("the `themes` folder".to_string());
+    }
+    None
 }
 
 /// Parse `book.toml`. Never fails: problems are diagnostics and the defaults apply.
 pub fn parse(file: Arc<str>, text: &str) -> (Config, Vec<Diagnostic>) {
     let mut cx = Ctx { file, text, index: LineIndex::new(text), diags: Vec::new() };
     let mut config = Config::default();
+    let mut build_span = 0..0;
     let root = match DeTable::parse(text) {
         Ok(t) => t,
         Err(e) => {
@@ -268,6 +297,7 @@ pub fn parse(file: Arc<str>, text: &str) -> (Config, Vec<Diagnostic>) {
                 for (k, v) in t {
                     match k.get_ref().as_ref() {
                         "build-dir" => {
+                            build_span = v.span();
                             config.build_dir = cx.folder("build.build-dir", v).unwrap_or(config.build_dir)
                         }
                         "link-check" => match cx.string("build.link-check", v).as_deref() {
@@ -306,6 +336,20 @@ pub fn parse(file: Arc<str>, text: &str) -> (Config, Vec<Diagnostic>) {
             "preprocessor" | "rust" => cx.ignored(key.get_ref(), key.span()),
             _ => cx.unknown("", key, TOP_KEYS),
         }
+    }
+    if let Some(why) = build_dir_problem(&config) {
+        cx.diag(
+            Diagnostic::error(
+                codes::CONFIG,
+                format!(
+                    "`build.build-dir = \"{}\"` would replace {why}: a build replaces its output folder whole",
+                    config.build_dir
+                ),
+            )
+            .with_help("give the site a folder of its own, such as `build-dir = \"site\"`"),
+            build_span,
+        );
+        config.build_dir = Config::default().build_dir;
     }
     (config, cx.diags)
 }
@@ -387,6 +431,32 @@ mod tests {
         sev.sort();
         assert_eq!(sev, ["error", "error", "note", "note"], "{d:#?}");
         assert_eq!(c.build_dir, "site");
+    }
+
+    #[test]
+    fn a_build_folder_that_holds_the_book_is_refused() {
+        for (toml, why) in [
+            ("[build]\nbuild-dir = \".\"\n", "the whole book"),
+            ("[build]\nbuild-dir = \"./\"\n", "the whole book"),
+            ("[build]\nbuild-dir = \"content\"\n", "the source folder `content`"),
+            ("[build]\nbuild-dir = \"./content/.\"\n", "the source folder `content`"),
+            ("[book]\nsrc = \"docs/src\"\n[build]\nbuild-dir = \"docs\"\n", "the source folder `docs/src`"),
+            ("[build]\nbuild-dir = \"content/out\"\n", "a folder inside the source folder `content`"),
+            ("[build]\nbuild-dir = \"themes\"\n", "the `themes` folder"),
+            ("[build]\nbuild-dir = \"themes/default/out\"\n", "the `themes` folder"),
+        ] {
+            let (c, d) = run(toml);
+            assert_eq!(d.len(), 1, "{toml}: {d:?}");
+            assert!(d[0].message.contains(&format!("would replace {why}")), "{toml}: {}", d[0].message);
+            assert_eq!(d[0].severity.as_str(), "error");
+            assert_eq!(c.build_dir, "site");
+        }
+        for ok in
+            ["[build]\nbuild-dir = \"./public\"\n", "[book]\nsrc = \".\"\n[build]\nbuild-dir = \"out\"\n"]
+        {
+            let (_, d) = run(ok);
+            assert!(d.is_empty(), "{ok}: {d:?}");
+        }
     }
 
     #[test]

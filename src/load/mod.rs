@@ -145,7 +145,7 @@ impl Guard {
     }
 
     /// Files under `dir` (`rel_dir` relative to the root), sorted, skipping hidden names and
-    /// refusing symlinks that leave the root: (path inside `dir`, path relative to root).
+    /// editor files ([`editor_file`]) and refusing symlinks that leave the root: (path inside `dir`, path relative to root).
     pub fn walk(&self, dir: &Path, rel_dir: &str, diags: &mut Vec<Diagnostic>) -> Vec<(String, String)> {
         let mut out = Vec::new();
         let mut it =
@@ -196,7 +196,8 @@ impl Guard {
                     continue;
                 }
             }
-            if entry.file_type().is_file() {
+            let name = entry.file_name().to_string_lossy();
+            if entry.file_type().is_file() && !editor_file(&name) {
                 out.push((inner, rel));
             }
         }
@@ -208,6 +209,20 @@ impl include::IncludeReader for Guard {
     fn read(&self, rel: &str) -> Result<Arc<str>, String> {
         self.read_text(rel).map_err(|d| d.message.trim_start_matches("cannot read ").to_string())
     }
+}
+
+/// Is `name` an editor's temp, swap or backup file (`a.md~`, `a.md.swp`, vim's `4913`,
+/// emacs' `#a.md#`, JetBrains' `a.md___jb_tmp___`...)? Such files are never part of a book:
+/// neither pages nor assets, and the preview ignores their changes. Hidden names (`.#a.md`)
+/// are skipped anyway.
+pub fn editor_file(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name == "4913"
+        || (name.starts_with('#') && name.ends_with('#'))
+        || [".swp", ".swx", ".swo", ".tmp", ".kate-swp", "___jb_tmp___", "___jb_old___"]
+            .iter()
+            .any(|s| name.ends_with(s))
 }
 
 /// `dir/rel`, or `rel` when `dir` is the book root (`.`).

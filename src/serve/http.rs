@@ -2,6 +2,9 @@
 //! accept loop with a connection cap and a header timeout (slow or idle clients cannot pile
 //! up).
 //!
+//! Connections that send no complete request head within [`HEADER_TIMEOUT`], or stop
+//! reading their answers for [`WRITE_STALL_TIMEOUT`], are dropped.
+//!
 //! - `GET /<path>`: the file of the snapshot at the normalised path ([`super::path`]); a
 //!   folder is its `index.html`; a folder without its slash is redirected; anything else is
 //!   the theme's `404.html` with status 404. HTML gets the live script injected and
@@ -13,8 +16,12 @@
 //!   another site cannot read the preview through DNS rebinding), and the WebSocket refuses
 //!   other origins.
 
+use std::future::Future;
+use std::io;
 use std::net::IpAddr;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Router;
@@ -29,6 +36,7 @@ use axum::routing::get;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use serde::Deserialize;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio::sync::broadcast::error::RecvError;
@@ -48,6 +56,9 @@ pub const LIVE_SCRIPT: &str = include_str!("live.js");
 pub const MAX_CONNECTIONS: usize = 4096;
 /// Time a client has to send a request's headers (and longest a keep-alive connection idles).
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// Longest a response may wait for a client that does not read it before the connection is
+/// dropped (a client that never reads would otherwise hold its connection forever).
+pub const WRITE_STALL_TIMEOUT: Duration = Duration::from_secs(10);
 /// WebSocket ping interval (finds peers that vanished without closing).
 const PING: Duration = Duration::from_secs(30);
 /// Longest a page may take to accept one message before it is dropped (it reconnects and
@@ -92,8 +103,92 @@ pub async fn serve(listener: TcpListener, router: Router) {
             let _permit = permit;
             let mut builder = hyper::server::conn::http1::Builder::new();
             builder.timer(TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT);
-            let _ = builder.serve_connection(TokioIo::new(stream), service).with_upgrades().await;
+            let io = TokioIo::new(StallGuard::new(stream, WRITE_STALL_TIMEOUT));
+            let _ = builder.serve_connection(io, service).with_upgrades().await;
         });
+    }
+}
+
+/// A connection whose writes fail once the peer has accepted no byte for `limit`: hyper has
+/// no write timeout, and a client that sends requests but never reads the answers would
+/// otherwise keep its connection (and its task) forever.
+pub struct StallGuard<T> {
+    inner: T,
+    limit: Duration,
+    /// Armed while a write waits for the peer; reset by every write that makes progress.
+    stalled: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl<T> StallGuard<T> {
+    pub fn new(inner: T, limit: Duration) -> Self {
+        StallGuard { inner, limit, stalled: None }
+    }
+
+    /// After a write returned `Pending`: fail when the peer has been stuck for too long.
+    fn check(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
+        let limit = self.limit;
+        let timer = self.stalled.get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+        match timer.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the client stopped reading the response",
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl<T: AsyncRead + Unpin> AsyncRead for StallGuard<T> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl<T: AsyncWrite + Unpin> AsyncWrite for StallGuard<T> {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        match Pin::new(&mut self.inner).poll_write(cx, buf) {
+            Poll::Pending => self.check(cx),
+            done => {
+                self.stalled = None;
+                done
+            }
+        }
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        match Pin::new(&mut self.inner).poll_write_vectored(cx, bufs) {
+            Poll::Pending => self.check(cx),
+            done => {
+                self.stalled = None;
+                done
+            }
+        }
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match Pin::new(&mut self.inner).poll_flush(cx) {
+            Poll::Pending => self.check(cx).map_ok(|_| ()),
+            done => {
+                self.stalled = None;
+                done
+            }
+        }
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
     }
 }
 
@@ -170,7 +265,14 @@ async fn live_socket(
     }
     // Subscribe now, so that nothing published during the handshake is missed.
     let sub = app.hub.subscribe(q.page.as_deref().unwrap_or(""), q.since.as_deref());
-    ws.max_message_size(4096).max_frame_size(4096).on_upgrade(move |socket| session(socket, sub))
+    // Pages send nothing but pongs, and the messages are small and sent at once: small
+    // buffers (the defaults, 128 KiB each way, made 1,000 open pages cost 130 MB).
+    ws.max_message_size(4096)
+        .max_frame_size(4096)
+        .read_buffer_size(4096)
+        .write_buffer_size(0)
+        .max_write_buffer_size(4 << 20)
+        .on_upgrade(move |socket| session(socket, sub))
 }
 
 /// Send one message; `false` when the page is gone or does not read.

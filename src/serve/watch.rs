@@ -27,15 +27,9 @@ pub const QUIET: Duration = Duration::from_millis(10);
 /// Longest a batch waits for its events to stop.
 pub const MAX_WAIT: Duration = Duration::from_millis(50);
 
-/// Is `name` an editor's temp, swap or backup file?
+/// Is `name` an editor's temp, swap or backup file? (The loader skips the same files.)
 pub fn ignored_name(name: &str) -> bool {
-    name.starts_with('.')
-        || name.ends_with('~')
-        || name == "4913"
-        || (name.starts_with('#') && name.ends_with('#'))
-        || [".swp", ".swx", ".swo", ".tmp", ".kate-swp", "___jb_tmp___", "___jb_old___"]
-            .iter()
-            .any(|s| name.ends_with(s))
+    crate::load::editor_file(name)
 }
 
 /// Does this kind of event mean that a file's content or existence changed?
