@@ -23,9 +23,8 @@ fn a_guide_folder_builds_except_its_include_from_outside() {
 fn the_repository_root_as_book_root_builds_the_guide() {
     let dir = common::book("mdbook-repo");
     let toml = std::fs::read_to_string(dir.path().join("guide/book.toml")).expect("read book.toml");
-    let toml = toml
-        .replace("src = \"src\"", "src = \"guide/src\"")
-        .replace("\"../examples\"", "\"examples\"");
+    let toml =
+        toml.replace("src = \"src\"", "src = \"guide/src\"").replace("\"../examples\"", "\"examples\"");
     std::fs::write(dir.path().join("book.toml"), toml).expect("write book.toml");
     let (code, _, stderr) = topobook(&["build", &dir.path().to_string_lossy()], None);
     assert_eq!(code, 0, "{stderr}");

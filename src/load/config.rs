@@ -394,11 +394,7 @@ pub fn parse(file: Arc<str>, text: &str) -> (Config, Vec<Diagnostic>) {
                     if MDBOOK_BUILTIN_PREPROCESSORS.contains(&name) {
                         cx.ignored(&full, k.span());
                     } else {
-                        cx.unsupported(
-                            &full,
-                            "pages are built without this preprocessor",
-                            k.span(),
-                        );
+                        cx.unsupported(&full, "pages are built without this preprocessor", k.span());
                     }
                 }
             }
@@ -525,10 +521,8 @@ mod tests {
                     [output.html.search]\nboost-title = 2\n[output.linkcheck]\n\
                     [preprocessor.links]\n[preprocessor.katex]\n";
         let (c, d) = run(text);
-        let mut got: Vec<(&str, &str)> = d
-            .iter()
-            .map(|d| (d.message.split('`').nth(1).unwrap_or(""), d.severity.as_str()))
-            .collect();
+        let mut got: Vec<(&str, &str)> =
+            d.iter().map(|d| (d.message.split('`').nth(1).unwrap_or(""), d.severity.as_str())).collect();
         got.sort();
         assert_eq!(
             got,

@@ -436,9 +436,11 @@ impl Cx<'_> {
             Select::Anchor(n) => *n,
             _ => "",
         };
-        let mut diag = Diagnostic::error(codes::IO, format!("anchor `{name}` not found in `{rel}`")).with_help(
-            "add `ANCHOR: name` and `ANCHOR_END: name` comment lines to the file, or fix the name".to_string(),
-        );
+        let mut diag = Diagnostic::error(codes::IO, format!("anchor `{name}` not found in `{rel}`"))
+            .with_help(
+                "add `ANCHOR: name` and `ANCHOR_END: name` comment lines to the file, or fix the name"
+                    .to_string(),
+            );
         diag.location = self.locate(origin, d.range.clone());
         self.diagnostics.push(diag);
         None
