@@ -32,6 +32,33 @@ pub struct HtmlConfig {
     pub search: bool,
 }
 
+impl HtmlConfig {
+    /// `site-url` when it is a full address (`https://host/path/`). The sitemap, canonical links
+    /// and links to rule pages need one; mdBook's path-only form (`/mdBook/`) gives `None`.
+    pub fn absolute_site_url(&self) -> Option<&str> {
+        self.site_url.as_deref().filter(|u| is_absolute_url(u))
+    }
+
+    /// The path the site is served under, ending in `/`: from `site-url` in either form
+    /// (`https://host/docs/` or mdBook's `/docs/`), `/` without one.
+    pub fn site_path(&self) -> String {
+        let Some(u) = self.site_url.as_deref() else { return "/".to_string() };
+        let path = match u.split_once("://") {
+            Some((_, rest)) => rest.find('/').map(|i| &rest[i..]).unwrap_or("/"),
+            None if u.starts_with('/') => u,
+            None => "/",
+        };
+        let path = path.split(['?', '#']).next().unwrap_or("/");
+        if path.ends_with('/') { path.to_string() } else { format!("{path}/") }
+    }
+}
+
+fn is_absolute_url(u: &str) -> bool {
+    u.split_once("://").is_some_and(|(scheme, rest)| {
+        !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric()) && !rest.is_empty()
+    })
+}
+
 /// The whole configuration of a book.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
@@ -76,33 +103,66 @@ const HTML_KEYS: &[&str] =
 const SEARCH_KEYS: &[&str] = &["enable"];
 const TOP_KEYS: &[&str] = &["book", "build", "output", "preprocessor", "rust"];
 
-/// mdBook keys that topobook accepts and does not use: a note, never an error, so that an
-/// existing mdBook book builds unchanged.
+// mdBook compatibility: what topobook does with the keys of mdBook's `book.toml`.
+//
+// An mdBook user points topobook at an existing book; keys of mdBook features must not stop
+// the build, and unknown keys (typos) must still be caught. So every key falls in one of four
+// classes:
+//
+// 1. A topobook key (`BOOK_KEYS`, `BUILD_KEYS`, `HTML_KEYS`, `SEARCH_KEYS`): read.
+// 2. An mdBook key with nothing to do in topobook, because topobook already does it
+//    (`smart-punctuation`, `admonitions`: always on; the built-in `links` and `index`
+//    preprocessors; `[output.linkcheck]`: links are always checked) or because it only tunes
+//    mdBook's own chrome or other tools (`default-theme`, `fold`, `print`, search boosts,
+//    `[rust]`, other `[output.*]` renderers): a **note** naming it. It never fails anything,
+//    even `check --deny warnings`.
+// 3. An mdBook feature topobook does not implement, whose absence changes what readers get
+//    (`mathjax-support`/`math`, `additional-css`, `redirect`, `cname`, hidden code lines,
+//    third-party `[preprocessor.*]`…): a **warning** that names the key and what is lost. The
+//    build succeeds; `--deny warnings` makes a docs CI notice. A boolean switched off
+//    (`mathjax-support = false`) loses nothing and is a note.
+// 4. Anything else: an **error** with the closest known key.
+//
+// Warning about every mdBook key was rejected: it would make `--deny warnings` fail on every
+// mdBook book for settings that change nothing a reader sees.
+
+/// mdBook `[book]` keys without effect in topobook.
 const MDBOOK_BOOK_KEYS: &[&str] = &["multilingual", "text-direction"];
+/// mdBook `[build]` keys without effect in topobook.
 const MDBOOK_BUILD_KEYS: &[&str] = &["create-missing", "use-default-preprocessors", "extra-watch-dirs"];
+/// mdBook `[output.html]` keys without effect in topobook (class 2).
 const MDBOOK_HTML_KEYS: &[&str] = &[
     "default-theme",
     "preferred-dark-theme",
     "smart-punctuation",
     "curly-quotes",
-    "mathjax-support",
+    "admonitions",
     "copy-fonts",
-    "additional-css",
-    "additional-js",
     "no-section-label",
     "git-repository-icon",
-    "input-404",
-    "cname",
     "live-reload-endpoint",
     "hash-files",
     "sidebar-header-nav",
     "print",
     "fold",
     "playground",
-    "code",
-    "redirect",
-    "site-url-prefix",
+    "playpen",
 ];
+/// mdBook `[output.html]` features topobook does not implement, with what the reader loses
+/// (class 3).
+const MDBOOK_HTML_UNSUPPORTED: &[(&str, &str)] = &[
+    ("mathjax-support", "equations are shown as written, not typeset"),
+    ("math", "equations are shown as written, not typeset"),
+    ("definition-lists", "definition lists are shown as plain paragraphs"),
+    ("additional-css", "these stylesheets are not loaded; override theme files in `themes/<name>/` instead"),
+    ("additional-js", "these scripts are not loaded; override theme files in `themes/<name>/` instead"),
+    ("code", "code lines hidden with custom prefixes (`hidelines`) are shown"),
+    ("redirect", "no redirect pages are written, so the old addresses are not found"),
+    ("cname", "no `CNAME` file is written for GitHub Pages"),
+    ("input-404", "the not-found page comes from the theme's `404.html`, not from this page"),
+    ("google-analytics", "no analytics snippet is added"),
+];
+/// mdBook `[output.html.search]` keys without effect in topobook.
 const MDBOOK_SEARCH_KEYS: &[&str] = &[
     "limit-results",
     "teaser-word-count",
@@ -115,6 +175,8 @@ const MDBOOK_SEARCH_KEYS: &[&str] = &[
     "copy-js",
     "chapter",
 ];
+/// mdBook's built-in preprocessors, whose work topobook does itself.
+const MDBOOK_BUILTIN_PREPROCESSORS: &[&str] = &["links", "index"];
 
 struct Ctx<'a> {
     file: Arc<str>,
@@ -129,9 +191,16 @@ impl Ctx<'_> {
         self.diags.push(d.at(loc));
     }
 
-    fn unknown(&mut self, section: &str, key: &Spanned<std::borrow::Cow<'_, str>>, known: &[&str]) {
+    /// An unknown key; the suggestion may also be one of mdBook's keys (`mdbook`).
+    fn unknown(
+        &mut self,
+        section: &str,
+        key: &Spanned<std::borrow::Cow<'_, str>>,
+        known: &[&str],
+        mdbook: &[&str],
+    ) {
         let name = key.get_ref();
-        let help = match did_you_mean(name, known.iter().copied()) {
+        let help = match did_you_mean(name, known.iter().chain(mdbook).copied()) {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!("known keys in `{section}`: {}", known.join(", ")),
         };
@@ -141,6 +210,19 @@ impl Ctx<'_> {
                 .with_label("unknown key")
                 .with_help(help),
             key.span(),
+        );
+    }
+
+    /// Class 3: an mdBook feature topobook lacks; `loses` says what the reader misses.
+    fn unsupported(&mut self, full: &str, loses: &str, span: Range<usize>) {
+        self.diag(
+            Diagnostic::warning(
+                codes::CONFIG,
+                format!("`{full}` is an mdBook feature that topobook does not support: {loses}"),
+            )
+            .with_label("not supported")
+            .with_help("remove it if the book is no longer built with mdBook; the rest of the book builds"),
+            span,
         );
     }
 
@@ -288,7 +370,7 @@ pub fn parse(file: Arc<str>, text: &str) -> (Config, Vec<Diagnostic>) {
                         other if MDBOOK_BOOK_KEYS.contains(&other) => {
                             cx.ignored(&format!("book.{other}"), k.span())
                         }
-                        _ => cx.unknown("book", k, BOOK_KEYS),
+                        _ => cx.unknown("book", k, BOOK_KEYS, MDBOOK_BOOK_KEYS),
                     }
                 }
             }
@@ -318,7 +400,7 @@ pub fn parse(file: Arc<str>, text: &str) -> (Config, Vec<Diagnostic>) {
                         other if MDBOOK_BUILD_KEYS.contains(&other) => {
                             cx.ignored(&format!("build.{other}"), k.span())
                         }
-                        _ => cx.unknown("build", k, BUILD_KEYS),
+                        _ => cx.unknown("build", k, BUILD_KEYS, MDBOOK_BUILD_KEYS),
                     }
                 }
             }
@@ -326,6 +408,7 @@ pub fn parse(file: Arc<str>, text: &str) -> (Config, Vec<Diagnostic>) {
                 let Some(t) = cx.table("output", value) else { continue };
                 for (k, v) in t {
                     if k.get_ref() != "html" {
+                        // Another mdBook renderer (`linkcheck`, `pdf`, `markdown`…): not ours.
                         cx.ignored(&format!("output.{}", k.get_ref()), k.span());
                         continue;
                     }
@@ -333,8 +416,20 @@ pub fn parse(file: Arc<str>, text: &str) -> (Config, Vec<Diagnostic>) {
                     parse_html(&mut cx, h, &mut config.html);
                 }
             }
-            "preprocessor" | "rust" => cx.ignored(key.get_ref(), key.span()),
-            _ => cx.unknown("", key, TOP_KEYS),
+            "preprocessor" => {
+                let Some(t) = cx.table("preprocessor", value) else { continue };
+                for (k, _) in t {
+                    let name = k.get_ref().as_ref();
+                    let full = format!("preprocessor.{name}");
+                    if MDBOOK_BUILTIN_PREPROCESSORS.contains(&name) {
+                        cx.ignored(&full, k.span());
+                    } else {
+                        cx.unsupported(&full, "pages are built without this preprocessor", k.span());
+                    }
+                }
+            }
+            "rust" => cx.ignored(key.get_ref(), key.span()),
+            _ => cx.unknown("", key, TOP_KEYS, &[]),
         }
     }
     if let Some(why) = build_dir_problem(&config) {
@@ -362,7 +457,22 @@ fn parse_html(cx: &mut Ctx<'_>, h: &DeTable<'_>, html: &mut HtmlConfig) {
                     html.theme = s;
                 }
             }
-            "site-url" => html.site_url = cx.string("output.html.site-url", v),
+            "site-url" => {
+                html.site_url = cx.string("output.html.site-url", v);
+                if html.site_url.as_deref().is_some_and(|u| !is_absolute_url(u)) {
+                    // mdBook's form: a path, enough for the 404 page.
+                    cx.diag(
+                        Diagnostic::note(
+                            codes::CONFIG,
+                            "`output.html.site-url` is a path: no `sitemap.xml` or canonical links",
+                        )
+                        .with_help(
+                            "write the full address, such as `https://example.org/docs/`, to get them",
+                        ),
+                        v.span(),
+                    );
+                }
+            }
             "git-repository-url" => html.git_repository_url = cx.string("output.html.git-repository-url", v),
             "edit-url-template" => html.edit_url_template = cx.string("output.html.edit-url-template", v),
             "sanitize" => html.sanitize = cx.boolean("output.html.sanitize", v).unwrap_or(html.sanitize),
@@ -376,14 +486,28 @@ fn parse_html(cx: &mut Ctx<'_>, h: &DeTable<'_>, html: &mut HtmlConfig) {
                         other if MDBOOK_SEARCH_KEYS.contains(&other) => {
                             cx.ignored(&format!("output.html.search.{other}"), sk.span())
                         }
-                        _ => cx.unknown("output.html.search", sk, SEARCH_KEYS),
+                        _ => cx.unknown("output.html.search", sk, SEARCH_KEYS, MDBOOK_SEARCH_KEYS),
                     }
                 }
             }
             other if MDBOOK_HTML_KEYS.contains(&other) => {
                 cx.ignored(&format!("output.html.{other}"), k.span())
             }
-            _ => cx.unknown("output.html", k, HTML_KEYS),
+            other => match MDBOOK_HTML_UNSUPPORTED.iter().find(|(key, _)| *key == other) {
+                // Switched off, the feature loses nothing.
+                Some(_) if v.get_ref().as_bool() == Some(false) => {
+                    cx.ignored(&format!("output.html.{other}"), k.span())
+                }
+                Some((_, loses)) => cx.unsupported(&format!("output.html.{other}"), loses, k.span()),
+                None => {
+                    let mdbook: Vec<&str> = MDBOOK_HTML_KEYS
+                        .iter()
+                        .copied()
+                        .chain(MDBOOK_HTML_UNSUPPORTED.iter().map(|(key, _)| *key))
+                        .collect();
+                    cx.unknown("output.html", k, HTML_KEYS, &mdbook)
+                }
+            },
         }
     }
 }
@@ -423,14 +547,55 @@ mod tests {
     }
 
     #[test]
-    fn mdbook_keys_are_notes_and_bad_values_errors() {
+    fn mdbook_keys_are_notes_or_warnings_and_bad_values_errors() {
         let (c, d) = run(
             "[rust]\nedition = \"2021\"\n[output.html]\nadditional-css = []\n[build]\nsrc = 1\nbuild-dir = \"../x\"\n",
         );
         let mut sev: Vec<_> = d.iter().map(|d| d.severity.as_str()).collect();
         sev.sort();
-        assert_eq!(sev, ["error", "error", "note", "note"], "{d:#?}");
+        assert_eq!(sev, ["error", "error", "note", "warning"], "{d:#?}");
         assert_eq!(c.build_dir, "site");
+    }
+
+    /// The four classes of the decision at the top of this file, on mdBook's own keys.
+    #[test]
+    fn mdbook_keys_by_class() {
+        let text = "[output.html]\nmath = true\nmathjax-support = false\nhash-files = true\n\
+                    [output.html.playground]\neditable = true\n[output.html.redirect]\n\"/a.html\" = \"b.html\"\n\
+                    [output.html.search]\nboost-title = 2\n[output.linkcheck]\n\
+                    [preprocessor.links]\n[preprocessor.katex]\n";
+        let (c, d) = run(text);
+        let mut got: Vec<(&str, &str)> =
+            d.iter().map(|d| (d.message.split('`').nth(1).unwrap_or(""), d.severity.as_str())).collect();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                ("output.html.hash-files", "note"),
+                ("output.html.math", "warning"),
+                ("output.html.mathjax-support", "note"),
+                ("output.html.playground", "note"),
+                ("output.html.redirect", "warning"),
+                ("output.html.search.boost-title", "note"),
+                ("output.linkcheck", "note"),
+                ("preprocessor.katex", "warning"),
+                ("preprocessor.links", "note"),
+            ],
+            "{d:#?}"
+        );
+        let math = d.iter().find(|d| d.message.starts_with("`output.html.math`"));
+        assert!(math.is_some_and(|d| d.message.ends_with("equations are shown as written, not typeset")));
+        assert_eq!(c, Config::default());
+    }
+
+    #[test]
+    fn typos_of_mdbook_keys_are_errors_suggesting_them() {
+        let (_, d) = run("[output.html]\nmathjax-suport = true\n[output.html.search]\nlimit-result = 3\n");
+        let got: Vec<_> = d.iter().map(|d| (d.severity.as_str(), d.help.as_deref().unwrap_or(""))).collect();
+        assert_eq!(
+            got,
+            [("error", "did you mean `mathjax-support`?"), ("error", "did you mean `limit-results`?")]
+        );
     }
 
     #[test]

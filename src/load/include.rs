@@ -111,8 +111,13 @@ fn next_directive(text: &str, from: usize) -> Option<(Directive<'_>, bool)> {
             let name_len =
                 rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
             let name = &rest[..name_len];
-            if !name.is_empty() && !rest[..].contains('\n') {
-                let args = rest[name_len..].trim();
+            let after = &rest[name_len..];
+            let args = after.trim();
+            // As in mdBook, a directive is `{{#name target}}`: the name, white space, then a
+            // target. `{{#include}}` alone (prose about the directive) is plain text; an
+            // escaped `\{{#...}}` is always taken, to drop its backslash.
+            let has_target = after.starts_with(char::is_whitespace) && !args.is_empty();
+            if !name.is_empty() && !rest.contains('\n') && (escaped || has_target) {
                 let range = if escaped { start - 1..end + 2 } else { start..end + 2 };
                 return Some((Directive { range, name, args }, escaped));
             }
@@ -177,8 +182,8 @@ fn anchor_name<'l>(line: &'l str, marker: &str) -> Option<&'l str> {
     Some(&rest[..n])
 }
 
-/// The lines of `text` chosen by `sel`, as byte ranges (without line terminators).
-fn select_lines(text: &str, sel: &Select<'_>) -> Option<Vec<Range<usize>>> {
+/// The lines of `text` as byte ranges (without line terminators).
+fn line_ranges(text: &str) -> Vec<Range<usize>> {
     let mut lines = Vec::new();
     let mut pos = 0;
     for line in text.split_inclusive('\n') {
@@ -186,6 +191,44 @@ fn select_lines(text: &str, sel: &Select<'_>) -> Option<Vec<Range<usize>>> {
         lines.push(pos..pos + body.len());
         pos += line.len();
     }
+    lines
+}
+
+/// `{{#rustdoc_include}}`: every line of `text`, those outside `sel` marked hidden (rendered
+/// with mdBook's `# ` prefix, so Rust blocks keep the whole program but show only the
+/// selection). Anchor comment lines are dropped when the selection is an anchor, as in
+/// mdBook. `None`: the anchor is missing.
+fn rustdoc_lines(text: &str, sel: &Select<'_>) -> Option<Vec<(Range<usize>, bool)>> {
+    let lines = line_ranges(text);
+    match sel {
+        Select::All => Some(lines.into_iter().map(|r| (r, false)).collect()),
+        Select::Lines(start, end) => {
+            let end = end.unwrap_or(usize::MAX);
+            Some(lines.into_iter().enumerate().map(|(i, r)| (r, i + 1 < *start || i + 1 > end)).collect())
+        }
+        Select::Anchor(name) => {
+            let mut out = Vec::new();
+            let mut inside = false;
+            let mut found = false;
+            for r in lines {
+                let line = &text[r.clone()];
+                if !inside && !found && anchor_name(line, "ANCHOR:") == Some(*name) {
+                    inside = true;
+                    found = true;
+                } else if inside && anchor_name(line, "ANCHOR_END:") == Some(*name) {
+                    inside = false;
+                } else if !is_anchor_line(line) {
+                    out.push((r, !inside));
+                }
+            }
+            found.then_some(out)
+        }
+    }
+}
+
+/// The lines of `text` chosen by `sel`, as byte ranges (without line terminators).
+fn select_lines(text: &str, sel: &Select<'_>) -> Option<Vec<Range<usize>>> {
+    let lines = line_ranges(text);
     match sel {
         Select::All => None,
         Select::Lines(start, end) => {
@@ -332,8 +375,9 @@ impl Cx<'_> {
         let Some(rel) = join_relative(file, path) else {
             return fail(
                 self,
-                format!("cannot include `{path}`: it is outside the book"),
-                "include only files inside the book folder",
+                format!("cannot include `{path}`: it is outside the book folder"),
+                "includes stay inside the folder of `book.toml`: copy the file into the book, or move \
+                 `book.toml` up to a folder that holds it and set `src` in `[book]` to the pages' folder",
             );
         };
         let rel: Arc<str> = rel.into();
@@ -353,14 +397,68 @@ impl Cx<'_> {
                 }
             },
         };
-        let (inc, inc_pieces) = match select_lines(&content, &sel) {
+        let (inc, inc_pieces) = match (d.name == "rustdoc_include", &sel) {
+            (true, Select::Lines(..) | Select::Anchor(_)) => match rustdoc_lines(&content, &sel) {
+                Some(lines) => {
+                    let mut s = String::new();
+                    let mut ps = Vec::new();
+                    for (i, (r, hidden)) in lines.iter().enumerate() {
+                        if i > 0 {
+                            s.push('\n');
+                        }
+                        if *hidden {
+                            s.push_str(if r.is_empty() { "#" } else { "# " });
+                        }
+                        ps.push(Piece { at: s.len(), len: r.len(), file: rel.clone(), file_at: r.start });
+                        s.push_str(&content[r.clone()]);
+                    }
+                    (s, ps)
+                }
+                None => return self.missing_anchor(origin, d, &sel, &rel),
+            },
+            _ => self.select(&content, &sel, &rel, origin, d)?,
+        };
+        if has_directives(&inc) {
+            Some(self.expand(&rel, &inc, &inc_pieces, depth + 1))
+        } else {
+            Some((inc, inc_pieces))
+        }
+    }
+
+    fn missing_anchor(
+        &mut self,
+        origin: &[Piece],
+        d: &Directive<'_>,
+        sel: &Select<'_>,
+        rel: &str,
+    ) -> Option<(String, Vec<Piece>)> {
+        let name = match sel {
+            Select::Anchor(n) => *n,
+            _ => "",
+        };
+        let mut diag = Diagnostic::error(codes::IO, format!("anchor `{name}` not found in `{rel}`"))
+            .with_help(
+                "add `ANCHOR: name` and `ANCHOR_END: name` comment lines to the file, or fix the name"
+                    .to_string(),
+            );
+        diag.location = self.locate(origin, d.range.clone());
+        self.diagnostics.push(diag);
+        None
+    }
+
+    /// `{{#include}}`: the chosen lines of `content` and where they come from.
+    fn select(
+        &mut self,
+        content: &Arc<str>,
+        sel: &Select<'_>,
+        rel: &Arc<str>,
+        origin: &[Piece],
+        d: &Directive<'_>,
+    ) -> Option<(String, Vec<Piece>)> {
+        Some(match select_lines(content, sel) {
             None => {
-                if let Select::Anchor(name) = sel {
-                    return fail(
-                        self,
-                        format!("anchor `{name}` not found in `{rel}`"),
-                        "add `ANCHOR: name` and `ANCHOR_END: name` comment lines to the file, or fix the name",
-                    );
+                if let Select::Anchor(_) = sel {
+                    return self.missing_anchor(origin, d, sel, rel);
                 }
                 (
                     content.to_string(),
@@ -379,12 +477,7 @@ impl Cx<'_> {
                 }
                 (s, ps)
             }
-        };
-        if has_directives(&inc) {
-            Some(self.expand(&rel, &inc, &inc_pieces, depth + 1))
-        } else {
-            Some((inc, inc_pieces))
-        }
+        })
     }
 }
 
@@ -413,8 +506,10 @@ mod tests {
             &[("src/code.rs", CODE)],
         );
         assert_eq!(e.text, "// ANCHOR: b|fn a() {}|// ANCHOR_END: b\nlast");
+        // `rustdoc_include` keeps the whole program, the rest hidden behind `# `; anchor
+        // comment lines go.
         let e = run("```\n{{#rustdoc_include code.rs:b}}\n```", &[("src/code.rs", CODE)]);
-        assert_eq!(e.text, "```\nfn b() {}\nfn c() {}\n```");
+        assert_eq!(e.text, "```\n# fn a() {}\nfn b() {}\nfn c() {}\n# last\n```");
         assert!(e.diagnostics.is_empty());
         // Every byte maps back: `fn c` is on line 5 of the included file.
         let at = e.text.find("fn c").unwrap_or(0);
@@ -422,6 +517,32 @@ mod tests {
         assert_eq!((&*file, &CODE[r]), ("src/code.rs", "fn c"));
         let after = e.text.len() - 3;
         assert_eq!(e.origin.map(after..after + 3).map(|(f, r)| (f, r.start)), Some(("src/ch.md".into(), 35)));
+    }
+
+    #[test]
+    fn rustdoc_include_line_ranges_hide_the_other_lines() {
+        let e = run("{{#rustdoc_include code.rs:3:3}}", &[("src/code.rs", "a\n\nb\nc\n")]);
+        assert_eq!(e.text, "# a\n#\nb\n# c");
+        let e = run("{{#rustdoc_include code.rs}}", &[("src/code.rs", "a\nb\n")]);
+        assert_eq!(e.text, "a\nb\n");
+        let e = run("{{#rustdoc_include code.rs:nope}}", &[("src/code.rs", CODE)]);
+        assert!(e.diagnostics[0].message.contains("anchor `nope`"), "{:?}", e.diagnostics);
+        assert_eq!(e.text, "{{#rustdoc_include code.rs:nope}}");
+    }
+
+    #[test]
+    fn a_directive_without_a_target_is_text() {
+        // Prose about the directives, as mdBook's own guide writes it: no file, no diagnostic.
+        let page = "The `{{ #playground }}`, `{{#include}}` and {{#title}} helpers; {{#include:x}}.";
+        let e = run(page, &[]);
+        assert_eq!(e.text, page);
+        assert!(e.diagnostics.is_empty(), "{:?}", e.diagnostics);
+        assert_eq!(e.title, None);
+        // Escaped, the backslash still goes.
+        assert_eq!(run("\\{{#include}}", &[]).text, "{{#include}}");
+        // A target that names no file is still an error.
+        let e = run("{{#include :2}}", &[]);
+        assert!(e.diagnostics[0].message.contains("needs a file"), "{:?}", e.diagnostics);
     }
 
     #[test]
@@ -448,7 +569,7 @@ mod tests {
         let e = run("{{#include ch.md}}", &[("src/ch.md", "{{#include ch.md}}")]);
         assert_eq!(e.diagnostics.len(), 1);
         let e = run("{{#include ../../x}}", &[]);
-        assert!(e.diagnostics[0].message.contains("outside the book"));
+        assert!(e.diagnostics[0].message.contains("outside the book folder"));
         let e = run("{{#include code.rs:nope}}", &[("src/code.rs", CODE)]);
         assert!(e.diagnostics[0].message.contains("anchor `nope`"));
     }

@@ -85,7 +85,7 @@ impl Site {
 
     /// The canonical URL of a site path, with `site-url`.
     pub(super) fn canonical(&self, path: &str) -> Option<String> {
-        let url = self.book.config.html.site_url.as_ref()?;
+        let url = self.book.config.html.absolute_site_url()?;
         Some(format!("{}/{path}", url.trim_end_matches('/')))
     }
 
@@ -222,16 +222,7 @@ impl Site {
 
     /// `404.html`: links are absolute (from `site-url`, or `/`), since it is served anywhere.
     pub(super) fn render_404(&self) -> Result<Vec<u8>, Box<Diagnostic>> {
-        let root = match &self.book.config.html.site_url {
-            Some(u) => {
-                let path = u
-                    .split_once("://")
-                    .map(|(_, r)| r.find('/').map(|i| &r[i..]).unwrap_or("/"))
-                    .unwrap_or("/");
-                if path.ends_with('/') { path.to_string() } else { format!("{path}/") }
-            }
-            None => "/".to_string(),
-        };
+        let root = self.book.config.html.site_path();
         self.simple_page("404.html", "Page not found", "404.html", &root, context! {})
     }
 
@@ -291,7 +282,7 @@ impl Site {
         if self.book.theme.get("static/css/diagram.css").is_none() {
             files.push(("css/diagram.css".into(), crate::diagram::DIAGRAM_CSS.as_bytes().to_vec()));
         }
-        if let Some(url) = &self.book.config.html.site_url {
+        if let Some(url) = self.book.config.html.absolute_site_url() {
             let paths: Vec<&str> = self
                 .nav
                 .order

@@ -196,7 +196,7 @@ impl Site {
         let mut book = load::load(root)?;
         // With a `site-url`, findings link to the published rule pages.
         if options.check.rules_base_url.is_none()
-            && let Some(url) = &book.config.html.site_url
+            && let Some(url) = book.config.html.absolute_site_url()
         {
             options.check.rules_base_url = Some(format!("{}/rules", url.trim_end_matches('/')));
         }
