@@ -9,235 +9,52 @@
 //! ```
 //!
 //! Each page has about 800 words in several sections, a table, links to its neighbours and
-//! to an anchor, a Bash block and a 40-line ```` ```yaml topology ```` block.
+//! to an anchor, a Bash block and a 60-line ```` ```yaml topology ```` block.
+//!
+//! One more build runs with `TOPOBOOK_TIMINGS=1` to split the time: the CPU time of the
+//! threads drawing diagrams (every page's block and the rules reference's examples), summed,
+//! compared with the build's CPU time.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-const WORDS: &[&str] = &[
-    "workspace",
-    "network",
-    "subnet",
-    "private",
-    "endpoint",
-    "storage",
-    "account",
-    "firewall",
-    "route",
-    "table",
-    "compute",
-    "cluster",
-    "instance",
-    "registry",
-    "vault",
-    "key",
-    "identity",
-    "managed",
-    "isolation",
-    "traffic",
-    "inbound",
-    "outbound",
-    "rule",
-    "security",
-    "group",
-    "service",
-    "tag",
-    "dns",
-    "zone",
-    "record",
-    "resolve",
-    "peering",
-    "hub",
-    "spoke",
-    "gateway",
-    "training",
-    "inference",
-    "model",
-    "deployment",
-    "pipeline",
-    "data",
-    "dataset",
-    "datastore",
-    "blob",
-    "file",
-    "queue",
-    "container",
-    "image",
-    "build",
-    "agent",
-    "node",
-    "pool",
-    "address",
-    "space",
-    "prefix",
-    "policy",
-    "diagnostic",
-    "monitor",
-    "insights",
-    "logs",
-    "metrics",
-    "alert",
-    "the",
-    "a",
-    "and",
-    "with",
-    "through",
-    "behind",
-    "before",
-    "after",
-    "every",
-    "only",
-    "when",
-    "which",
-    "must",
-    "should",
-    "can",
-    "allows",
-    "blocks",
-    "requires",
-    "reaches",
-    "uses",
-    "creates",
-    "connects",
-    "denies",
-    "public",
-    "internet",
-    "access",
-    "disabled",
-    "enabled",
-    "trusted",
-    "microsoft",
-    "azure",
-    "portal",
-    "cli",
-];
+#[path = "common/book.rs"]
+mod book;
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-    fn word(&mut self) -> &'static str {
-        WORDS[(self.next() as usize) % WORDS.len()]
-    }
+use book::generate;
+
+/// One measured build.
+struct Run {
+    wall: f64,
+    cpu: f64,
+    peak_mib: f64,
+    code: i32,
+    /// Its stderr, kept only when asked for (the `TOPOBOOK_TIMINGS` run).
+    stderr: String,
 }
 
-fn page_path(i: usize) -> String {
-    format!("part-{:02}/page-{i:05}.md", i / 100)
-}
-
-fn page(i: usize, n: usize, rng: &mut Rng) -> String {
-    let mut s = String::with_capacity(9000);
-    let _ = writeln!(
-        s,
-        "---\ntitle: Page {i} {} {}\nweight: {i}\n---\n\n# Page {i} {{#page-{i}}}\n",
-        rng.word(),
-        rng.word()
-    );
-    let link = |j: usize| {
-        let here = page_path(i);
-        let depth = here.matches('/').count();
-        format!("{}{}", "../".repeat(depth), page_path(j))
-    };
-    for section in 0..5 {
-        let _ = writeln!(s, "## Section {section} {} {}\n", rng.word(), rng.word());
-        for _para in 0..2 {
-            for w in 0..80 {
-                if w > 0 {
-                    s.push(' ');
-                }
-                s.push_str(rng.word());
-                if w % 13 == 12 {
-                    s.push_str(&format!(" unique{}x{}", i, (rng.next() % 997)));
-                }
-            }
-            s.push_str(".\n\n");
-        }
-        if section == 1 {
-            s.push_str("| Resource | Subnet | Access |\n|---|---|---|\n");
-            for r in 0..5 {
-                let _ = writeln!(s, "| {}-{r} | snet-{r} | {} |", rng.word(), rng.word());
-            }
-            s.push('\n');
-            let prev = if i > 0 { i - 1 } else { n - 1 };
-            let next = (i + 1) % n;
-            let _ = writeln!(
-                s,
-                "See [the previous page]({}), [the next page]({}) and [the top](#page-{i}).\n",
-                link(prev),
-                link(next)
-            );
-        }
-        if section == 2 {
-            let _ = writeln!(
-                s,
-                "```bash\naz network vnet create --name vnet-{i} --resource-group rg-ml \\\n  --address-prefixes 10.{}.0.0/16 --subnet-name snet-training\naz network private-endpoint create --name pe-{i} --vnet-name vnet-{i} \\\n  --subnet snet-pe --connection-name c-{i} --group-id amlworkspace\nfor zone in privatelink.api.azureml.ms privatelink.notebooks.azure.net; do\n  az network private-dns zone create --name \"$zone\" -g rg-ml  # zone {i}\ndone\n```\n",
-                i % 250
-            );
-        }
-        if section == 3 {
-            let _ = writeln!(s, "```yaml topology title=\"Page {i} network\"");
-            let _ = writeln!(
-                s,
-                "workspace:\n  name: mlw-{i}\n  region: eastus\n  default_storage: st{i}\n  key_vault: kv-{i}"
-            );
-            let _ = writeln!(
-                s,
-                "vnets:\n  - name: vnet-{i}\n    address_space: [10.{}.0.0/16]\n    subnets:",
-                i % 250
-            );
-            for k in 0..4 {
-                let _ = writeln!(
-                    s,
-                    "      - name: snet-{k}\n        prefix: 10.{}.{k}.0/24\n        service_endpoints: [Microsoft.Storage]",
-                    i % 250
-                );
-            }
-            let _ = writeln!(
-                s,
-                "storage_accounts:\n  - name: st{i}\n    network:\n      default_action: Deny\n      bypass: [AzureServices]\n      vnet_rules: [vnet-{i}/snet-0]"
-            );
-            let _ = writeln!(
-                s,
-                "key_vaults:\n  - name: kv-{i}\n    network: {{default_action: Deny, bypass: [AzureServices]}}"
-            );
-            let _ = writeln!(
-                s,
-                "computes:\n  - name: cpu-{i}\n    type: compute_cluster\n    vnet: vnet-{i}\n    subnet: snet-1\n    max_nodes: 4\n    public_ip: false"
-            );
-            s.push_str("```\n\n");
-        }
-    }
-    s
-}
-
-fn generate(dir: &Path, n: usize) {
-    let _ = std::fs::remove_dir_all(dir);
-    std::fs::create_dir_all(dir.join("content")).expect("create bench book");
-    std::fs::write(dir.join("book.toml"), "[book]\ntitle = \"Benchmark\"\n[build]\nlink-check = \"warn\"\n")
-        .expect("write book.toml");
-    let mut rng = Rng(42);
-    for i in 0..n {
-        let p = dir.join("content").join(page_path(i));
-        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        std::fs::write(p, page(i, n, &mut rng)).expect("write page");
-    }
-}
-
-/// Run the build, returning (wall seconds, CPU seconds, peak RSS in MiB, exit code).
+/// Run the build (with `TOPOBOOK_TIMINGS=1` and its stderr kept when `timings`).
 // The child is reaped by `wait4` (which also gives its resource usage), not by `Child::wait`.
 #[allow(clippy::zombie_processes)]
-fn run(bin: &Path, dir: &Path) -> (f64, f64, f64, i32) {
+fn run(bin: &Path, dir: &Path, timings: bool) -> Run {
     let start = Instant::now();
-    let child = Command::new(bin)
-        .arg("build")
-        .arg(dir)
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("run topobook");
+    let mut cmd = Command::new(bin);
+    cmd.arg("build").arg(dir);
+    if timings {
+        cmd.env("TOPOBOOK_TIMINGS", "1").stderr(std::process::Stdio::piped());
+    } else {
+        cmd.stderr(std::process::Stdio::null());
+    }
+    let mut child = cmd.spawn().expect("run topobook");
+    // Read stderr while the build runs, so that a full pipe never blocks it.
+    let reader = child.stderr.take().map(|mut e| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = std::io::Read::read_to_string(&mut e, &mut text);
+            text
+        })
+    });
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
     // SAFETY: a zeroed rusage is a valid value to be filled in by wait4.
@@ -248,7 +65,18 @@ fn run(bin: &Path, dir: &Path) -> (f64, f64, f64, i32) {
     let code = if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { -1 };
     let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
     let cpu = secs(usage.ru_utime) + secs(usage.ru_stime);
-    (wall, cpu, usage.ru_maxrss as f64 / 1024.0, code)
+    let stderr = reader.and_then(|r| r.join().ok()).unwrap_or_default();
+    Run { wall, cpu, peak_mib: usage.ru_maxrss as f64 / 1024.0, code, stderr }
+}
+
+/// From a `TOPOBOOK_TIMINGS` run: diagrams drawn and seconds spent drawing them (summed over
+/// threads), from the line `timing: diagrams: N drawn in Xs of CPU time summed over threads (...)`.
+fn diagram_time(stderr: &str) -> Option<(u64, f64)> {
+    let line = stderr.lines().find_map(|l| l.strip_prefix("timing: diagrams: "))?;
+    let mut words = line.split_whitespace();
+    let drawn = words.next()?.parse().ok()?;
+    let secs = words.nth(2)?.trim_end_matches('s').parse().ok()?;
+    Some((drawn, secs))
 }
 
 fn main() {
@@ -259,28 +87,44 @@ fn main() {
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!("load average before: {}", load.split_whitespace().take(3).collect::<Vec<_>>().join(" "));
     println!(
-        "{:>6} {:>9} {:>9} {:>9} {:>10} {:>6}",
-        "pages", "wall s", "cpu s", "peak MiB", "pages/s", "exit"
+        "{:>6} {:>9} {:>9} {:>9} {:>10} {:>6} {:>9} {:>10} {:>9} {:>9}",
+        "pages",
+        "wall s",
+        "cpu s",
+        "peak MiB",
+        "pages/s",
+        "exit",
+        "diagrams",
+        "diagram s",
+        "share",
+        "µs each"
     );
     for n in sizes {
         let dir = base.join(format!("book-{n}"));
         generate(&dir, n);
         // One warm-up run (file cache), then the best of three.
-        let _ = run(&bin, &dir);
-        let mut best = (f64::MAX, 0.0, 0.0, 0);
-        for _ in 0..3 {
-            let r = run(&bin, &dir);
-            if r.0 < best.0 {
+        let _ = run(&bin, &dir, false);
+        let mut best = run(&bin, &dir, false);
+        for _ in 0..2 {
+            let r = run(&bin, &dir, false);
+            if r.wall < best.wall {
                 best = r;
             }
         }
+        // The split: how much of the build's CPU time the diagrams take.
+        let timed = run(&bin, &dir, true);
+        let (drawn, secs) = diagram_time(&timed.stderr).unwrap_or((0, 0.0));
         println!(
-            "{n:>6} {:>9.3} {:>9.3} {:>9.1} {:>10.0} {:>6}",
-            best.0,
-            best.1,
-            best.2,
-            n as f64 / best.0,
-            best.3
+            "{n:>6} {:>9.3} {:>9.3} {:>9.1} {:>10.0} {:>6} {:>9} {:>10.3} {:>8.1}% {:>9.1}",
+            best.wall,
+            best.cpu,
+            best.peak_mib,
+            n as f64 / best.wall,
+            best.code,
+            drawn,
+            secs,
+            100.0 * secs / timed.cpu.max(1e-9),
+            secs * 1e6 / drawn.max(1) as f64
         );
     }
 }

@@ -11,11 +11,13 @@
 
 pub mod cmd;
 pub mod diag;
+pub mod diagram;
 pub mod load;
 pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod report;
 pub mod rules;
+pub mod serve;
 pub mod site;
 pub mod topology;

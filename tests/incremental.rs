@@ -93,7 +93,7 @@ fn config_theme_and_new_pages_rebuild_everything() {
     std::fs::remove_file(&new).expect("remove");
     let up = site.update(&[new.as_path()], &out).expect("update");
     assert!(up.full);
-    assert_eq!(up.removed, ["gamma.html", "search/g.json"]);
+    assert_eq!(up.removed, ["gamma.html"]);
     assert!(out.get("gamma.html").is_none());
     let toml = dir.path().join("book.toml");
     std::fs::write(&toml, "[book]\ntitle = \"Renamed book\"\n").expect("write");
@@ -112,7 +112,65 @@ fn a_topology_edit_updates_the_status_page_and_badges() {
     assert!(up.changed.contains(&"status.html".to_string()), "{:?}", up.changed);
     assert!(up.changed.contains(&"toc.js".to_string()), "{:?}", up.changed);
     assert!(!site.has_errors());
-    assert!(page(&out, "status.html").contains("1 topology block, 0 failing."));
+    assert!(page(&out, "status.html").contains("1 topology block on 1 page · 0 errors"));
+}
+
+#[test]
+fn rule_pages_rerender_only_when_where_they_fire_changes() {
+    let dir = common::book("diagrams");
+    let (mut site, out) = load(dir.path());
+    let before = page(&out, "rules/AML-KV-002.html");
+    assert!(before.contains("counter-examples.html#kv-locked-finding-"), "the counter-example is listed");
+    // Prose edits leave the 98 rule pages alone.
+    let file = dir.path().join("content/secured.md");
+    let text = std::fs::read_to_string(&file).expect("read");
+    std::fs::write(&file, text.replace("The same key vault", "The very same key vault")).expect("write");
+    let up = site.update(&[file.as_path()], &out).expect("update");
+    assert!(up.changed.iter().all(|p| !p.starts_with("rules/")), "{:?}", up.changed);
+    // A block that starts breaking AML-KV-002 adds itself to that rule's page (and the index
+    // counts it); the other rule pages stay as they were.
+    std::fs::write(
+        &file,
+        text.replace(
+            "bypass: [AzureServices]}
+    private_endpoints: [{name: pe-kv, subresource: vault, vnet: vnet-ml",
+            "bypass: [None]}
+    private_endpoints: [{name: pe-kv, subresource: vault, vnet: vnet-ml",
+        ),
+    )
+    .expect("write");
+    let up = site.update(&[file.as_path()], &out).expect("update");
+    let rules: Vec<&String> = up.changed.iter().filter(|p| p.starts_with("rules/")).collect();
+    assert_eq!(rules, ["rules/AML-KV-002.html", "rules/index.html"], "{:?}", up.changed);
+    assert!(page(&out, "rules/AML-KV-002.html").contains("secured.html#kv-drawing-finding-"));
+    assert!(up.changed.contains(&"status.html".to_string()));
+    assert!(page(&out, "toc.js").contains("badge-fail"), "the sidebar badges the page");
+}
+
+#[test]
+fn a_figure_that_appears_fixes_the_page() {
+    let dir = common::book("diagrams");
+    let file = dir.path().join("content/secured.md");
+    let text = std::fs::read_to_string(&file).expect("read");
+    std::fs::write(&file, text.replace("figure=media/overview.svg", "figure=media/new.svg")).expect("write");
+    let mut site = Site::load(dir.path(), SiteOptions::default()).expect("load");
+    let out = MemoryOutput::new();
+    site.build(&out);
+    let missing: Vec<_> = site.diagnostics().into_iter().filter(|d| d.code == "missing-figure").collect();
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    assert_eq!(missing[0].message, "figure `media/new.svg` is not in the book");
+    assert_eq!(missing[0].help.as_deref(), Some("did you mean `figure=media/overview.svg`?"));
+    assert_eq!(missing[0].location.as_ref().map(|l| l.start.line), Some(137), "the fence line");
+    assert!(page(&out, "secured.html").contains("The author's figure cannot be shown"));
+    let image = dir.path().join("content/media/new.svg");
+    std::fs::copy(dir.path().join("content/media/overview.svg"), &image).expect("copy");
+    let up = site.update(&[image.as_path()], &out).expect("update");
+    assert!(!up.full);
+    assert!(
+        up.changed.contains(&"media/new.svg".to_string()) && up.changed.contains(&"secured.html".to_string())
+    );
+    assert!(site.diagnostics().iter().all(|d| d.code != "missing-figure"));
+    assert!(page(&out, "secured.html").contains("<img src=\"media/new.svg\""));
 }
 
 #[test]

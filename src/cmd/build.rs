@@ -44,6 +44,14 @@ pub fn run(dir: &Path, options: SiteOptions) -> i32 {
     };
     let report = site.build(&out);
     mark("render and write");
+    if timings {
+        let (spent, drawn) = crate::render::topology::diagram_stats();
+        eprintln!(
+            "timing: diagrams: {drawn} drawn in {:.3}s of CPU time summed over threads ({:.1} µs each)",
+            spent.as_secs_f64(),
+            spent.as_secs_f64() * 1e6 / drawn.max(1) as f64
+        );
+    }
     let mut diags = site.diagnostics();
     diags.extend(report.diagnostics.iter().cloned());
     diag::sort(&mut diags);

@@ -5,6 +5,7 @@ pub mod build;
 pub mod check;
 pub mod init;
 pub mod rules;
+pub mod serve;
 
 /// Exit codes.
 pub mod exit {

@@ -68,6 +68,11 @@ impl Renderer {
                 minijinja::escape_formatter(out, state, value)
             }
         });
+        // `{{ text | code }}`: escape, and turn `backtick` spans into `<code>` (messages
+        // name things in backticks).
+        env.add_filter("code", |text: String| {
+            minijinja::Value::from_safe_string(topology::inline_code(&text))
+        });
         let mut diags = Vec::new();
         let mut origins = std::collections::HashMap::new();
         let builtin = crate::load::theme::builtin();
@@ -148,6 +153,10 @@ pub struct BodyContext<'a> {
     pub first_lines: &'a [u32],
     pub page_path: &'a str,
     pub root: &'a str,
+    /// Book path of the page's Markdown file (`content/guide/a.md`).
+    pub source_path: &'a str,
+    /// The author's image of each block with `figure=` (same order as `reports`).
+    pub figures: &'a [Option<topology::Figure>],
     /// Clean the author's HTML with ammonia (`output.html.sanitize`).
     pub sanitize: bool,
 }
@@ -196,6 +205,8 @@ fn fragment_html(f: &Fragment, cx: &BodyContext<'_>) -> String {
                     page_path: cx.page_path,
                     root: cx.root,
                     first_line: cx.first_lines.get(*i).copied().unwrap_or(1),
+                    source_path: cx.source_path,
+                    figure: cx.figures.get(*i).and_then(Option::as_ref),
                 };
                 let yaml = yaml::highlight(&report.source.yaml);
                 let mut html = topology::block_html(report, &yaml, &ctx);
@@ -275,8 +286,15 @@ mod tests {
             "# T\n\n<script>alert(1)</script>\n\n<p onclick=\"x()\">hi</p>\n\n```bash\necho <b>\n```\n",
             0,
         );
-        let cx =
-            BodyContext { reports: &[], first_lines: &[], page_path: "p.html", root: "", sanitize: true };
+        let cx = BodyContext {
+            reports: &[],
+            first_lines: &[],
+            page_path: "p.html",
+            root: "",
+            source_path: "content/p.md",
+            figures: &[],
+            sanitize: true,
+        };
         let html = body_html(&page, &cx);
         assert!(!html.contains("<script") && !html.contains("onclick"), "{html}");
         assert!(html.contains("<h1 id=\"t\">T<a class=\"anchor\" href=\"#t\""), "{html}");

@@ -57,7 +57,9 @@ fn comment_start(s: &str) -> Option<usize> {
 }
 
 /// End of a key in `s` (a plain scalar up to `: ` or `:` at the end), if `s` starts with one.
-fn key_len(s: &str) -> Option<usize> {
+/// Inside a flow collection (`in_flow`) a key cannot run past a flow indicator: in
+/// `{name: pe-a, vnet: v}` the text after `name:` is the value `pe-a`, not a key `pe-a, vnet`.
+fn key_len(s: &str, in_flow: bool) -> Option<usize> {
     let first = s.as_bytes().first()?;
     if matches!(first, b'"' | b'\'') {
         let q = quoted_len(s);
@@ -78,6 +80,7 @@ fn key_len(s: &str) -> Option<usize> {
                 return Some(s[..i].trim_end().len());
             }
             b'#' if i > 0 && matches!(bytes[i - 1], b' ' | b'\t') => return None,
+            b',' | b'[' | b']' | b'{' | b'}' if in_flow => return None,
             _ => {}
         }
     }
@@ -135,7 +138,7 @@ fn value(out: &mut String, s: &str) -> bool {
             _ => {
                 // A key inside a flow mapping (`{name: a}`), else a plain scalar up to a comment
                 // or a flow indicator.
-                if let Some(k) = key_len(rest).filter(|&k| k < rest.len()) {
+                if let Some(k) = key_len(rest, true).filter(|&k| k < rest.len()) {
                     span(out, KEY, &rest[..k]);
                     let colon = rest[k..].find(':').map(|i| k + i).unwrap_or(k);
                     out.push_str(&escape(&rest[k..colon]));
@@ -191,7 +194,7 @@ pub fn highlight(code: &str) -> String {
             out.push_str(&after[..ws]);
             rest = &after[ws..];
         }
-        let opened = if let Some(k) = key_len(rest) {
+        let opened = if let Some(k) = key_len(rest, false) {
             span(&mut out, KEY, &rest[..k]);
             let colon = rest[k..].find(':').map(|i| k + i).unwrap_or(k);
             out.push_str(&escape(&rest[k..colon]));
@@ -241,6 +244,10 @@ mod tests {
         assert!(html.contains("<span class=\"hl-entity hl-name hl-tag\">next</span>"), "{html}");
         assert!(html.contains("<span class=\"hl-string\">&#39;b&#39;&#39;c&#39;</span>"), "{html}");
         assert_eq!(html.split('\n').count(), 7);
+        // In a flow mapping, values stop at commas: `pe-a` is a value, `vnet` a key.
+        let html = highlight("- {name: pe-a, vnet: v-1}");
+        assert!(html.contains("<span class=\"hl-string\">pe-a</span>"), "{html}");
+        assert!(html.contains("<span class=\"hl-entity hl-name hl-tag\">vnet</span>"), "{html}");
         // Nothing panics on fragments and stray characters.
         for s in ["\"", "- ", ":", "a: \"x", "&", "{", "key: 'unterminated", "ü: ä # ö", "-\t-", "#"] {
             let h = highlight(s);

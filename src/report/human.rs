@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
-use crate::diag::{Diagnostic, LineIndex, Severity};
+use crate::diag::{Diagnostic, Disposition, LineIndex, Severity};
 
 /// Where the printer finds the text of a file a diagnostic points into.
 pub trait Sources {
@@ -75,6 +75,25 @@ pub fn render_one(d: &Diagnostic, sources: &dyn Sources, color: bool) -> String 
     if let Some(help) = &d.help {
         elements.push(Level::HELP.message(help.as_str()).into());
     }
+    // A finding that does not count says so: it is not a broken build.
+    match d.disposition {
+        Disposition::Active => {}
+        Disposition::Expected => elements.push(
+            Level::NOTE
+                .message(
+                    "expected: this block breaks the rule on purpose (`expect=`); it does not fail the build",
+                )
+                .into(),
+        ),
+        Disposition::Suppressed => elements.push(
+            Level::NOTE
+                .message(format!(
+                    "suppressed ({}); it does not fail the build",
+                    d.suppression_reason.as_deref().unwrap_or("no reason given")
+                ))
+                .into(),
+        ),
+    }
     if let Some(url) = &d.url {
         elements.push(Level::NOTE.message(format!("see {url}")).into());
     }
@@ -93,10 +112,12 @@ pub fn render_all(diags: &[Diagnostic], sources: &dyn Sources, color: bool) -> S
     out
 }
 
-/// `2 errors, 1 warning` (notes are not counted).
+/// `2 errors, 1 warning` (notes, expected and suppressed findings are not counted).
 pub fn counts(diags: &[Diagnostic]) -> String {
-    let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
-    let warnings = diags.iter().filter(|d| d.severity == Severity::Warning).count();
+    let active = |s: Severity| {
+        diags.iter().filter(|d| d.severity == s && d.disposition == Disposition::Active).count()
+    };
+    let (errors, warnings) = (active(Severity::Error), active(Severity::Warning));
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
     format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
 }

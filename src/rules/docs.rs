@@ -67,6 +67,23 @@ pub fn rules_table() -> String {
 /// *What it checks · Why · Example · Fix*, then the source.
 /// `heading` is the level of the top heading (`#` for a page, none for the terminal).
 pub fn markdown(rule: &Rule, with_heading: bool) -> String {
+    markdown_with(rule, with_heading, "yaml", "yaml")
+}
+
+/// The Markdown of the rule's page in the site: [`markdown`] with the *Example* and the *Fix*
+/// as topology blocks (`rule-example`, `rule-fix`), so the page draws and checks them. The
+/// example of an error or warning rule is a counter-example (`expect=`); notes cannot be
+/// expected, and a removed rule no longer runs, so theirs are plain topology blocks.
+pub fn site_markdown(rule: &Rule) -> String {
+    let example = if rule.severity >= crate::diag::Severity::Warning && !rule.removed {
+        format!("yaml topology id=rule-example title=\"Breaks {}\" expect={}", rule.id, rule.id)
+    } else {
+        format!("yaml topology id=rule-example title=\"Example of {}\"", rule.id)
+    };
+    markdown_with(rule, true, &example, "yaml topology id=rule-fix title=\"The fix\"")
+}
+
+fn markdown_with(rule: &Rule, with_heading: bool, example_info: &str, fix_info: &str) -> String {
     let mut s = String::new();
     if with_heading {
         s.push_str(&format!("# {}: {}\n\n", rule.id, rule.title));
@@ -85,11 +102,15 @@ pub fn markdown(rule: &Rule, with_heading: bool) -> String {
     s.push_str(rule.checks.trim());
     s.push_str("\n\n## Why\n\n");
     s.push_str(rule.why.trim());
-    s.push_str("\n\n## Example\n\nThis topology breaks the rule:\n\n```yaml\n");
+    s.push_str("\n\n## Example\n\nThis topology breaks the rule:\n\n```");
+    s.push_str(example_info);
+    s.push('\n');
     s.push_str(rule.example.trim_end());
     s.push_str("\n```\n\n## Fix\n\n");
     s.push_str(rule.help.trim());
-    s.push_str(":\n\n```yaml\n");
+    s.push_str(":\n\n```");
+    s.push_str(fix_info);
+    s.push('\n');
     s.push_str(rule.fix.trim_end());
     s.push_str("\n```\n\n## Source\n\n");
     for line in rule.quote.trim().lines() {

@@ -8,8 +8,6 @@ use crate::diag::{Diagnostic, codes};
 use crate::markdown::escape;
 use crate::output::Output;
 use crate::render::nav::{SidebarItem, sitemap, toc_js};
-use crate::render::search::{IndexBuilder, SearchDoc, Terms, weigh};
-use crate::render::topology::outcome_label;
 use crate::render::{BodyContext, body_html, highlight, value};
 
 use super::Site;
@@ -22,10 +20,16 @@ pub struct BuildReport {
     pub written: Vec<String>,
     /// Problems met while rendering or writing (theme errors, I/O).
     pub diagnostics: Vec<Diagnostic>,
+    /// Site paths that failed to render. An output that already holds them (the preview's
+    /// memory) keeps their last good version: a rebuild does not remove them.
+    pub failed: Vec<String>,
 }
 
+/// Site paths and their bytes.
+type Files = Vec<(String, Vec<u8>)>;
+
 #[derive(Serialize)]
-struct BookCtx<'a> {
+pub(super) struct BookCtx<'a> {
     title: &'a str,
     description: Option<&'a str>,
     language: &'a str,
@@ -36,48 +40,37 @@ struct BookCtx<'a> {
 }
 
 #[derive(Serialize)]
-struct LinkCtx {
-    title: String,
-    url: String,
+pub(super) struct LinkCtx {
+    pub title: String,
+    pub url: String,
 }
 
 #[derive(Serialize)]
-struct TocCtx<'a> {
-    level: u8,
-    id: &'a str,
-    text: &'a str,
+pub(super) struct TocCtx<'a> {
+    pub level: u8,
+    pub id: &'a str,
+    pub text: &'a str,
 }
 
 #[derive(Serialize)]
-struct PageCtx<'a> {
-    title: &'a str,
-    description: Option<&'a str>,
+pub(super) struct PageCtx<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
     /// Site path of the page.
-    path: &'a str,
+    pub path: &'a str,
     /// Source path relative to the book root.
-    source: &'a str,
-    root: &'a str,
-    toc: Vec<TocCtx<'a>>,
-    prev: Option<LinkCtx>,
-    next: Option<LinkCtx>,
-    edit_url: Option<String>,
-    canonical: Option<String>,
-    failing: usize,
-}
-
-#[derive(Serialize)]
-struct StatusRow {
-    page_title: String,
-    url: String,
-    id: String,
-    title: String,
-    outcome: &'static str,
-    class: &'static str,
-    findings: usize,
+    pub source: &'a str,
+    pub root: &'a str,
+    pub toc: Vec<TocCtx<'a>>,
+    pub prev: Option<LinkCtx>,
+    pub next: Option<LinkCtx>,
+    pub edit_url: Option<String>,
+    pub canonical: Option<String>,
+    pub failing: usize,
 }
 
 impl Site {
-    fn book_ctx(&self) -> BookCtx<'_> {
+    pub(super) fn book_ctx(&self) -> BookCtx<'_> {
         let c = &self.book.config;
         BookCtx {
             title: &c.title,
@@ -88,6 +81,12 @@ impl Site {
             git_repository_url: c.html.git_repository_url.as_deref(),
             generator: concat!("topobook ", env!("CARGO_PKG_VERSION")),
         }
+    }
+
+    /// The canonical URL of a site path, with `site-url`.
+    pub(super) fn canonical(&self, path: &str) -> Option<String> {
+        let url = self.book.config.html.site_url.as_ref()?;
+        Some(format!("{}/{path}", url.trim_end_matches('/')))
     }
 
     fn link_ctx(&self, page: Option<usize>, from_root: &str) -> Option<LinkCtx> {
@@ -107,6 +106,8 @@ impl Site {
                 first_lines: &p.first_lines,
                 page_path: &p.out_path,
                 root: &p.root,
+                source_path: &p.source.path,
+                figures: &p.figures,
                 sanitize: self.book.config.html.sanitize,
             },
         );
@@ -128,7 +129,7 @@ impl Site {
             prev: self.link_ctx(prev, &p.root),
             next: self.link_ctx(next, &p.root),
             edit_url: cfg.edit_url_template.as_ref().map(|t| t.replace("{path}", &p.source.path)),
-            canonical: cfg.site_url.as_ref().map(|u| format!("{}/{}", u.trim_end_matches('/'), p.out_path)),
+            canonical: self.canonical(&p.out_path),
             failing: p.failing(),
         };
         let ctx = context! {
@@ -174,7 +175,14 @@ impl Site {
     /// `toc.js` and `toc.html`: the sidebar, once for the whole site.
     pub(super) fn render_sidebar(&self) -> Result<Vec<(String, Vec<u8>)>, Box<Diagnostic>> {
         let items = self.sidebar_items(&self.nav.items);
-        let html = self.renderer.render("sidebar.html", &context! { items => value(&items) })?;
+        let failing: usize = self.pages.iter().map(|p| p.failing()).sum();
+        let ctx = context! {
+            items => value(&items),
+            failing => failing,
+            rule_areas => self.sidebar_rules(),
+            rule_count => crate::rules::registry().len(),
+        };
+        let html = self.renderer.render("sidebar.html", &ctx)?;
         let page = context! {
             book => value(self.book_ctx()),
             sidebar => Value::from_safe_string(html.clone()),
@@ -183,7 +191,7 @@ impl Site {
         Ok(vec![("toc.js".into(), toc_js(&html).into_bytes()), ("toc.html".into(), toc_html.into_bytes())])
     }
 
-    fn simple_page(
+    pub(super) fn simple_page(
         &self,
         template: &str,
         title: &str,
@@ -210,31 +218,6 @@ impl Site {
             ..extra
         };
         self.renderer.render(template, &ctx).map(String::into_bytes)
-    }
-
-    /// `status.html`: every topology block of the book and its verdict.
-    pub(super) fn render_status(&self) -> Result<Vec<u8>, Box<Diagnostic>> {
-        let mut rows = Vec::new();
-        let in_nav: std::collections::HashSet<usize> = self.nav.order.iter().copied().collect();
-        let outside: Vec<usize> = (0..self.pages.len()).filter(|i| !in_nav.contains(i)).collect();
-        for &i in self.nav.order.iter().chain(outside.iter()) {
-            let Some(p) = self.pages.get(i) else { continue };
-            for r in &p.reports {
-                let (outcome, class) = outcome_label(r.outcome);
-                rows.push(StatusRow {
-                    page_title: p.title.clone(),
-                    url: format!("{}#{}", p.out_path, r.id),
-                    id: r.id.clone(),
-                    title: r.options.title.clone().unwrap_or_default(),
-                    outcome,
-                    class,
-                    findings: r.diagnostics.len(),
-                });
-            }
-        }
-        let failing = rows.iter().filter(|r| r.class == "fail").count();
-        let extra = context! { blocks => value(&rows), failing => failing };
-        self.simple_page("status.html", "Topology status", "status.html", "", extra)
     }
 
     /// `404.html`: links are absolute (from `site-url`, or `/`), since it is served anywhere.
@@ -271,55 +254,29 @@ impl Site {
 
     /// Write the search index files to `out`; returns the paths whose bytes changed.
     pub(super) fn write_search(&self, out: &dyn Output, diags: &mut Vec<Diagnostic>) -> Vec<String> {
-        let mut b = IndexBuilder::default();
-        // Sections are weighed in parallel, a chunk of pages at a time (bounded memory), and
-        // added in reading order (deterministic document numbers).
-        for chunk in self.nav.order.chunks(256) {
-            let weighed: Vec<Vec<(SearchDoc, Terms<'_>)>> = chunk
-                .par_iter()
-                .map(|&i| {
-                    let Some(p) = self.pages.get(i) else { return Vec::new() };
-                    p.parsed
-                        .sections
-                        .iter()
-                        .map(|s| {
-                            let (url, title) = match s.heading.and_then(|h| p.parsed.headings.get(h)) {
-                                Some(h) if h.level > 1 => {
-                                    (format!("{}#{}", p.out_path, h.id), h.text.as_str())
-                                }
-                                _ => (p.out_path.clone(), p.title.as_str()),
-                            };
-                            let terms = weigh(title, &s.text);
-                            (SearchDoc { url, title: title.to_string(), page: p.title.clone() }, terms)
-                        })
-                        .collect()
-                })
-                .collect();
-            for (doc, terms) in weighed.into_iter().flatten() {
-                b.add_weighted(doc, terms);
-            }
-        }
-        let mut changed = Vec::new();
-        b.finish(&mut |path, bytes| match out.write(&path, bytes) {
-            Ok(true) => changed.push(path),
-            Ok(false) => {}
-            Err(d) => diags.push(*d),
-        });
-        changed
+        self.search_job().write(out, diags)
     }
 
-    /// Every file of the site except the pages and the book's own assets.
-    pub(super) fn shared_files(&self) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
+    /// Every file of the site except the pages and the book's own assets, the problems met,
+    /// and the paths that failed to render.
+    pub(super) fn shared_files(&self) -> (Files, Vec<Diagnostic>, Vec<String>) {
         let mut files = Vec::new();
         let mut diags = Vec::new();
+        let mut failed = Vec::new();
         match self.render_sidebar() {
             Ok(f) => files.extend(f),
-            Err(d) => diags.push(*d),
+            Err(d) => {
+                diags.push(*d);
+                failed.extend(["toc.js".to_string(), "toc.html".to_string()]);
+            }
         }
         for (name, r) in [("status.html", self.render_status()), ("404.html", self.render_404())] {
             match r {
                 Ok(b) => files.push((name.to_string(), b)),
-                Err(d) => diags.push(*d),
+                Err(d) => {
+                    diags.push(*d);
+                    failed.push(name.to_string());
+                }
             }
         }
         if let Some(b) = self.redirect_index() {
@@ -331,6 +288,9 @@ impl Site {
         if self.book.theme.get("static/css/highlight.css").is_none() {
             files.push(("css/highlight.css".into(), highlight::stylesheet().into_bytes()));
         }
+        if self.book.theme.get("static/css/diagram.css").is_none() {
+            files.push(("css/diagram.css".into(), crate::diagram::DIAGRAM_CSS.as_bytes().to_vec()));
+        }
         if let Some(url) = &self.book.config.html.site_url {
             let paths: Vec<&str> = self
                 .nav
@@ -341,7 +301,7 @@ impl Site {
                 .collect();
             files.push(("sitemap.xml".into(), sitemap(url, &paths).into_bytes()));
         }
-        (files, diags)
+        (files, diags, failed)
     }
 
     /// Render the whole site into `out`. Pages render in parallel.
@@ -359,7 +319,10 @@ impl Site {
         for (path, r) in results {
             match r {
                 Ok(_) => report.written.push(path),
-                Err(d) => report.diagnostics.push(*d),
+                Err(d) => {
+                    report.diagnostics.push(*d);
+                    report.failed.push(path);
+                }
             }
         }
         let timings = std::env::var_os("TOPOBOOK_TIMINGS").is_some();
@@ -370,8 +333,20 @@ impl Site {
                 self.started_render.elapsed().as_secs_f64()
             );
         }
-        let (shared, diags) = self.shared_files();
+        let fires = self.fires();
+        for (path, r) in self.rule_pages(&fires, None) {
+            match r.and_then(|html| out.write(&path, html)) {
+                Ok(_) => report.written.push(path),
+                Err(d) => report.diagnostics.push(*d),
+            }
+        }
+        self.fires = fires;
+        if timings {
+            eprintln!("timing: rules reference: {:.3}s", t.elapsed().as_secs_f64());
+        }
+        let (shared, diags, failed) = self.shared_files();
         report.diagnostics.extend(diags);
+        report.failed.extend(failed);
         for (path, bytes) in shared {
             match out.write(&path, bytes) {
                 Ok(_) => report.written.push(path),
@@ -393,7 +368,7 @@ impl Site {
         }
         report.written.sort();
         report.written.dedup();
-        self.outputs = report.written.iter().cloned().collect();
+        self.outputs = report.written.iter().chain(&report.failed).cloned().collect();
         report
     }
 }

@@ -22,7 +22,16 @@ impl Site {
     fn has_anchor(&self, i: usize, anchor: &str) -> bool {
         self.pages.get(i).is_some_and(|p| {
             p.parsed.anchors.contains(anchor)
-                || p.reports.iter().any(|r| r.id == anchor || anchor.starts_with(&format!("{}-L", r.id)))
+                || p.reports.iter().any(|r| {
+                    r.id == anchor
+                        || anchor.strip_prefix(r.id.as_str()).is_some_and(|rest| {
+                            rest.strip_prefix("-L").is_some_and(|n| n.parse::<u32>().is_ok())
+                                || rest.strip_prefix("-finding-").is_some_and(|n| {
+                                    n.parse::<usize>().is_ok_and(|n| n < r.diagnostics.len())
+                                })
+                                || rest == "-diagram"
+                        })
+                })
         })
     }
 
@@ -54,6 +63,11 @@ impl Site {
                     None => {
                         let exists = self.book.assets.iter().any(|a| a.rel == *path)
                             || GENERATED.contains(&path.as_str())
+                            || path.strip_prefix("rules/").is_some_and(|r| {
+                                r == "index.html"
+                                    || r.strip_suffix(".html")
+                                        .is_some_and(|id| crate::rules::by_id(id).is_some())
+                            })
                             || self.book.theme.assets().any(|(p, _)| p == path)
                             || (!path.ends_with(".md")
                                 && self

@@ -8,8 +8,12 @@
 //! ```
 
 mod build;
+mod figures;
 mod links;
 pub mod nav;
+mod reference;
+mod search;
+mod status;
 mod update;
 
 use std::collections::{BTreeMap, HashMap};
@@ -18,12 +22,14 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+pub use search::SearchJob;
 pub use update::Update;
 
 use crate::diag::{self, Diagnostic, LineIndex, codes};
 use crate::load::{self, Book, Guard, LoadError, PageSource};
 use crate::markdown::{self, ParsedPage, links::page_output_path};
 use crate::render::Renderer;
+use crate::render::topology::Figure;
 use crate::topology::{self, BlockReport, CheckSettings, Outcome};
 
 /// Settings of a run that do not come from the book.
@@ -49,6 +55,9 @@ pub struct PageState {
     pub first_lines: Vec<u32>,
     /// Broken links and anchors (recomputed when their targets change).
     pub link_diagnostics: Vec<Diagnostic>,
+    /// The author's image of each block with `figure=` (same order as `reports`; resolved
+    /// against the static files, again when they change).
+    pub figures: Vec<Option<Figure>>,
 }
 
 impl PageState {
@@ -65,6 +74,7 @@ impl PageState {
             .chain(self.parsed.diagnostics.iter())
             .chain(self.reports.iter().flat_map(|r| r.diagnostics.iter()))
             .chain(self.link_diagnostics.iter())
+            .chain(self.figures.iter().flatten().filter_map(|f| f.problem.as_ref()))
     }
 }
 
@@ -86,6 +96,8 @@ pub struct Site {
     started_render: std::time::Instant,
     /// Body edits since the search index was last written.
     search_stale: bool,
+    /// Where each rule fires, as the rule pages last written show it.
+    fires: reference::Fires,
 }
 
 /// Point a diagnostic made against the expanded text of a page at the file the bytes came
@@ -135,7 +147,18 @@ fn process(source: PageSource, settings: &CheckSettings, summary_title: Option<&
         .unwrap_or_else(|| nav::prettify(source.rel.rsplit('/').next().unwrap_or(&source.rel)));
     let out_path = page_output_path(&source.rel);
     let root = "../".repeat(out_path.matches('/').count());
-    PageState { source, parsed, title, out_path, root, reports, first_lines, link_diagnostics: Vec::new() }
+    let figures = vec![None; reports.len()];
+    PageState {
+        source,
+        parsed,
+        title,
+        out_path,
+        root,
+        reports,
+        first_lines,
+        link_diagnostics: Vec::new(),
+        figures,
+    }
 }
 
 /// Give blocks that share an id a unique one (`id-2`) and warn about explicit duplicates.
@@ -222,8 +245,10 @@ impl Site {
             outputs: Default::default(),
             started_render: std::time::Instant::now(),
             search_stale: false,
+            fires: Default::default(),
         };
         site.nav = site.build_nav();
+        site.resolve_all_figures();
         site.check_all_links();
         Ok(site)
     }
@@ -268,6 +293,12 @@ impl Site {
         diag::sort(&mut all);
         all.dedup();
         all
+    }
+
+    /// Problems of the book as a whole (`book.toml`, `SUMMARY.md`, the theme, listing), not
+    /// of one page.
+    pub fn book_diagnostics(&self) -> &[Diagnostic] {
+        &self.global
     }
 
     /// Does any diagnostic fail the build?

@@ -7,6 +7,7 @@ use crate::diag::Diagnostic;
 use crate::load::{self, LoadError};
 use crate::output::Output;
 
+use super::reference::changed_rules;
 use super::{Site, dedup_block_ids, process};
 
 /// What an update did.
@@ -35,7 +36,8 @@ struct Visible {
     weight: Option<i64>,
     anchors: Vec<String>,
     failing: usize,
-    outcomes: Vec<(String, &'static str, usize)>,
+    /// What the status page shows of each block.
+    outcomes: Vec<String>,
     sections: Vec<(Option<usize>, String)>,
     headings: Vec<(u8, String, String)>,
 }
@@ -48,11 +50,7 @@ fn visible(p: &super::PageState) -> Visible {
         weight: p.source.front.weight,
         anchors,
         failing: p.failing(),
-        outcomes: p
-            .reports
-            .iter()
-            .map(|r| (r.id.clone(), crate::render::topology::outcome_label(r.outcome).0, r.diagnostics.len()))
-            .collect(),
+        outcomes: p.reports.iter().map(super::status::fingerprint).collect(),
         sections: p.parsed.sections.iter().map(|s| (s.heading, s.text.clone())).collect(),
         headings: p.parsed.headings.iter().map(|h| (h.level, h.id.clone(), h.text.clone())).collect(),
     }
@@ -82,8 +80,10 @@ impl Site {
         Some(parts.join("/"))
     }
 
-    /// Rebuild everything (after a config, theme or structure change).
-    fn full_update(&mut self, out: &dyn Output) -> Result<Update, LoadError> {
+    /// Rebuild everything (after a config, theme or structure change, or when a watcher lost
+    /// track of the files): re-load the book and write every file whose bytes changed. On a
+    /// load error the site is left as it was.
+    pub fn rebuild(&mut self, out: &dyn Output) -> Result<Update, LoadError> {
         let fresh = Site::load(&self.root, self.options.clone())?;
         let before = std::mem::take(&mut self.outputs);
         *self = fresh;
@@ -123,7 +123,7 @@ impl Site {
                     }))
         });
         if structural {
-            return self.full_update(out);
+            return self.rebuild(out);
         }
         let mut update = Update::default();
         let mut touched: BTreeSet<usize> = BTreeSet::new();
@@ -201,6 +201,13 @@ impl Site {
         }
         let mut render: BTreeSet<usize> = touched.clone();
         render.extend(dedup_block_ids(&mut self.pages));
+        // Figures: the touched pages' blocks, or every block when static files changed.
+        if assets_changed {
+            render.extend(self.resolve_all_figures());
+        }
+        for &i in &touched {
+            self.resolve_figures(i);
+        }
         if shared_dirty {
             self.nav = self.build_nav();
             for (i, old) in old_neighbours.iter().enumerate() {
@@ -235,7 +242,7 @@ impl Site {
             }
         }
         if shared_dirty {
-            let (files, diags) = self.shared_files();
+            let (files, diags, _) = self.shared_files();
             update.diagnostics.extend(diags);
             for (path, bytes) in files {
                 match out.write(&path, bytes) {
@@ -244,6 +251,19 @@ impl Site {
                     Err(d) => update.diagnostics.push(*d),
                 }
             }
+        }
+        // Rule pages whose "where it fires" list changed, and the index with its counts.
+        let fires = self.fires();
+        let stale = changed_rules(&self.fires, &fires);
+        if !stale.is_empty() {
+            for (path, r) in self.rule_pages(&fires, Some(&stale)) {
+                match r.and_then(|html| out.write(&path, html)) {
+                    Ok(true) => update.changed.push(path),
+                    Ok(false) => {}
+                    Err(d) => update.diagnostics.push(*d),
+                }
+            }
+            self.fires = fires;
         }
         update.search_stale = self.search_stale;
         update.changed.sort();
@@ -254,11 +274,10 @@ impl Site {
     /// Rewrite the search index if body edits left it behind; returns the changed paths.
     pub fn refresh_search(&mut self, out: &dyn Output) -> (Vec<String>, Vec<Diagnostic>) {
         let mut diags = Vec::new();
-        if !self.search_stale || !self.book.config.html.search {
-            return (Vec::new(), diags);
-        }
-        self.search_stale = false;
-        let changed = self.write_search(out, &mut diags);
+        let changed = match self.take_search_job() {
+            Some(job) => job.write(out, &mut diags),
+            None => Vec::new(),
+        };
         (changed, diags)
     }
 

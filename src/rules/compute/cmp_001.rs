@@ -178,45 +178,23 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
 /// account, key vault and container registry (the set of AML-GEN-001).
 fn resource_vnets(net: &Net) -> Vec<usize> {
     use crate::topology::facts::NetworkDefaults;
+    use crate::topology::model::{List, PrivateEndpoint};
     let mut v = net.workspace_pe_vnets();
+    let mut attach =
+        |pes: &Option<List<PrivateEndpoint>>, rules: Option<&Option<List<String>>>, secured: bool| {
+            v.extend(net.pe_vnets(pes));
+            if secured && let Some(rules) = rules {
+                v.extend(net.vnet_rule_subnets(rules).iter().map(|s| s.vnet));
+            }
+        };
     if let Some((_, s)) = net.default_storage() {
-        v.extend(net.pe_vnets(&s.private_endpoints));
-        if s.secured() {
-            v.extend(
-                s.network
-                    .as_ref()
-                    .map(|n| net.vnet_rule_subnets(&n.vnet_rules))
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|s| s.vnet),
-            );
-        }
+        attach(&s.private_endpoints, s.network.as_ref().map(|n| &n.vnet_rules), s.secured());
     }
     for (_, k) in net.workspace_key_vaults() {
-        v.extend(net.pe_vnets(&k.private_endpoints));
-        if k.secured() {
-            v.extend(
-                k.network
-                    .as_ref()
-                    .map(|n| net.vnet_rule_subnets(&n.vnet_rules))
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|s| s.vnet),
-            );
-        }
+        attach(&k.private_endpoints, k.network.as_ref().map(|n| &n.vnet_rules), k.secured());
     }
     for (_, r) in net.workspace_registries() {
-        v.extend(net.pe_vnets(&r.private_endpoints));
-        if r.secured() {
-            v.extend(
-                r.network
-                    .as_ref()
-                    .map(|n| net.vnet_rule_subnets(&n.vnet_rules))
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|s| s.vnet),
-            );
-        }
+        attach(&r.private_endpoints, r.network.as_ref().map(|n| &n.vnet_rules), r.secured());
     }
     v.sort_unstable();
     v.dedup();

@@ -22,6 +22,9 @@
       }
     }
     var active = nav.querySelector("a.active");
+    // On a rule page, unfold the sidebar's list of rules.
+    var rulesList = active && active.closest ? active.closest("details") : null;
+    if (rulesList) rulesList.open = true;
     if (active && active.scrollIntoView) {
       var sidebar = document.getElementById("sidebar");
       var top = active.offsetTop - sidebar.clientHeight / 3;
@@ -80,6 +83,31 @@
       try { document.execCommand("copy"); done(); } catch (err) { /* ignore */ }
       document.body.removeChild(area);
     }
+  });
+
+  // A link to a finding or a YAML line inside a folded part unfolds it (browsers that do
+  // not do it themselves on fragment navigation).
+  var reveal = function () {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (!target) return;
+    var opened = false;
+    for (var d = target.parentElement; d; d = d.parentElement) {
+      if (d.tagName === "DETAILS" && !d.open) { d.open = true; opened = true; }
+    }
+    if (opened && target.scrollIntoView) target.scrollIntoView();
+  };
+  window.addEventListener("hashchange", reveal);
+  reveal();
+
+  // Printing: every folded part (the YAML, notes, suppressed findings) goes on paper.
+  var reopened = [];
+  window.addEventListener("beforeprint", function () {
+    var all = document.querySelectorAll(".content details:not([open])");
+    for (var i = 0; i < all.length; i++) { all[i].open = true; reopened.push(all[i]); }
+  });
+  window.addEventListener("afterprint", function () {
+    while (reopened.length) reopened.pop().open = false;
   });
 
   // Search: the script and the index load on first use.

@@ -1,0 +1,483 @@
+//! The architecture diagram: geometry, content, status, determinism, escaping, snapshots.
+
+#[path = "support/svg_geometry.rs"]
+mod svg_geometry;
+
+use std::path::Path;
+
+use roxmltree::Document;
+use topobook::diagram::{DiagramOptions, finding_anchor, finding_targets, render, verdict};
+use topobook::topology::{BlockReport, CheckSettings, check_yaml};
+
+fn settings() -> CheckSettings {
+    CheckSettings { today: time::macros::date!(2026 - 01 - 15), ..CheckSettings::default() }
+}
+
+fn report(yaml: &str, info: &str) -> BlockReport {
+    check_yaml("guide.md", yaml, info, &settings())
+}
+
+fn fixture(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diagram").join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+fn svg_of(yaml: &str, info: &str) -> String {
+    render(&report(yaml, info), &DiagramOptions::default()).expect("a diagram")
+}
+
+fn assert_geometry(name: &str, svg: &str) -> svg_geometry::Geometry {
+    let g = svg_geometry::check(svg);
+    assert!(
+        g.problems.is_empty(),
+        "{name}: {} geometry problems:\n{}",
+        g.problems.len(),
+        g.problems.join("\n")
+    );
+    g
+}
+
+#[test]
+fn secured_scenario_is_laid_out_cleanly() {
+    let svg = svg_of(&fixture("secured.yaml"), "yaml topology");
+    let g = assert_geometry("secured", &svg);
+    assert!(
+        g.boxes > 30 && g.texts > 80 && g.connectors >= 12,
+        "{} boxes {} texts {} connectors",
+        g.boxes,
+        g.texts,
+        g.connectors
+    );
+}
+
+#[test]
+fn minimal_block_is_laid_out_cleanly() {
+    let svg = svg_of(&fixture("minimal.yaml"), "yaml topology");
+    assert_geometry("minimal", &svg);
+}
+
+#[test]
+fn failing_block_is_laid_out_cleanly() {
+    let svg = svg_of(&fixture("failing.yaml"), "yaml topology");
+    assert_geometry("failing", &svg);
+}
+
+#[test]
+fn stress_topology_stays_readable() {
+    let yaml = fixture("stress.yaml");
+    let r = report(&yaml, "yaml topology");
+    let svg = render(&r, &DiagramOptions::default()).expect("a diagram");
+    let g = assert_geometry("stress", &svg);
+    let doc = Document::parse(&svg).unwrap();
+    let count = |class: &str| {
+        doc.descendants()
+            .filter(|n| n.attribute("class").is_some_and(|c| c.split_whitespace().any(|x| x == class)))
+            .count()
+    };
+    assert_eq!(count("tb-vnet"), 3);
+    assert_eq!(count("tb-subnet"), 12);
+    assert!(count("tb-node") + count("tb-side") >= 40, "{} resources", count("tb-node") + count("tb-side"));
+    assert!(g.connectors >= 30, "{} connectors", g.connectors);
+    // Readable at a docs page's width: the drawing grows down, not sideways.
+    let vb: Vec<f32> =
+        doc.root_element().attribute("viewBox").unwrap().split(' ').map(|v| v.parse().unwrap()).collect();
+    assert!(vb[2] <= 900.0, "viewBox width {}", vb[2]);
+}
+
+/// Every rule fixture of the repository draws a clean diagram too.
+#[test]
+fn rule_fixtures_are_laid_out_cleanly() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
+    let mut seen = 0;
+    let mut dirs: Vec<_> = std::fs::read_dir(&root).unwrap().flatten().map(|e| e.path()).collect();
+    dirs.sort();
+    for dir in dirs.into_iter().filter(|d| d.is_dir()) {
+        let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).collect();
+        files.sort();
+        for f in files.into_iter().filter(|f| f.extension().is_some_and(|e| e == "yaml")) {
+            let yaml = std::fs::read_to_string(&f).unwrap();
+            if let Some(svg) = render(&report(&yaml, "yaml topology"), &DiagramOptions::default()) {
+                assert_geometry(&f.display().to_string(), &svg);
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen > 0);
+}
+
+#[test]
+fn long_names_many_resources_and_unicode_stay_inside() {
+    let mut yaml = String::from(
+        "vnets:\n  - name: vnet-with-a-very-long-name-that-does-not-fit-anywhere-in-the-header-of-the-box\n    address_space: [10.0.0.0/16, 10.1.0.0/16, 10.2.0.0/16, 10.3.0.0/16, 10.4.0.0/16]\n    subnets:\n      - {name: snet-ü-日本語-サブネット-with-unicode-and-a-long-tail, prefix: 10.0.1.0/24, nsg: nsg-with-a-long-name-for-testing, route_table: rt-long-name-again, service_endpoints: [Microsoft.Storage, Microsoft.KeyVault, Microsoft.ContainerRegistry, Microsoft.Sql], delegations: [Microsoft.ContainerInstance/containerGroups]}\ncomputes:\n",
+    );
+    for i in 0..17 {
+        yaml.push_str(&format!(
+            "  - {{name: WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW-{i}, type: compute_cluster, subnet: snet-ü-日本語-サブネット-with-unicode-and-a-long-tail, max_nodes: {i}}}\n"
+        ));
+    }
+    yaml.push_str("storage_accounts:\n  - {name: stüberlangernamemitumlautenundnochmehrzeichen, network: {default_action: Deny, vnet_rules: [vnet-with-a-very-long-name-that-does-not-fit-anywhere-in-the-header-of-the-box/snet-ü-日本語-サブネット-with-unicode-and-a-long-tail]}}\n");
+    let svg = svg_of(&yaml, "yaml topology");
+    assert_geometry("long names", &svg);
+    assert!(svg.contains('…'), "long names are cut with an ellipsis");
+}
+
+#[test]
+fn scenario_table_and_connection_styles_are_visible() {
+    let svg = svg_of(&fixture("secured.yaml"), "yaml topology");
+    // The overview's wording, in the legend's scenario row.
+    for text in ["Workspace", "Associated resources", "Training compute", "Inferencing compute"] {
+        assert!(svg.contains(&format!(">{text}</text>")), "scenario cell `{text}`");
+    }
+    assert!(svg.contains(">Private IP (private endpoint)</text>"));
+    assert!(svg.contains(">Private IP (in the VNet)</text>"));
+    // Connections: private endpoints, the public App Insights endpoint, DNS links, peering,
+    // the forced tunnel to the firewall, clients through Bastion; each with a text label.
+    for mode in ["private", "public", "link", "peering", "route"] {
+        assert!(svg.contains(&format!("class=\"tb-edge tb-mode-{mode}\"")), "a `{mode}` connector");
+    }
+    for label in [
+        "private IP · blob",
+        "private IP · file",
+        "private IP · vault",
+        "private IP · registry",
+        "public IP",
+        "Azure Bastion",
+        "linked to vnet-ml",
+        "private IP · API server",
+    ] {
+        assert!(svg.contains(&format!(">{label}</text>")), "port label `{label}`");
+    }
+    assert!(svg.contains(">UDR rt-training: 0.0.0.0/0 → firewall</text>"));
+    // The private AKS control plane is outside the VNets, the node pool inside.
+    assert!(svg.contains(">AKS control plane</text>") && svg.contains(">AKS cluster</text>"));
+}
+
+#[test]
+fn service_endpoints_are_drawn_to_the_service() {
+    let yaml = fixture("secured.yaml").replace(
+        "network: {default_action: Deny, bypass: [AzureServices]}\n    private_endpoints:\n      - {name: pe-st-blob",
+        "network: {default_action: Deny, bypass: [AzureServices], vnet_rules: [vnet-ml/snet-training]}\n    private_endpoints:\n      - {name: pe-st-blob",
+    );
+    let svg = svg_of(&yaml, "yaml topology");
+    assert_geometry("service endpoint", &svg);
+    assert!(svg.contains("class=\"tb-edge tb-mode-service\""));
+    assert!(svg.contains(">service endpoint · snet-training</text>"));
+    assert!(svg.contains(">Public IP (service endpoint)</text>"));
+}
+
+#[test]
+fn findings_are_badged_on_their_element_and_link_to_the_list() {
+    let r = report(&fixture("failing.yaml"), "yaml topology");
+    let svg = render(&r, &DiagramOptions::default()).unwrap();
+    let doc = Document::parse(&svg).unwrap();
+    let n = r.diagnostics.iter().position(|d| d.code == "AML-KV-002").expect("AML-KV-002 fires");
+    let href = format!("#{}", finding_anchor(&r.id, n));
+    let badge = doc.descendants().find(|x| x.has_tag_name("a") && x.attribute("href") == Some(href.as_str()));
+    let badge = badge.expect("a badge links to the finding");
+    assert!(badge.attribute("class").unwrap().contains("tb-look-error"));
+    let text: String = badge.descendants().filter(|x| x.is_text()).filter_map(|x| x.text()).collect();
+    assert!(text.contains("AML-KV-002") && text.contains("blocks trusted Microsoft services"), "{text}");
+    // The badge sits in the key vault's box, which is outlined as failing.
+    let owner = badge.ancestors().find(|a| a.attribute("data-el").is_some()).unwrap();
+    assert!(owner.attribute("class").unwrap().contains("tb-st-error"));
+    let title = owner.children().find(|c| c.has_tag_name("title")).and_then(|t| t.text()).unwrap();
+    assert!(title.starts_with("key vault `kv-locked`"), "{title}");
+    assert_eq!(finding_targets(&r)[n].as_deref(), Some("key vault `kv-locked`"));
+}
+
+#[test]
+fn expected_and_suppressed_findings_look_different() {
+    let yaml = fixture("failing.yaml");
+    let r = report(&yaml, "yaml topology expect=AML-KV-002");
+    let svg = render(&r, &DiagramOptions::default()).unwrap();
+    assert!(svg.contains(">AML-KV-002 expected</text>"));
+    assert!(svg.contains("tb-st-expected") && !svg.contains("tb-st-error"));
+    assert!(verdict(&r).starts_with("fails as expected"), "{}", verdict(&r));
+
+    let suppressed = format!(
+        "meta:\n  suppress:\n    - {{rule: AML-KV-002, reason: \"the vault is only used by humans\"}}\n{yaml}"
+    );
+    let r = report(&suppressed, "yaml topology");
+    let svg = render(&r, &DiagramOptions::default()).unwrap();
+    assert!(svg.contains(">AML-KV-002 suppressed</text>"));
+    assert!(svg.contains("the vault is only used by humans"));
+    assert_geometry("suppressed", &svg);
+}
+
+#[test]
+fn findings_without_an_element_go_on_the_whole_block() {
+    let r = report(&fixture("minimal.yaml"), "yaml topology expect=AML-KV-002");
+    let svg = render(&r, &DiagramOptions::default()).unwrap();
+    assert_geometry("block finding", &svg);
+    assert!(svg.contains(">Whole block</text>"));
+    assert!(svg.contains(">expect-mismatch</text>"));
+}
+
+#[test]
+fn partial_blocks_draw_the_network_they_name() {
+    let yaml = "key_vaults:\n  - name: kv-ml\n    network: {default_action: Deny, bypass: [None]}\n    private_endpoints: [{name: pe-kv, subresource: vault, vnet: vnet-ml, subnet: snet-pe}]\n";
+    let svg = svg_of(yaml, "yaml topology");
+    assert_geometry("partial", &svg);
+    assert!(svg.contains("tb-vnet tb-external"));
+    assert!(svg.contains(">not described in this block</text>"));
+    assert!(svg.contains(">pe-kv</text>"));
+}
+
+#[test]
+fn nothing_to_draw_gives_none() {
+    let settings = settings();
+    for (yaml, info) in [
+        ("vnets: [", "yaml topology"),
+        ("storage_accounts: [{name: st}]", "yaml topology ignore"),
+        ("meta: {scenario: secured}", "yaml topology"),
+    ] {
+        let r = check_yaml("guide.md", yaml, info, &settings);
+        assert!(render(&r, &DiagramOptions::default()).is_none(), "{yaml} / {info}");
+    }
+}
+
+#[test]
+fn output_is_deterministic() {
+    for name in ["secured.yaml", "stress.yaml", "failing.yaml"] {
+        let yaml = fixture(name);
+        let a = svg_of(&yaml, "yaml topology");
+        let b = svg_of(&yaml, "yaml topology");
+        assert_eq!(a, b, "{name}");
+    }
+}
+
+#[test]
+fn everything_from_the_topology_is_escaped() {
+    let hostile = [
+        "<script>alert(1)</script>",
+        "\"><svg onload=alert(1)>",
+        "]]><script>x</script>",
+        "javascript:alert(1)",
+        "a&b'c",
+    ];
+    let mut yaml = String::from("vnets:\n");
+    for (i, h) in hostile.iter().enumerate() {
+        let q = h.replace('\\', "\\\\").replace('"', "\\\"");
+        yaml.push_str(&format!(
+            "  - name: \"v{i}{q}\"\n    region: \"{q}\"\n    address_space: [\"{q}\"]\n    subnets:\n      - {{name: \"s{i}{q}\", prefix: \"{q}\", nsg: \"{q}\"}}\n"
+        ));
+    }
+    yaml.push_str(&format!("storage_accounts:\n  - name: \"{}\"\n", hostile[1].replace('"', "\\\"")));
+    let title = "title=\"<b onmouseover=x>\"";
+    let r = report(&yaml, &format!("yaml topology {title}"));
+    let svg = render(&r, &DiagramOptions::default()).expect("a diagram");
+    let doc = Document::parse(&svg).expect("well-formed XML");
+    for n in doc.descendants().filter(|n| n.is_element()) {
+        let tag = n.tag_name().name();
+        assert!(!["script", "foreignObject", "iframe", "style"].contains(&tag), "element <{tag}>");
+        for a in n.attributes() {
+            assert!(!a.name().to_ascii_lowercase().starts_with("on"), "attribute {}", a.name());
+            if a.name() == "href" {
+                assert!(a.value().starts_with('#'), "href {}", a.value());
+            }
+        }
+    }
+    // The names are there, as text.
+    let text: String = doc.descendants().filter(|n| n.is_text()).filter_map(|n| n.text()).collect();
+    assert!(text.contains("<script>alert(1)</script>"));
+    assert!(text.contains("\"><svg onload=alert(1)>"));
+    assert!(text.contains("<b onmouseover=x>"));
+    assert!(!svg.contains("<script") && !svg.contains("<svg onload"));
+    assert_geometry("hostile", &svg);
+}
+
+#[test]
+fn standalone_svg_embeds_the_stylesheet() {
+    let r = report(&fixture("minimal.yaml"), "yaml topology");
+    let opts = DiagramOptions { standalone: true, ..DiagramOptions::default() };
+    let svg = render(&r, &opts).unwrap();
+    assert!(svg.contains("<style><![CDATA[") && svg.contains("--tb-private"));
+    assert!(!topobook::diagram::DIAGRAM_CSS.contains("]]>") && !topobook::diagram::DIAGRAM_CSS.contains('<'));
+    Document::parse(&svg).expect("well-formed XML");
+}
+
+#[test]
+fn accessible_and_responsive() {
+    let r = report(&fixture("secured.yaml"), "yaml topology title=\"Secured workspace\"");
+    let svg = render(&r, &DiagramOptions::default()).unwrap();
+    let doc = Document::parse(&svg).unwrap();
+    let root = doc.root_element();
+    assert_eq!(root.attribute("role"), Some("img"));
+    assert_eq!(root.attribute("width"), Some("100%"));
+    assert!(root.attribute("height").is_none() && root.attribute("style").is_none());
+    assert!(root.attribute("viewBox").is_some());
+    let ids: Vec<&str> = root.attribute("aria-labelledby").unwrap().split(' ').collect();
+    for id in ids {
+        let el = doc.descendants().find(|n| n.attribute("id") == Some(id)).expect("labelled by an element");
+        assert!(!el.text().unwrap_or("").is_empty());
+    }
+    let title = root.children().find(|n| n.has_tag_name("title")).unwrap();
+    assert_eq!(title.text(), Some("Secured workspace"));
+    let desc = root.children().find(|n| n.has_tag_name("desc")).unwrap().text().unwrap();
+    assert!(desc.contains("Virtual network vnet-ml") && desc.contains("Verdict:"), "{desc}");
+    // No colour is hard-coded: fills and strokes come from the stylesheet.
+    for n in doc.descendants().filter(|n| n.is_element()) {
+        for a in ["fill", "stroke"] {
+            if let Some(v) = n.attribute(a) {
+                assert!(v == "none" || v == "currentColor", "<{}> {a}={v}", n.tag_name().name());
+            }
+        }
+    }
+}
+
+#[test]
+fn snapshot_minimal() {
+    insta::assert_snapshot!(svg_of(&fixture("minimal.yaml"), "yaml topology"));
+}
+
+#[test]
+fn snapshot_failing() {
+    insta::assert_snapshot!(svg_of(&fixture("failing.yaml"), "yaml topology"));
+}
+
+#[test]
+fn snapshot_service_endpoint() {
+    let yaml = "vnets:\n  - name: vnet-ml\n    address_space: [10.0.0.0/16]\n    subnets:\n      - {name: snet-training, prefix: 10.0.1.0/24, service_endpoints: [Microsoft.KeyVault]}\nkey_vaults:\n  - name: kv-ml\n    network: {default_action: Deny, vnet_rules: [vnet-ml/snet-training]}\ncomputes:\n  - {name: cpu-cluster, type: compute_cluster, vnet: vnet-ml, subnet: snet-training, max_nodes: 4}\n";
+    insta::assert_snapshot!(svg_of(yaml, "yaml topology id=se-example"));
+}
+
+/// A small deterministic generator (no dependency): many shapes of topology, each checked.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n.max(1)
+    }
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.next(xs.len() as u64) as usize]
+    }
+}
+
+fn generated(seed: u64) -> String {
+    let mut r = Lcg(seed);
+    let names = ["a", "data-science-team", "prod", "x", "long-name-for-a-resource-in-the-diagram", "ü-ß"];
+    let mut y = String::new();
+    let vnets = r.next(4);
+    let mut subnets: Vec<(String, String)> = Vec::new();
+    if vnets > 0 {
+        y.push_str("vnets:\n");
+    }
+    for v in 0..vnets {
+        let peer = if v > 0 { ", peerings: [vnet-0]" } else { "" };
+        y.push_str(&format!("  - {{name: vnet-{v}, address_space: [10.{v}.0.0/16]{peer}, subnets: [\n"));
+        for s in 0..r.next(5) {
+            let mut extra = String::new();
+            if r.next(2) == 0 {
+                extra.push_str(", nsg: nsg-0");
+            }
+            if r.next(3) == 0 {
+                extra.push_str(", route_table: rt-0");
+            }
+            if r.next(3) == 0 {
+                extra.push_str(", service_endpoints: [Microsoft.Storage, Microsoft.KeyVault]");
+            }
+            let name = if s == 0 && r.next(3) == 0 {
+                "AzureFirewallSubnet".to_string()
+            } else {
+                format!("snet-{s}-{}", r.pick(&names))
+            };
+            y.push_str(&format!("      {{name: {name}, prefix: 10.{v}.{s}.0/24{extra}}},\n"));
+            subnets.push((format!("vnet-{v}"), name));
+        }
+        y.push_str("    ]}\n");
+    }
+    y.push_str("nsgs: [{name: nsg-0}, {name: nsg-unused, rules: [{name: r, priority: 100, direction: Inbound, access: Allow, source: '*', destination: '*', destination_ports: '*'}]}]\n");
+    y.push_str("route_tables: [{name: rt-0, routes: [{prefix: 0.0.0.0/0, next_hop: VirtualAppliance, next_hop_ip: 10.0.0.4}]}]\n");
+    let place = |r: &mut Lcg| -> String {
+        if subnets.is_empty() || r.next(6) == 0 {
+            return String::new();
+        }
+        let (v, s) = &subnets[r.next(subnets.len() as u64) as usize];
+        format!(", vnet: {v}, subnet: {s}")
+    };
+    let pe = |r: &mut Lcg, name: &str, sub: &str| {
+        let sub = if sub.is_empty() { String::new() } else { format!(", subresource: {sub}") };
+        format!("{{name: pe-{name}{sub}{}}}", place(r))
+    };
+    y.push_str(&format!(
+        "workspace: {{name: mlw, public_network_access: {}, private_endpoints: [{}]}}\n",
+        r.pick(&["Enabled", "Disabled"]),
+        if r.next(2) == 0 { pe(&mut r, "ws", "") } else { String::new() }
+    ));
+    y.push_str("storage_accounts:\n");
+    for i in 0..r.next(5) {
+        let rules = subnets
+            .first()
+            .map(|(v, s)| format!(", vnet_rules: [{v}/{s}]"))
+            .filter(|_| r.next(2) == 0)
+            .unwrap_or_default();
+        let pes: Vec<String> = (0..r.next(3)).map(|k| pe(&mut r, &format!("st{i}-{k}"), "blob")).collect();
+        y.push_str(&format!(
+            "  - {{name: st{i}{}, network: {{default_action: {}{rules}}}, private_endpoints: [{}]}}\n",
+            r.pick(&names),
+            r.pick(&["Allow", "Deny"]),
+            pes.join(", ")
+        ));
+    }
+    y.push_str(&format!("key_vaults: [{{name: kv, network: {{default_action: Deny, bypass: [{}]}}, private_endpoints: [{}]}}]\n", r.pick(&["None", "AzureServices"]), pe(&mut r, "kv", "vault")));
+    y.push_str("computes:\n");
+    for i in 0..r.next(12) {
+        let kind = r.pick(&["compute_cluster", "compute_instance", "aks", "aci", "vm"]);
+        let aks = if kind == "aks" {
+            format!(
+                ", aks: {{private_cluster: {}, load_balancer: {}}}",
+                r.pick(&["true", "false"]),
+                r.pick(&["public", "internal"])
+            )
+        } else {
+            String::new()
+        };
+        y.push_str(&format!("  - {{name: c{i}-{}, type: {kind}{}{aks}}}\n", r.pick(&names), place(&mut r)));
+    }
+    if vnets > 0 && r.next(2) == 0 {
+        y.push_str("firewall: {kind: azure_firewall, vnet: vnet-0, private_ip: 10.0.0.4}\n");
+    }
+    if r.next(2) == 0 {
+        y.push_str("private_dns_zones: [{name: privatelink.blob.core.windows.net, linked_vnets: [vnet-0, vnet-1]}, {name: privatelink.vaultcore.azure.net, linked_vnets: [vnet-0]}]\n");
+    }
+    if r.next(2) == 0 {
+        y.push_str(
+            "dns: {mode: custom, custom_servers: [{ip: 192.168.1.4}, {vnet: vnet-0, ip: 10.0.9.9}]}\n",
+        );
+    }
+    y.push_str(&format!(
+        "clients: {{access_paths: [{}]}}\n",
+        r.pick(&["bastion", "public_internet", "vpn, public_internet", "expressroute"])
+    ));
+    y
+}
+
+#[test]
+fn generated_topologies_are_laid_out_cleanly() {
+    let mut drawn = 0;
+    let mut undrawn = Vec::new();
+    // 0..60, plus seeds that once broke the layout (1386: two stubs met from both sides).
+    let seeds: Vec<u64> = (0..60).chain([1386]).collect();
+    for &seed in &seeds {
+        let yaml = generated(seed);
+        let r = report(&yaml, "yaml topology");
+        if r.net.is_none() {
+            undrawn.push(format!(
+                "seed {seed}: {:?}",
+                r.diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>()
+            ));
+        }
+        if let Some(svg) = render(&r, &DiagramOptions::default()) {
+            let g = svg_geometry::check(&svg);
+            assert!(g.problems.is_empty(), "seed {seed}:\n{yaml}\n{}", g.problems.join("\n"));
+            drawn += 1;
+        }
+    }
+    assert!(
+        drawn == seeds.len(),
+        "only {drawn} of {} generated topologies were drawn:\n{}",
+        seeds.len(),
+        undrawn.join("\n")
+    );
+}
