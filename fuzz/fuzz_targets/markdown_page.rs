@@ -1,7 +1,7 @@
 //! A page as the site processes it: front matter, include directives (against an in-memory
 //! file set: the page itself and a small fixed file), the Markdown stage, every topology
-//! block through `topology::check_block`, and the body rendered to HTML with and without
-//! sanitizing. Any panic, hang or over-limit allocation is a finding.
+//! block through `topology::check_block`, and the body rendered to HTML (diagrams and status
+//! panels included) with and without sanitizing. Any panic, hang or over-limit allocation is a finding.
 #![no_main]
 
 use std::sync::Arc;
@@ -40,8 +40,17 @@ fuzz_target!(|data: &[u8]| {
     let settings = CheckSettings { today: time::macros::date!(2025 - 06 - 01), ..CheckSettings::default() };
     let reports: Vec<_> = page.blocks.iter().map(|b| check_block(b.clone(), text, &index, &settings)).collect();
     let first_lines: Vec<u32> = vec![1; reports.len()];
+    let figures = vec![None; reports.len()];
     for sanitize in [false, true] {
-        let cx = BodyContext { reports: &reports, first_lines: &first_lines, page_path: "page.html", root: "", sanitize };
+        let cx = BodyContext {
+            reports: &reports,
+            first_lines: &first_lines,
+            page_path: "page.html",
+            root: "",
+            source_path: "content/page.md",
+            figures: &figures,
+            sanitize,
+        };
         let _ = body_html(&page, &cx);
     }
 });
