@@ -15,11 +15,40 @@ pub const MAX_NESTING: usize = 128;
 /// The first place where one line opens more than [`MAX_NESTING`] containers by itself
 /// (`> > > - 1. ...`): the byte offset of the marker over the limit. Checked before the
 /// Markdown parser runs, since its cost grows with the nesting times the lines that follow.
+///
+/// Lines inside a top-level fenced code block are code, not containers (a YAML block may
+/// nest `- - - x` as deep as it likes: the YAML parser has limits of its own). Fences inside
+/// quotes or lists are not followed; should this pass misjudge a fence, the nesting is still
+/// caught by [`Depth`] while the page is parsed.
 pub fn deep_line(text: &str) -> Option<usize> {
     let b = text.as_bytes();
     let mut pos = 0;
+    let mut fence: Option<(u8, usize)> = None;
     while pos < b.len() {
         let end = memchr_line_end(b, pos);
+        let line = &b[pos..end];
+        match (fence_line(line), fence) {
+            (Some((c, n, rest_blank)), Some((open_c, open_n)))
+                if c == open_c && n >= open_n && rest_blank =>
+            {
+                fence = None;
+                pos = end + 1;
+                continue;
+            }
+            (_, Some(_)) => {
+                pos = end + 1;
+                continue;
+            }
+            (Some((c, n, _)), None) => {
+                let info = &line[line.iter().position(|&x| x == c).unwrap_or(0) + n..];
+                if c == b'~' || !info.contains(&b'`') {
+                    fence = Some((c, n));
+                    pos = end + 1;
+                    continue;
+                }
+            }
+            (None, None) => {}
+        }
         let mut i = pos;
         let mut depth = 0usize;
         loop {
@@ -52,6 +81,22 @@ pub fn deep_line(text: &str) -> Option<usize> {
         pos = end + 1;
     }
     None
+}
+
+/// A fence line at the top level (at most three spaces of indentation): its character, its
+/// length and whether only blanks follow it.
+fn fence_line(line: &[u8]) -> Option<(u8, usize, bool)> {
+    let indent = line.iter().take_while(|&&c| c == b' ').count();
+    if indent > 3 {
+        return None;
+    }
+    let c = *line.get(indent).filter(|c| matches!(c, b'`' | b'~'))?;
+    let n = line[indent..].iter().take_while(|&&x| x == c).count();
+    if n < 3 {
+        return None;
+    }
+    let blank = line[indent + n..].iter().all(|c| c.is_ascii_whitespace());
+    Some((c, n, blank))
 }
 
 fn memchr_line_end(b: &[u8], from: usize) -> usize {
@@ -105,7 +150,8 @@ impl Depth {
                 Some(r) => (true, r),
                 None => (false, rest),
             };
-            let len = name_at.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(name_at.len());
+            let len =
+                name_at.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(name_at.len());
             if len == 0 || !name_at.starts_with(|c: char| c.is_ascii_alphabetic()) {
                 continue;
             }
@@ -194,6 +240,16 @@ mod tests {
         // Without spaces after them, `-` and `1.` are not markers.
         assert_eq!(deep_line(&"-".repeat(1000)), None);
         assert_eq!(deep_line(&"1.".repeat(1000)), None);
+        // Inside a fenced code block, markers are code; after it, they count again.
+        let code = format!("```yaml\n{}x\n````\n", "- ".repeat(1000));
+        assert_eq!(deep_line(&code), None);
+        let after = format!("{code}```\n{}", "> ".repeat(MAX_NESTING + 1));
+        assert_eq!(deep_line(&after), None, "inside the next fence");
+        let after = format!("{code}{}", "> ".repeat(MAX_NESTING + 1));
+        assert_eq!(deep_line(&after), Some(code.len() + 2 * MAX_NESTING));
+        // A backtick line whose info string has a backtick is no fence.
+        let not_fence = format!("``` a`b\n{}x\n", "> ".repeat(MAX_NESTING + 1));
+        assert!(deep_line(&not_fence).is_some());
     }
 
     #[test]
