@@ -97,11 +97,13 @@ fn alert_title(kind: BlockQuoteKind) -> (&'static str, &'static str) {
     }
 }
 
-/// Escape text for an HTML attribute or text node.
+/// Escape text for an HTML attribute or text node. NUL, which HTML does not allow, becomes
+/// U+FFFD (a topology block's YAML keeps its NUL bytes so that it maps to the page exactly).
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
+            '\0' => out.push('\u{FFFD}'),
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
