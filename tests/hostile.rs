@@ -99,7 +99,8 @@ fn cases() -> Vec<Case> {
         bound: s(secs),
         builds,
     };
-    let mut laughs = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    let mut laughs =
+        String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
     let mut prev = 'a';
     for c in "bcdefghi".chars() {
         let refs = vec![format!("*{prev}"); 9].join(",");
@@ -111,7 +112,11 @@ fn cases() -> Vec<Case> {
     let subnets = |lines_each: usize| {
         let mut y = String::from("vnets:\n  - name: v\n    address_space: [10.0.0.0/8]\n    subnets:\n");
         for i in 0..N / lines_each {
-            y.push_str(&format!("      - name: s{i}\n        prefix: 10.{}.{}.0/24\n", i / 256 % 256, i % 256));
+            y.push_str(&format!(
+                "      - name: s{i}\n        prefix: 10.{}.{}.0/24\n",
+                i / 256 % 256,
+                i % 256
+            ));
             if lines_each == 4 {
                 y.push_str("        nsg: n\n        route_table: r\n");
             }
@@ -212,8 +217,11 @@ fn book(case: &Case) -> tempfile::TempDir {
     let content = dir.path().join("content");
     std::fs::create_dir_all(&content).expect("content");
     std::fs::write(dir.path().join("book.toml"), "[book]\ntitle = \"Hostile\"\n").expect("book.toml");
-    std::fs::write(content.join("good.md"), "# Good\n\n```yaml topology\nkey_vaults:\n  - name: kv-open\n```\n")
-        .expect("good");
+    std::fs::write(
+        content.join("good.md"),
+        "# Good\n\n```yaml topology\nkey_vaults:\n  - name: kv-open\n```\n",
+    )
+    .expect("good");
     std::fs::write(content.join("other.md"), "# Other\n\nSee [the good page](good.md).\n").expect("other");
     std::fs::write(content.join(case.file), &case.bytes).expect("page");
     for (name, bytes) in &case.extra {
@@ -241,10 +249,8 @@ fn run_case(case: &Case) {
         assert!(m.peak_mib < MAX_PEAK_MIB, "{}: {what} peaked at {} MiB", case.name, m.peak_mib);
     }
     // The problem, located, and nothing about the good pages.
-    let page = format!("content/{}", case.file);
     assert!(check.stdout.lines().all(|l| !l.starts_with("content/good.md")), "{}", check.stdout);
-    let short: String = check.stdout.lines().filter(|l| l.starts_with(&page)).map(|l| format!("{l}\n")).collect();
-    insta::assert_snapshot!(format!("hostile_{}", case.name), short);
+    insta::assert_snapshot!(format!("hostile_{}", case.name), check.stdout);
     assert_eq!(build.code, if case.builds { 0 } else { 1 }, "{}: {}", case.name, build.stderr);
     if case.builds {
         let site = dir.path().join("site");
