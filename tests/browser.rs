@@ -213,3 +213,62 @@ fn diagrams_and_status_render_in_chromium() {
     screenshot(&chrome, &site.join("status.html"), "status.png", "1440,1300", &[]);
     screenshot(&chrome, &site.join("rules/AML-KV-002.html"), "rule.png", "1440,1800", &[]);
 }
+
+/// Scrolls the page in an iframe to the block `BLOCK` (under the sticky header) once it is
+/// laid out: Chromium's `--screenshot` does not follow a URL fragment.
+const FRAME: &str = r#"<!DOCTYPE html><meta charset="utf-8"><title>screenshot</title>
+<style>html,body{margin:0;overflow:hidden}iframe{border:0;width:100vw;height:100vh;display:block}</style>
+<iframe id="f" src="PAGE"></iframe>
+<script>
+var f = document.getElementById("f");
+f.addEventListener("load", function () {
+  var d = f.contentDocument, w = f.contentWindow;
+  var block = d.getElementById("BLOCK"), header = d.querySelector("header");
+  var offset = header ? header.getBoundingClientRect().height : 0;
+  w.scrollTo(0, block.getBoundingClientRect().top + w.scrollY - offset - 24);
+});
+</script>
+"#;
+
+/// The README's picture: the repository's own book, built as `cargo run -- build` does, with
+/// its secured scenario in view. Kept as `target/tmp/browser/readme-secured-scenario.png`;
+/// with `TOPOBOOK_UPDATE_SCREENSHOTS` set it also replaces `docs/img/secured-scenario.png`.
+#[test]
+fn readme_screenshot_shows_the_secured_scenario_of_the_repository_book() {
+    let Some(chrome) = chromium() else { return };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out_dir = tempfile::tempdir().expect("temp dir");
+    let site_dir = out_dir.path().join("site");
+    let mut site = Site::load(root, SiteOptions::default()).expect("load the repository book");
+    let out = DiskOutput::begin(&site_dir).expect("output");
+    let report = site.build(&out);
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    out.commit().expect("commit");
+
+    let dom = run_chromium(&chrome, &["--dump-dom".into()], &url(&site_dir.join("scenario.html")));
+    assert!(
+        dom.contains("class=\"topology topology-pass\" id=\"secured-scenario\""),
+        "the secured scenario passes"
+    );
+    assert!(dom.contains("class=\"tb-diagram\" id=\"secured-scenario-diagram\""), "with its diagram");
+
+    let frame = site_dir.join("readme-frame.html");
+    let html = FRAME.replace("PAGE", "scenario.html").replace("BLOCK", "secured-scenario");
+    std::fs::write(&frame, html).expect("write frame");
+    let png = screenshot(
+        &chrome,
+        &frame,
+        "readme-secured-scenario.png",
+        "1440,1900",
+        &["--virtual-time-budget=10000"],
+    );
+    let committed = root.join("docs/img/secured-scenario.png");
+    if std::env::var_os("TOPOBOOK_UPDATE_SCREENSHOTS").is_some() {
+        std::fs::create_dir_all(committed.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(&png, &committed).expect("update the README picture");
+    }
+    let bytes = std::fs::read(&committed).expect("docs/img/secured-scenario.png is committed");
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() > 100_000, "a real screenshot");
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README");
+    assert!(readme.contains("](docs/img/secured-scenario.png)"), "the README shows it");
+}

@@ -538,3 +538,20 @@ fn hundreds_of_live_connections_come_and_go() {
     let live = s.live("guide/a.html", "");
     assert_eq!(live.next(PATIENCE).expect("state")["type"], "state");
 }
+
+#[test]
+fn the_terminal_shows_what_build_shows_not_expected_findings_or_advisory_notes() {
+    let dir = book();
+    // A counter-example (fails on purpose) whose key vault also draws an advisory note.
+    let page = "# Counter-example\n\n```yaml topology expect=AML-KV-002\nkey_vaults:\n  - name: kv-locked\n    \
+                network: {default_action: Deny, bypass: [None]}\n    \
+                private_endpoints: [{name: pe-kv, subresource: vault}]\n```\n";
+    std::fs::write(dir.path().join("content/guide/counter.md"), page).expect("write page");
+    let s = start(dir.path(), &[]);
+    wait_until("the load summary", || s.stderr().contains("topology block"));
+    let printed = s.stderr();
+    assert!(printed.contains("(0 errors, 0 warnings)"), "{printed}");
+    assert!(!printed.contains("AML-KV-002"), "an expected finding is shown on the page only: {printed}");
+    assert!(!printed.contains("note[AML-"), "advisory notes are not printed: {printed}");
+    assert!(s.get("/guide/counter.html").body.contains("fails as expected"));
+}

@@ -14,7 +14,8 @@ use super::hub::Hub;
 use super::overlay::{self, Problem};
 use super::store::{Staging, Store};
 use super::watch::{Batch, Debouncer, Filter, Watch};
-use crate::diag::{self, Diagnostic, Severity};
+use crate::cmd::build::advisory;
+use crate::diag::{self, Diagnostic, Disposition, Severity};
 use crate::load::LoadError;
 use crate::output::Output;
 use crate::report::human;
@@ -371,12 +372,16 @@ impl Builder {
         ));
     }
 
+    /// Print what `build` would print: findings that count (not those an `expect=` block asks
+    /// for, not suppressed ones, which the pages show) and no advisory rule notes.
     fn print(&self, diags: &[Diagnostic]) {
+        let diags: Vec<Diagnostic> =
+            diags.iter().filter(|d| d.disposition == Disposition::Active && !advisory(d)).cloned().collect();
         if diags.is_empty() {
             return;
         }
         let sources = self.site.sources();
-        let text = human::render_all(diags, &sources, self.color);
+        let text = human::render_all(&diags, &sources, self.color);
         let mut err = std::io::stderr().lock();
         let _ = err.write_all(text.as_bytes());
     }
@@ -386,10 +391,14 @@ impl Builder {
         let _ = writeln!(err, "{line}");
     }
 
-    /// `2 errors, 1 warning` over the whole book.
+    /// `2 errors, 1 warning` over the whole book: the findings that count, as `build` counts.
     fn counts(&self) -> String {
-        let all =
-            self.site.book_diagnostics().iter().chain(self.site.pages.iter().flat_map(|p| p.diagnostics()));
+        let all = self
+            .site
+            .book_diagnostics()
+            .iter()
+            .chain(self.site.pages.iter().flat_map(|p| p.diagnostics()))
+            .filter(|d| d.disposition == Disposition::Active);
         let (mut errors, mut warnings) = (0, 0);
         for d in all {
             match d.severity {
