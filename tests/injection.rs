@@ -18,8 +18,6 @@ use std::path::Path;
 use serde_json::Value;
 
 const NAME: &str = "kv<script>alert(1)</script>]]>--!>";
-const PE: &str = "pe\"><svg onload=alert(2)>";
-const BLOCK_TITLE: &str = "<script>alert('title')</script> ]]> --!>";
 
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
     common::topobook(args, Some(dir))

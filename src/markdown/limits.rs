@@ -221,7 +221,7 @@ pub fn fence_is_closed(text: &str, range: &std::ops::Range<usize>) -> bool {
     let Some(nl) = body.find('\n') else { return false };
     let last = body[nl..].rsplit('\n').next().unwrap_or("");
     // The last line, container prefixes (`>`, spaces) aside, is a fence at least as long.
-    let last = last.trim_start_matches(|c: char| c == ' ' || c == '\t' || c == '>');
+    let last = last.trim_start_matches([' ', '\t', '>']);
     let close_len = last.len() - last.trim_start_matches(fence_char).len();
     close_len >= open_len && last[close_len..].trim().is_empty()
 }
