@@ -249,7 +249,7 @@ pub mod codes {
     pub const UNKNOWN_KEY: &str = "unknown-key";
     /// The same key twice in one mapping.
     pub const DUPLICATE_KEY: &str = "duplicate-key";
-    /// Input refused because it exceeds a safety limit (size, depth, aliases).
+    /// Input refused because it exceeds a safety limit (size, depth, aliases, nesting).
     pub const INPUT_LIMIT: &str = "input-limit";
     /// Two entries of one list share a name.
     pub const DUPLICATE_NAME: &str = "duplicate-name";
@@ -279,6 +279,8 @@ pub mod codes {
     pub const MISSING_FIGURE: &str = "missing-figure";
     /// A theme template that fails to load or render.
     pub const THEME: &str = "theme";
+    /// Markdown that probably does not say what its author meant (a code fence never closed).
+    pub const MARKDOWN: &str = "markdown";
 }
 
 /// The closest candidate to `input` (for "did you mean"), if one is close enough.

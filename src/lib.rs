@@ -12,6 +12,8 @@
 pub mod cmd;
 pub mod diag;
 pub mod diagram;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod load;
 pub mod markdown;
 pub mod output;

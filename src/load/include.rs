@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
+use super::MAX_PAGE_BYTES;
 use crate::diag::{Diagnostic, LineIndex, Location, codes};
 
 /// How deep includes may nest (an include of an include …), as in mdBook.
@@ -72,7 +73,14 @@ pub fn has_directives(text: &str) -> bool {
 
 /// Expand the directives of `text`, the content of `file` (a path relative to the root).
 pub fn expand(file: Arc<str>, text: Arc<str>, reader: &dyn IncludeReader) -> Expanded {
-    let mut cx = Cx { reader, files: HashMap::new(), diagnostics: Vec::new(), title: None };
+    let mut cx = Cx {
+        reader,
+        files: HashMap::new(),
+        diagnostics: Vec::new(),
+        title: None,
+        size: text.len(),
+        stack: vec![(file.clone(), String::new())],
+    };
     cx.files.insert(file.clone(), text.clone());
     let origin = vec![Piece { at: 0, len: text.len(), file: file.clone(), file_at: 0 }];
     let (out, pieces) = cx.expand(&file, &text, &origin, 0);
@@ -90,6 +98,11 @@ struct Cx<'a> {
     files: HashMap<Arc<str>, Arc<str>>,
     diagnostics: Vec<Diagnostic>,
     title: Option<String>,
+    /// Bytes the expansion has taken in so far: the page and every included piece, counted
+    /// once each time it is included (bounded by [`MAX_PAGE_BYTES`]).
+    size: usize,
+    /// The includes being expanded, outermost first: (file, selection), to refuse a cycle.
+    stack: Vec<(Arc<str>, String)>,
 }
 
 /// A directive found in a text.
@@ -418,8 +431,41 @@ impl Cx<'_> {
             },
             _ => self.select(&content, &sel, &rel, origin, d)?,
         };
+        self.size = self.size.saturating_add(inc.len());
+        if self.size > MAX_PAGE_BYTES {
+            // An include bomb (ten files that include the next one ten times) grows
+            // exponentially with the depth: stop at the page limit.
+            let mut diag = Diagnostic::error(
+                codes::INPUT_LIMIT,
+                format!("includes expand the page past the limit of {} MiB", MAX_PAGE_BYTES >> 20),
+            )
+            .with_help("include fewer or smaller files; the rest of the directives are left as they are");
+            diag.location = self.locate(origin, d.range.clone());
+            if !self.diagnostics.iter().any(|x| x.code == codes::INPUT_LIMIT) {
+                self.diagnostics.push(diag);
+            }
+            return None;
+        }
         if has_directives(&inc) {
-            Some(self.expand(&rel, &inc, &inc_pieces, depth + 1))
+            // The same part of the same file again inside itself would repeat until the depth
+            // limit, doubling the page at each level when it includes itself twice.
+            let key = (rel.clone(), d.args.split_once(':').map(|(_, s)| s.trim()).unwrap_or("").to_string());
+            if self.stack.contains(&key) {
+                let mut diag = Diagnostic::error(
+                    codes::IO,
+                    format!("`{{{{#{}}}}}` of `{rel}` includes itself", d.name),
+                )
+                .with_help(
+                    "an included file cannot include itself, directly or through others; break the cycle",
+                );
+                diag.location = self.locate(origin, d.range.clone());
+                self.diagnostics.push(diag);
+                return None;
+            }
+            self.stack.push(key);
+            let expanded = self.expand(&rel, &inc, &inc_pieces, depth + 1);
+            self.stack.pop();
+            Some(expanded)
         } else {
             Some((inc, inc_pieces))
         }
@@ -568,9 +614,36 @@ mod tests {
         assert_eq!(e.diagnostics[0].location.as_ref().map(|l| (l.start.line, l.start.column)), Some((2, 1)));
         let e = run("{{#include ch.md}}", &[("src/ch.md", "{{#include ch.md}}")]);
         assert_eq!(e.diagnostics.len(), 1);
+        assert!(e.diagnostics[0].message.contains("includes itself"), "{:?}", e.diagnostics);
+        // Twice itself, through another file: refused at once, not 2^10 copies (a fuzz find).
+        let e = run("a{{#include o.md}}", &[("src/o.md", "{{#include ch.md}}{{#include ch.md}}")]);
+        assert_eq!(e.text, "a{{#include ch.md}}{{#include ch.md}}");
+        assert_eq!(e.diagnostics.len(), 2, "{:?}", e.diagnostics);
+        // A page may include a part of itself.
+        let e = run("x\n// ANCHOR: p\nP\n// ANCHOR_END: p\n{{#include ch.md:p}}", &[]);
+        assert!(e.diagnostics.is_empty() && e.text.ends_with("\nP"), "{:?} {}", e.diagnostics, e.text);
         let e = run("{{#include ../../x}}", &[]);
         assert!(e.diagnostics[0].message.contains("outside the book folder"));
         let e = run("{{#include code.rs:nope}}", &[("src/code.rs", CODE)]);
         assert!(e.diagnostics[0].message.contains("anchor `nope`"));
+    }
+
+    #[test]
+    fn include_bombs_stop_at_the_page_limit() {
+        // Ten files that each include the next ten times: 10^10 copies of `x.md` unbounded.
+        let names: Vec<String> = (0..10).map(|i| format!("src/b{i}.md")).collect();
+        let bodies: Vec<String> = (0..10)
+            .map(|i| {
+                if i == 9 { "x".repeat(1000) } else { format!("{{{{#include b{}.md}}}}\n", i + 1).repeat(10) }
+            })
+            .collect();
+        let files: Vec<(&'static str, &'static str)> =
+            names.iter().zip(&bodies).map(|(n, b)| (&*n.clone().leak(), &*b.clone().leak())).collect();
+        let started = std::time::Instant::now();
+        let e = run("{{#include b0.md}}\n", &files);
+        assert!(e.text.len() <= MAX_PAGE_BYTES + 64 * 1024, "{}", e.text.len());
+        let limit: Vec<_> = e.diagnostics.iter().filter(|d| d.code == codes::INPUT_LIMIT).collect();
+        assert_eq!(limit.len(), 1, "{:?}", e.diagnostics);
+        assert!(started.elapsed().as_secs() < 60);
     }
 }

@@ -130,13 +130,42 @@ impl Guard {
         Ok(real)
     }
 
-    pub fn read_text(&self, rel: &str) -> Result<Arc<str>, Box<Diagnostic>> {
+    /// The bytes of a text file (page, `SUMMARY.md`, included file), at most
+    /// [`MAX_PAGE_BYTES`]: a larger file is refused without being read whole.
+    fn read_limited(&self, rel: &str) -> Result<Vec<u8>, Box<Diagnostic>> {
+        use std::io::Read as _;
         let real = self.resolve(rel)?;
-        let bytes = std::fs::read(real).map_err(|e| io_diag(rel, "file", &e))?;
-        match String::from_utf8(bytes) {
-            Ok(s) => Ok(s.into()),
-            Err(_) => Err(io_diag(rel, "", &io::Error::from(io::ErrorKind::InvalidData))),
+        let file = std::fs::File::open(real).map_err(|e| io_diag(rel, "file", &e))?;
+        let mut bytes = Vec::new();
+        file.take(MAX_PAGE_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(|e| io_diag(rel, "file", &e))?;
+        if bytes.len() > MAX_PAGE_BYTES {
+            return Err(Box::new(
+                Diagnostic::error(
+                    codes::INPUT_LIMIT,
+                    format!(
+                        "`{rel}` is larger than the limit of {} MiB for one text file",
+                        MAX_PAGE_BYTES >> 20
+                    ),
+                )
+                .with_help("split the page into several pages")
+                .at(Location::file_start(rel.into())),
+            ));
         }
+        Ok(bytes)
+    }
+
+    /// A text file that must be UTF-8 (`SUMMARY.md`, included files).
+    pub fn read_text(&self, rel: &str) -> Result<Arc<str>, Box<Diagnostic>> {
+        let (text, bad) = decode(rel, self.read_limited(rel)?);
+        match bad {
+            None => Ok(text),
+            Some(d) => Err(Box::new(d)),
+        }
+    }
+
+    /// A page: invalid UTF-8 is shown as U+FFFD, with an error where the first bad byte is.
+    pub fn read_page_text(&self, rel: &str) -> Result<(Arc<str>, Option<Diagnostic>), Box<Diagnostic>> {
+        Ok(decode(rel, self.read_limited(rel)?))
     }
 
     pub fn read_bytes(&self, rel: &str) -> Result<Vec<u8>, Box<Diagnostic>> {
@@ -205,6 +234,34 @@ impl Guard {
     }
 }
 
+/// Largest text file read (a page, `SUMMARY.md`, an included file) and largest page once its
+/// includes are expanded, in bytes. Real pages are well under 1 MiB.
+pub const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;
+
+/// The text of `bytes` (file `rel`) and, when they are not UTF-8, the text with every invalid
+/// sequence replaced by U+FFFD and an error at the first one.
+fn decode(rel: &str, bytes: Vec<u8>) -> (Arc<str>, Option<Diagnostic>) {
+    let err = match String::from_utf8(bytes) {
+        Ok(s) => return (s.into(), None),
+        Err(e) => e,
+    };
+    let at = err.utf8_error().valid_up_to();
+    let bytes = err.as_bytes();
+    let bad: Vec<String> = bytes[at..]
+        .iter()
+        .take(err.utf8_error().error_len().unwrap_or(1))
+        .map(|b| format!("0x{b:02X}"))
+        .collect();
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    // The text up to the first bad byte is unchanged, and U+FFFD stands in for it.
+    let d =
+        Diagnostic::error(codes::IO, format!("`{rel}` is not UTF-8: invalid byte {} here", bad.join(" ")))
+            .with_label("not UTF-8")
+            .with_help("save the file as UTF-8; the page shows `\u{FFFD}` in place of each invalid sequence")
+            .at(Location::new(rel.into(), &text, at..at + '\u{FFFD}'.len_utf8()));
+    (text.into(), Some(d))
+}
+
 impl include::IncludeReader for Guard {
     fn read(&self, rel: &str) -> Result<Arc<str>, String> {
         self.read_text(rel).map_err(|d| d.message.trim_start_matches("cannot read ").to_string())
@@ -248,7 +305,7 @@ pub fn read_page(guard: &Guard, config: &Config, rel: &str) -> PageSource {
         files: Vec::new(),
         diagnostics: Vec::new(),
     };
-    let raw = match guard.read_text(&path) {
+    let (raw, not_utf8) = match guard.read_page_text(&path) {
         Ok(t) => t,
         Err(d) => {
             page.diagnostics.push(*d);
@@ -256,6 +313,7 @@ pub fn read_page(guard: &Guard, config: &Config, rel: &str) -> PageSource {
         }
     };
     let (front, body_start, mut diags) = front_matter::split(&path, &raw);
+    diags.extend(not_utf8);
     page.front = front;
     page.body_start = body_start;
     page.files.push((path.clone(), raw.clone()));

@@ -3,10 +3,11 @@
 //! links with their byte ranges, plain text per section for the search index, and every
 //! ```` ```yaml topology ```` block as a [`BlockSource`] that maps its YAML back to the page.
 
+pub mod limits;
 pub mod links;
 mod slug;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::ops::Range;
 use std::sync::Arc;
@@ -16,6 +17,7 @@ use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Options, Pars
 pub use links::{Link, Target};
 pub use slug::slugify;
 
+use crate::diag::{Diagnostic, LineIndex, codes};
 use crate::topology::block::{BlockSource, SegmentMap, is_topology_info};
 
 /// A piece of a page body.
@@ -67,6 +69,8 @@ pub struct ParsedPage {
     pub links: Vec<Link>,
     pub sections: Vec<Section>,
     pub blocks: Vec<Arc<BlockSource>>,
+    /// Problems of the page's Markdown itself: nesting over the limit, unclosed fences.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 impl ParsedPage {
@@ -101,11 +105,13 @@ fn alert_title(kind: BlockQuoteKind) -> (&'static str, &'static str) {
     }
 }
 
-/// Escape text for an HTML attribute or text node.
+/// Escape text for an HTML attribute or text node. NUL, which HTML does not allow, becomes
+/// U+FFFD (a topology block's YAML keeps its NUL bytes so that it maps to the page exactly).
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
+            '\0' => out.push('\u{FFFD}'),
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -183,21 +189,32 @@ struct Builder<'s> {
     src: &'s str,
     page: ParsedPage,
     used_ids: HashSet<String>,
+    /// The next suffix to try for a heading id, by base id (so repeated headings stay linear).
+    next_suffix: HashMap<String, usize>,
     section: OpenSection,
     code: Vec<Fragment>,
+    index: Option<LineIndex>,
 }
 
 impl Builder<'_> {
     fn unique_id(&mut self, base: String) -> String {
         let base = if base.is_empty() { "section".to_string() } else { base };
         let mut id = base.clone();
-        let mut n = 1;
+        // Ids only get used, never freed: the suffixes below the last one given are taken.
+        let mut n = self.next_suffix.get(&base).copied().unwrap_or(1);
         while self.used_ids.contains(&id) {
             id = format!("{base}-{n}");
             n += 1;
         }
+        self.next_suffix.insert(base, n);
         self.used_ids.insert(id.clone());
         id
+    }
+
+    fn diagnostic(&mut self, d: Diagnostic, range: Range<usize>) {
+        let index = self.index.get_or_insert_with(|| LineIndex::new(self.src));
+        let at = index.location(self.path.clone(), self.src, range);
+        self.page.diagnostics.push(d.at(at));
     }
 
     fn flush_section(&mut self, heading: Option<usize>) {
@@ -232,14 +249,26 @@ pub fn parse(path: &Arc<str>, rel: &str, text: &str, start: usize) -> ParsedPage
         src: text,
         page: ParsedPage::default(),
         used_ids: HashSet::new(),
+        next_suffix: HashMap::new(),
         section: OpenSection::default(),
         code: Vec::new(),
+        index: None,
     };
+    if let Some(at) = limits::deep_line(&text[start..]) {
+        return too_deep(b, start, start + at);
+    }
+    let mut depth = limits::Depth::default();
+    let mut deepest: Option<usize> = None;
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut heading: Option<OpenHeading> = None;
     let mut iter = Parser::new_ext(&text[start..], options()).into_offset_iter();
     while let Some((event, range)) = iter.next() {
         let range = range.start + start..range.end + start;
+        let event = limits::scrub(event);
+        depth.event(&event);
+        if deepest.is_none() && depth.current() > limits::MAX_NESTING {
+            deepest = Some(range.start);
+        }
         let is_code = matches!(event, Event::Code(_));
         match event {
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
@@ -294,6 +323,20 @@ pub fn parse(path: &Arc<str>, rel: &str, text: &str, start: usize) -> ParsedPage
                 let mut code = String::new();
                 let mut map = SegmentMap::default();
                 let topo = is_topology_info(&info);
+                if matches!(kind, CodeBlockKind::Fenced(_)) && !limits::fence_is_closed(text, &range) {
+                    let block = text.get(range.clone()).unwrap_or("");
+                    let at = range.start + block.len() - block.trim_start_matches([' ', '\t']).len();
+                    let fence = text.get(at..).unwrap_or("");
+                    let fence = &fence[..fence.len() - fence.trim_start_matches(['`', '~']).len()];
+                    let end = if range.end >= text.len() { "page" } else { "quote or list item" };
+                    let d = Diagnostic::warning(
+                        codes::MARKDOWN,
+                        format!("code fence never closed: the block runs to the end of the {end}"),
+                    )
+                    .with_label("opened here")
+                    .with_help(format!("close the block with a `{fence}` line"));
+                    b.diagnostic(d, at..at + fence.len());
+                }
                 for (e, r) in iter.by_ref() {
                     let r = r.start + start..r.end + start;
                     match e {
@@ -322,6 +365,9 @@ pub fn parse(path: &Arc<str>, rel: &str, text: &str, start: usize) -> ParsedPage
                     events.push(ev);
                 } else {
                     let lang = info.split([',', ' ', '\t', '{']).next().unwrap_or("").trim().to_string();
+                    if code.contains('\0') {
+                        code = code.replace('\0', "\u{FFFD}");
+                    }
                     let ev = b.mark(Fragment::Code { lang, code });
                     events.push(ev);
                 }
@@ -367,7 +413,9 @@ pub fn parse(path: &Arc<str>, rel: &str, text: &str, start: usize) -> ParsedPage
         }
     }
     b.flush_section(None);
-    let _ = (b.path, b.src);
+    if let Some(at) = deepest {
+        return too_deep(b, start, at);
+    }
     let mut out = String::with_capacity(text.len() + text.len() / 2);
     html::push_html(&mut out, events.into_iter());
     let mut code = std::mem::take(&mut b.code).into_iter().map(Some).collect::<Vec<_>>();
@@ -384,6 +432,20 @@ pub fn parse(path: &Arc<str>, rel: &str, text: &str, start: usize) -> ParsedPage
         }
     }
     page
+}
+
+/// The page of a Markdown text nested deeper than [`limits::MAX_NESTING`]: an error at the
+/// first place over the limit, and the text shown as it is (escaped, in a code block).
+fn too_deep(mut b: Builder<'_>, start: usize, at: usize) -> ParsedPage {
+    let d = Diagnostic::error(
+        codes::INPUT_LIMIT,
+        format!("quotes, lists or HTML elements nested more than {} levels deep", limits::MAX_NESTING),
+    )
+    .with_label("too deep here")
+    .with_help("flatten the nesting; the page is shown as plain text until then");
+    b.diagnostic(d, at..at);
+    let code = b.src[start..].replace('\0', "\u{FFFD}");
+    ParsedPage { body: vec![Fragment::Code { lang: String::new(), code }], ..b.page }
 }
 
 #[cfg(test)]

@@ -83,9 +83,18 @@ fn find(lang: &str) -> Option<(&'static SyntaxReference, &'static SyntaxSet)> {
     None
 }
 
+/// Code larger than this is shown as plain text: highlighting adds a `<span>` per token
+/// (a 10 MB line of `a,` became 1 GB of memory in the YAML highlighter) and syntect's
+/// per-line regexes slow down on very long lines. Real code blocks are a few KiB.
+pub const MAX_HIGHLIGHT_BYTES: usize = 256 * 1024;
+
 /// Highlight `code` written in `lang`: the inner HTML of a `<code>` element. Unknown
-/// languages (and any grammar error) give escaped plain text.
+/// languages (and any grammar error) and code over [`MAX_HIGHLIGHT_BYTES`] give escaped plain
+/// text.
 pub fn highlight(lang: &str, code: &str) -> String {
+    if code.len() > MAX_HIGHLIGHT_BYTES {
+        return escape(code);
+    }
     if alias(&lang.to_ascii_lowercase()) == "yaml" {
         return super::yaml::highlight(code);
     }

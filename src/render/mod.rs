@@ -208,7 +208,7 @@ fn fragment_html(f: &Fragment, cx: &BodyContext<'_>) -> String {
                     source_path: cx.source_path,
                     figure: cx.figures.get(*i).and_then(Option::as_ref),
                 };
-                let yaml = yaml::highlight(&report.source.yaml);
+                let yaml = highlight::highlight("yaml", &report.source.yaml);
                 let mut html = topology::block_html(report, &yaml, &ctx);
                 // The copy button goes on the YAML like on every code block.
                 html = html.replacen(

@@ -62,8 +62,9 @@ which one is meant.",
     tool(
         codes::INPUT_LIMIT,
         "Input refused because it exceeds a safety limit",
-        "The block is too large, too deeply nested or uses too many aliases to be checked safely. \
-Split it or remove the aliases.",
+        "A topology block too large, too deeply nested or with too many aliases to be checked \
+safely, a page larger than the page limit or nested deeper than the nesting limit, or includes \
+that expand past the page limit. `SECURITY.md` lists the limits. Split the input or flatten it.",
         Severity::Error,
     ),
     tool(
@@ -154,6 +155,13 @@ match a finding. An expired suppression no longer applies: the finding counts ag
         "A theme template that fails to load or render",
         "A template of the theme has an error.",
         Severity::Error,
+    ),
+    tool(
+        codes::MARKDOWN,
+        "Markdown that probably does not say what its author meant",
+        "A code fence that is never closed runs to the end of the page (or of its quote or list \
+item) and swallows everything after it. Close it with a fence line at least as long.",
+        Severity::Warning,
     ),
 ];
 

@@ -66,11 +66,12 @@ impl PageState {
         self.reports.iter().filter(|r| matches!(r.outcome, Outcome::Failed | Outcome::Invalid)).count()
     }
 
-    /// All diagnostics of the page: reading, includes, front matter, topology, links.
+    /// All diagnostics of the page: reading, includes, front matter, Markdown, topology, links.
     pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
         self.source
             .diagnostics
             .iter()
+            .chain(self.parsed.diagnostics.iter())
             .chain(self.reports.iter().flat_map(|r| r.diagnostics.iter()))
             .chain(self.link_diagnostics.iter())
             .chain(self.figures.iter().flatten().filter_map(|f| f.problem.as_ref()))
@@ -114,7 +115,10 @@ fn relocate(d: &mut Diagnostic, page: &PageSource) {
 
 /// Parse and check one page (the per-page part of the pipeline; pure).
 fn process(source: PageSource, settings: &CheckSettings, summary_title: Option<&str>) -> PageState {
-    let parsed = markdown::parse(&source.path, &source.rel, &source.text, source.body_start);
+    let mut parsed = markdown::parse(&source.path, &source.rel, &source.text, source.body_start);
+    for d in &mut parsed.diagnostics {
+        relocate(d, &source);
+    }
     let index = LineIndex::new(&source.text);
     let mut reports: Vec<BlockReport> = parsed
         .blocks

@@ -248,9 +248,25 @@ fn bare_message(message: &str) -> String {
     message[..cut].trim().to_string()
 }
 
+/// What a breached budget means, in the words of the limits (not the parser's debug form).
+fn budget_message(breach: &serde_saphyr::budget::BudgetBreach) -> String {
+    use serde_saphyr::budget::BudgetBreach as B;
+    match breach {
+        B::Depth { .. } => format!("collections nested more than {} levels deep", limits::MAX_DEPTH),
+        B::Nodes { .. } => format!("more than {} values, aliases expanded", limits::MAX_NODES),
+        B::Aliases { .. } => format!("more than {} aliases (`*name`)", limits::MAX_ALIASES),
+        B::Documents { .. } => "more than one YAML document (`---`)".to_string(),
+        other => format!("over a parser limit ({other:?})"),
+    }
+}
+
 fn convert(err: &serde_saphyr::Error, text: &str, untyped: bool) -> YamlError {
     use serde_saphyr::Error as E;
-    let inner = err.without_snippet();
+    let mut inner = err.without_snippet();
+    // An error met while expanding an alias (an alias bomb's budget) comes wrapped.
+    while let E::AliasError { error, .. } | E::WithSnippet { error, .. } = inner {
+        inner = error;
+    }
     let span = err.location().map(|l| byte_range(&l, text)).unwrap_or(0..0);
     let plain = bare_message(&inner.to_string());
     match inner {
@@ -281,9 +297,9 @@ fn convert(err: &serde_saphyr::Error, text: &str, untyped: bool) -> YamlError {
                 span,
             }
         }
-        E::Budget { .. } => YamlError {
+        E::Budget { breach, .. } => YamlError {
             code: codes::INPUT_LIMIT,
-            message: format!("topology block refused: {plain}"),
+            message: format!("topology block refused: {}", budget_message(breach)),
             help: Some(format!(
                 "a topology needs no more than {} levels of nesting, {} aliases and {} nodes; \
                  remove the deep nesting or the alias expansion",
@@ -304,6 +320,20 @@ fn convert(err: &serde_saphyr::Error, text: &str, untyped: bool) -> YamlError {
             } else {
                 codes::YAML_TYPE
             };
+            if plain == "recursion limit exceeded" {
+                // The scanner's own bound on open flow collections (`[[[[...`), far above ours.
+                return YamlError {
+                    code: codes::INPUT_LIMIT,
+                    message: format!(
+                        "topology block refused: brackets nested more than {} levels deep",
+                        limits::MAX_DEPTH
+                    ),
+                    help: Some(
+                        "a topology needs a few levels of nesting; remove the deep nesting".to_string(),
+                    ),
+                    span,
+                };
+            }
             let help = match code {
                 c if c == codes::DUPLICATE_KEY => Some("remove one of the two keys".to_string()),
                 c if c == codes::YAML_SYNTAX => {
