@@ -10,7 +10,6 @@
 //! shards of its words, lazily, on the first keystroke.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
@@ -114,25 +113,54 @@ impl IndexBuilder {
     /// The files of the index, deterministic, handed to `sink` one at a time (so that only
     /// one shard is ever serialised in memory): (site path, bytes).
     pub fn finish(self, sink: &mut dyn FnMut(String, Vec<u8>)) {
-        let docs: Vec<[&str; 3]> =
-            self.docs.iter().map(|d| [d.url.as_str(), d.title.as_str(), d.page.as_str()]).collect();
-        sink("search/docs.json".to_string(), serde_json::to_vec(&docs).unwrap_or_default());
+        let IndexBuilder { docs, postings } = self;
+        let list: Vec<[&str; 3]> =
+            docs.iter().map(|d| [d.url.as_str(), d.title.as_str(), d.page.as_str()]).collect();
+        let size: usize = docs.iter().map(|d| d.url.len() + d.title.len() + d.page.len() + 12).sum();
+        sink("search/docs.json".to_string(), to_json(&list, size));
+        drop(list);
         drop(docs);
-        let mut terms: Vec<(&str, &Vec<u32>)> = self.postings.iter().map(|(t, l)| (&**t, l)).collect();
-        terms.sort_unstable_by(|a, b| (shard_of(a.0), a.0).cmp(&(shard_of(b.0), b.0)));
+        // The map's table goes as the list is built; the list is sorted by shard, then term.
+        let mut terms: Vec<(Box<str>, Vec<u32>)> = postings.into_iter().collect();
+        terms.sort_unstable_by(|a, b| (shard_of(&a.0), &a.0).cmp(&(shard_of(&b.0), &b.0)));
         let mut names = Vec::new();
         let mut start = 0;
         while start < terms.len() {
-            let c = shard_of(terms[start].0);
+            let c = shard_of(&terms[start].0);
             let end =
                 terms[start..].iter().position(|(t, _)| shard_of(t) != c).map_or(terms.len(), |n| start + n);
-            let shard: BTreeMap<&str, Unpacked<'_>> =
-                terms[start..end].iter().map(|&(t, l)| (t, Unpacked(l))).collect();
-            sink(format!("search/{c}.json"), serde_json::to_vec(&shard).unwrap_or_default());
+            let shard = Shard(&terms[start..end]);
+            // Up to 10 characters per posting (`12345,50,`): one allocation, never regrown.
+            let size: usize = shard.0.iter().map(|(t, l)| t.len() + 6 + l.len() * 10).sum();
+            sink(format!("search/{c}.json"), to_json(&shard, size));
             names.push(c.to_string());
             start = end;
         }
-        sink("search/shards.json".to_string(), serde_json::to_vec(&names).unwrap_or_default());
+        sink("search/shards.json".to_string(), to_json(&names, 4 * names.len() + 2));
+    }
+}
+
+/// `value` as JSON in a buffer sized for it up front (a large shard regrown by doubling would
+/// briefly hold two copies).
+fn to_json<T: Serialize + ?Sized>(value: &T, size: usize) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(size + 2);
+    if serde_json::to_writer(&mut bytes, value).is_err() {
+        bytes.clear();
+    }
+    bytes
+}
+
+/// The terms of one shard, in order, serialised as one JSON object.
+struct Shard<'a>(&'a [(Box<str>, Vec<u32>)]);
+
+impl Serialize for Shard<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (term, list) in self.0 {
+            map.serialize_entry(&**term, &Unpacked(list))?;
+        }
+        map.end()
     }
 }
 

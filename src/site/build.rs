@@ -301,8 +301,9 @@ impl Site {
     }
 
     /// [`Site::build`] for a one-shot build (`topobook build`): once the pages are written,
-    /// frees what only page rendering needs (page bodies, resolved topologies) before the
-    /// search index is built, which keeps the peak memory of a large book down. The site can
+    /// frees what only page rendering needs (page bodies, resolved topologies, then the rule
+    /// states, links and anchors) before the search index is built, which keeps the peak
+    /// memory of a large book down. The site can
     /// still report its diagnostics but can no longer render pages: do not call `build` or
     /// `update` on it afterwards.
     pub fn build_once(&mut self, out: &dyn Output) -> BuildReport {
@@ -365,6 +366,18 @@ impl Site {
                 Ok(_) => report.written.push(path),
                 Err(d) => report.diagnostics.push(*d),
             }
+        }
+        if once {
+            // The rule states fed the status page and the rules reference, written above;
+            // links and anchors were checked at load.
+            for p in &mut self.pages {
+                p.parsed.links = Vec::new();
+                p.parsed.anchors = Default::default();
+                for r in &mut p.reports {
+                    r.rules = Vec::new();
+                }
+            }
+            release_free_memory();
         }
         if self.book.config.html.search {
             let written = self.write_search(out, &mut report.diagnostics);
