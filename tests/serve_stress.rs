@@ -123,15 +123,22 @@ fn until_closed(s: &mut TcpStream, limit: Duration) -> Option<Duration> {
     None
 }
 
-/// The state of the loopback TCP socket whose local address is `local`, from `/proc/net/tcp`
+/// The state of the loopback TCP connection from `local` to `peer`, from `/proc/net/tcp`
 /// (`01` established, `08` close-wait); `None` when there is no such socket.
-fn tcp_state(local: std::net::SocketAddr) -> Option<String> {
-    let std::net::SocketAddr::V4(v4) = local else { return None };
-    let key = format!("{:08X}:{:04X}", u32::from_le_bytes(v4.ip().octets()), v4.port());
+fn tcp_state(local: std::net::SocketAddr, peer: std::net::SocketAddr) -> Option<String> {
+    let hex = |a: std::net::SocketAddr| match a {
+        std::net::SocketAddr::V4(v4) => {
+            Some(format!("{:08X}:{:04X}", u32::from_le_bytes(v4.ip().octets()), v4.port()))
+        }
+        std::net::SocketAddr::V6(_) => None,
+    };
+    let (local, peer) = (hex(local)?, hex(peer)?);
     let table = std::fs::read_to_string("/proc/net/tcp").unwrap_or_default();
+    // Both ends: an earlier connection from the same local port may linger in TIME_WAIT.
     table.lines().skip(1).find_map(|line| {
         let cols: Vec<&str> = line.split_whitespace().collect();
-        (cols.get(1) == Some(&key.as_str())).then(|| cols.get(3).map(|s| s.to_string()))?
+        (cols.get(1) == Some(&local.as_str()) && cols.get(2) == Some(&peer.as_str()))
+            .then(|| cols.get(3).map(|s| s.to_string()))?
     })
 }
 
@@ -201,18 +208,24 @@ fn slow_silent_and_non_reading_clients_are_dropped_while_others_are_served() {
                     {
                         std::thread::sleep(Duration::from_millis(200))
                     }
-                    Err(_) => return (Some(started.elapsed()), sent),
+                    Err(e) => return (Some(started.elapsed()), sent, format!("write failed: {e}")),
                 }
                 // Did the server hang up? Then this end of the connection waits to be closed.
                 // A row missing from /proc/net/tcp proves nothing (the kernel can skip rows
                 // while other sockets come and go during the read); after a reset the next
                 // write fails instead.
-                match c.local_addr().ok().and_then(tcp_state).as_deref() {
+                match c
+                    .local_addr()
+                    .ok()
+                    .zip(c.peer_addr().ok())
+                    .and_then(|(l, p)| tcp_state(l, p))
+                    .as_deref()
+                {
                     Some("01") | None => {}
-                    Some(_) => return (Some(started.elapsed()), sent),
+                    Some(st) => return (Some(started.elapsed()), sent, format!("socket state {st}")),
                 }
             }
-            (None, sent)
+            (None, sent, String::new())
         }
     });
 
@@ -227,9 +240,9 @@ fn slow_silent_and_non_reading_clients_are_dropped_while_others_are_served() {
     }
     let silent = silent.join().expect("silent client");
     let dribble = dribble.join().expect("dribbling client");
-    let (deaf, sent) = deaf.join().expect("deaf client");
+    let (deaf, sent, how) = deaf.join().expect("deaf client");
     eprintln!(
-        "dropped: silent after {silent:?}, one byte a second after {dribble:?}, non-reader after {deaf:?} ({sent} requests sent)"
+        "dropped: silent after {silent:?}, one byte a second after {dribble:?}, non-reader after {deaf:?} ({sent} requests sent; {how})"
     );
     // The header timeout is 10 s and the write stall timeout 10 s: each goes within 8 to 60 s.
     for (what, took) in [("silent", silent), ("one byte a second", dribble), ("non-reader", deaf)] {
