@@ -162,3 +162,28 @@ fn sitemap_and_canonical_links_with_a_site_url() {
     );
     assert!(run.read("404.html").contains("href=\"/runbook/css/theme.css\""));
 }
+
+/// `build_once` (what `topobook build` calls) frees state between phases; the site it writes
+/// is the one `build` writes, byte for byte, search index, status page and rules included.
+#[test]
+fn a_one_shot_build_writes_the_same_site_as_a_build() {
+    use topobook::output::MemoryOutput;
+    use topobook::site::{Site, SiteOptions};
+    let dir = common::book("diagrams");
+    let write = |once: bool| {
+        let mut site = Site::load(dir.path(), SiteOptions::default()).expect("load");
+        let out = MemoryOutput::new();
+        if once {
+            site.build_once(&out);
+        } else {
+            site.build(&out);
+        }
+        out
+    };
+    let (full, once) = (write(false), write(true));
+    assert!(full.paths().iter().any(|p| p.starts_with("search/")), "{:?}", full.paths());
+    assert_eq!(full.paths(), once.paths());
+    for path in full.paths() {
+        assert!(full.get(&path) == once.get(&path), "`{path}` differs");
+    }
+}

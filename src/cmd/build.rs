@@ -66,8 +66,7 @@ pub fn run(dir: &Path, options: SiteOptions) -> i32 {
     let mut err = std::io::stderr().lock();
     // Findings that count: suppressed ones and those an `expect=` block asks for are shown on
     // the pages, not here; advisory notes are counted, not printed (`topobook check --notes`).
-    let shown: Vec<Diagnostic> =
-        diags.iter().filter(|d| d.disposition == Disposition::Active && !advisory(d)).cloned().collect();
+    let shown: Vec<Diagnostic> = diags.iter().filter(|d| printed(d)).cloned().collect();
     let _ = err.write_all(human::render_all(&shown, &sources, color).as_bytes());
     let diags = shown;
     let io_failed = report.diagnostics.iter().any(|d| d.code == codes::IO);
@@ -93,6 +92,12 @@ pub fn run(dir: &Path, options: SiteOptions) -> i32 {
         human::counts(&diags)
     );
     exit::OK
+}
+
+/// What `build` (and `serve`) print: findings that count, not those an `expect=` block asks
+/// for or a suppression covers (the pages show them), and no advisory rule notes.
+pub(crate) fn printed(d: &Diagnostic) -> bool {
+    d.disposition == Disposition::Active && !advisory(d)
 }
 
 /// A note of an advisory (info-level) rule, as opposed to topobook's own notes.

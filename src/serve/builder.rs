@@ -14,7 +14,7 @@ use super::hub::Hub;
 use super::overlay::{self, Problem};
 use super::store::{Staging, Store};
 use super::watch::{Batch, Debouncer, Filter, Watch};
-use crate::cmd::build::advisory;
+use crate::cmd::build::printed;
 use crate::diag::{self, Diagnostic, Disposition, Severity};
 use crate::load::LoadError;
 use crate::output::Output;
@@ -372,11 +372,9 @@ impl Builder {
         ));
     }
 
-    /// Print what `build` would print: findings that count (not those an `expect=` block asks
-    /// for, not suppressed ones, which the pages show) and no advisory rule notes.
+    /// Print what `build` would print (`cmd::build::printed`).
     fn print(&self, diags: &[Diagnostic]) {
-        let diags: Vec<Diagnostic> =
-            diags.iter().filter(|d| d.disposition == Disposition::Active && !advisory(d)).cloned().collect();
+        let diags: Vec<Diagnostic> = diags.iter().filter(|d| printed(d)).cloned().collect();
         if diags.is_empty() {
             return;
         }

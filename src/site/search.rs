@@ -13,6 +13,23 @@ use crate::render::search::{IndexBuilder, SearchDoc, Terms, weigh};
 
 use super::Site;
 use super::reference::{parse_rule, rule_path};
+use crate::markdown::ParsedPage;
+
+/// The index entries of one page at site path `path`: a section under a heading below the
+/// page's title links to that heading; the text before it, to the page.
+fn page_sections<'a>(
+    parsed: &'a ParsedPage,
+    path: &'a str,
+    page: &'a str,
+) -> impl Iterator<Item = (SearchDoc, Arc<str>)> + 'a {
+    parsed.sections.iter().map(move |s| {
+        let (url, title) = match s.heading.and_then(|h| parsed.headings.get(h)) {
+            Some(h) if h.level > 1 => (format!("{path}#{}", h.id), h.text.as_str()),
+            _ => (path.to_string(), page),
+        };
+        (SearchDoc { url, title: title.to_string(), page: page.to_string() }, s.text.clone())
+    })
+}
 
 /// The sections of the rules reference (after the book's pages in the index); the registry is
 /// fixed, so they are parsed once per process.
@@ -24,13 +41,7 @@ fn rule_sections() -> &'static [(SearchDoc, Arc<str>)] {
             let parsed = parse_rule(rule);
             let path = rule_path(rule.id);
             let page = format!("{}: {}", rule.id, rule.title);
-            for s in &parsed.sections {
-                let (url, title) = match s.heading.and_then(|h| parsed.headings.get(h)) {
-                    Some(h) if h.level > 1 => (format!("{path}#{}", h.id), h.text.clone()),
-                    _ => (path.clone(), page.clone()),
-                };
-                sections.push((SearchDoc { url, title, page: page.clone() }, s.text.clone()));
-            }
+            sections.extend(page_sections(&parsed, &path, &page));
         }
         sections
     })
@@ -70,14 +81,7 @@ impl Site {
     pub(super) fn search_job(&self) -> SearchJob {
         let mut sections = Vec::new();
         for p in self.nav.order.iter().filter_map(|&i| self.pages.get(i)) {
-            for s in &p.parsed.sections {
-                let (url, title) = match s.heading.and_then(|h| p.parsed.headings.get(h)) {
-                    Some(h) if h.level > 1 => (format!("{}#{}", p.out_path, h.id), h.text.as_str()),
-                    _ => (p.out_path.clone(), p.title.as_str()),
-                };
-                let doc = SearchDoc { url, title: title.to_string(), page: p.title.clone() };
-                sections.push((doc, s.text.clone()));
-            }
+            sections.extend(page_sections(&p.parsed, &p.out_path, &p.title));
         }
         sections.extend(rule_sections().iter().cloned());
         SearchJob { sections }
