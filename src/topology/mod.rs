@@ -10,10 +10,12 @@ pub mod block;
 mod check;
 pub mod egress;
 pub mod facts;
+pub mod import;
 pub mod model;
 mod references;
 pub mod resolve;
 pub mod schema;
+pub mod sources;
 pub mod yaml;
 
 use std::sync::Arc;
