@@ -8,8 +8,8 @@
 use std::hint::black_box;
 use std::time::Instant;
 
+use topobook::check::{CheckSettings, check_yaml};
 use topobook::diagram::{DiagramOptions, render};
-use topobook::topology::{CheckSettings, check_yaml};
 
 fn fixture(name: &str) -> String {
     let path = format!("{}/{name}", env!("CARGO_MANIFEST_DIR"));

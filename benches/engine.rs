@@ -8,9 +8,9 @@
 use std::time::Instant;
 
 use rayon::prelude::*;
+use topobook::check::{CheckSettings, check_yaml};
 use topobook::topology::model::Topology;
 use topobook::topology::yaml::fast_from_str;
-use topobook::topology::{CheckSettings, check_yaml};
 
 const BASE: &str = include_str!("data/secured.yaml");
 

@@ -11,9 +11,9 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use topobook::diag::{Diagnostic, Location, codes};
+use topobook::check::{CheckSettings, check_yaml};
+use topobook::diag::{Diagnostic, Location, ToolCode};
 use topobook::report::{self, CheckRun, Format};
-use topobook::topology::{CheckSettings, check_yaml};
 
 /// Fails `AML-KV-002` (and shows the `AML-KV-005` note).
 const FAILING: &str = "key_vaults:
@@ -51,7 +51,7 @@ fn measure(n: usize, every: usize) {
     let links: Vec<Diagnostic> = (0..n / 10 / every)
         .map(|i| {
             let file: Arc<str> = Arc::from(format!("content/page-{i}.md"));
-            Diagnostic::error(codes::BROKEN_LINK, "link to `missing.md` points to no page of the book")
+            Diagnostic::error(ToolCode::BrokenLink, "link to `missing.md` points to no page of the book")
                 .at(Location::new(file, "see [x](missing.md)\n", 4..19))
         })
         .collect();

@@ -4,8 +4,8 @@
 
 use std::process::ExitCode;
 
+use topobook::check::{CheckSettings, check_yaml};
 use topobook::diagram::{DiagramOptions, render};
-use topobook::topology::{CheckSettings, check_yaml};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

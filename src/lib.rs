@@ -9,6 +9,7 @@
 //!
 //! [`site::Site`] runs the stages for a whole book; [`cmd`] holds the subcommands.
 
+pub mod check;
 pub mod cmd;
 pub mod diag;
 pub mod diagram;

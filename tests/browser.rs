@@ -12,9 +12,9 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use topobook::check::CheckSettings;
 use topobook::output::DiskOutput;
 use topobook::site::{Site, SiteOptions};
-use topobook::topology::CheckSettings;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 

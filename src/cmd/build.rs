@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use super::exit;
-use crate::diag::{self, Diagnostic, Disposition, Severity, codes};
+use crate::diag::{self, Diagnostic, Disposition, Severity, ToolCode};
 use crate::output::DiskOutput;
 use crate::report::human;
 use crate::site::{Site, SiteOptions};
@@ -69,7 +69,7 @@ pub fn run(dir: &Path, options: SiteOptions) -> i32 {
     let shown: Vec<Diagnostic> = diags.iter().filter(|d| printed(d)).cloned().collect();
     let _ = err.write_all(human::render_all(&shown, &sources, color).as_bytes());
     let diags = shown;
-    let io_failed = report.diagnostics.iter().any(|d| d.code == codes::IO);
+    let io_failed = report.diagnostics.iter().any(|d| d.code == ToolCode::Io);
     let failed = diags.iter().any(|d| d.fails(false));
     let shown = target.strip_prefix(dir).unwrap_or(&target).display().to_string();
     if failed || io_failed {
@@ -102,7 +102,7 @@ pub(crate) fn printed(d: &Diagnostic) -> bool {
 
 /// A note of an advisory (info-level) rule, as opposed to topobook's own notes.
 pub(crate) fn advisory(d: &Diagnostic) -> bool {
-    d.severity == Severity::Note && crate::rules::by_id(&d.code).is_some()
+    d.severity == Severity::Note && d.code.rule().is_some()
 }
 
 /// Resident memory of this process in MiB (Linux; 0 elsewhere), for `TOPOBOOK_TIMINGS`.

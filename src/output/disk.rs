@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use super::{Output, is_safe_path};
-use crate::diag::{Diagnostic, codes};
+use crate::diag::{Diagnostic, ToolCode};
 
 /// A site being written. Nothing is visible at the target until [`DiskOutput::commit`].
 #[derive(Debug)]
@@ -19,7 +19,7 @@ pub struct DiskOutput {
 fn io_diag(what: &str, path: &Path, e: &io::Error) -> Box<Diagnostic> {
     Box::new(
         Diagnostic::error(
-            codes::IO,
+            ToolCode::Io,
             format!("cannot {what} `{}`: {}", path.display(), e.to_string().to_lowercase()),
         )
         .with_help("check the permissions and free space of the output folder"),
@@ -160,7 +160,7 @@ impl Output for DiskOutput {
     fn write(&self, path: &str, bytes: Vec<u8>) -> Result<bool, Box<Diagnostic>> {
         if !is_safe_path(path) {
             return Err(Box::new(Diagnostic::error(
-                codes::IO,
+                ToolCode::Io,
                 format!("refused to write unsafe site path `{path}`"),
             )));
         }

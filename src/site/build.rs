@@ -4,7 +4,7 @@ use minijinja::{Value, context};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::diag::{Diagnostic, codes};
+use crate::diag::{Diagnostic, ToolCode};
 use crate::markdown::escape;
 use crate::output::Output;
 use crate::render::nav::{SidebarItem, sitemap, toc_js};
@@ -97,7 +97,7 @@ impl Site {
     /// Render page `i` to its HTML.
     pub(super) fn render_page(&self, i: usize) -> Result<Vec<u8>, Box<Diagnostic>> {
         let Some(p) = self.pages.get(i) else {
-            return Err(Box::new(Diagnostic::error(codes::IO, "no such page")));
+            return Err(Box::new(Diagnostic::error(ToolCode::Io, "no such page")));
         };
         let body = body_html(
             &p.parsed,

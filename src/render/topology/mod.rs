@@ -21,10 +21,10 @@ use std::time::Duration;
 #[cfg(not(unix))]
 use std::time::Instant;
 
+use crate::check::{BlockReport, Outcome};
 use crate::diag::Diagnostic;
 use crate::diagram::{self, DiagramOptions};
 use crate::markdown::escape;
-use crate::topology::{BlockReport, Outcome};
 
 /// An author's own image for a block (`figure=path`), as the site resolved it.
 #[derive(Clone, Debug, PartialEq, Eq)]
