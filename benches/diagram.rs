@@ -5,6 +5,9 @@
 //! `cargo bench --bench diagram`. Only `diagram::render` is timed (the block is checked once
 //! before); the figures are the median and the best of several rounds.
 
+// A measuring program: it prints its figures.
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
+
 use std::hint::black_box;
 use std::time::Instant;
 

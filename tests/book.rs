@@ -9,6 +9,8 @@
 //!
 //! Set `TOPOBOOK_BOOK_VERBOSE=1` to print every block's verdict.
 
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
+
 use std::collections::BTreeSet;
 use std::path::Path;
 

@@ -7,6 +7,8 @@
 //! Without Chromium the test is skipped, unless `TOPOBOOK_BROWSER_TESTS` is set (CI sets it):
 //! then a missing Chromium is a failure.
 
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
+
 mod common;
 
 use std::path::{Path, PathBuf};

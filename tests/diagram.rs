@@ -1,5 +1,8 @@
 //! The architecture diagram: geometry, content, status, determinism, escaping, snapshots.
 
+// Tests and measuring programs unwrap what they set up themselves.
+#![allow(clippy::unwrap_used)]
+
 #[path = "support/svg_geometry.rs"]
 mod svg_geometry;
 

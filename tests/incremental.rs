@@ -1,5 +1,8 @@
 //! The incremental API the preview server uses: only what a change touches is re-rendered.
 
+// Tests and measuring programs unwrap what they set up themselves.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::path::Path;

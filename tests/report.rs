@@ -6,6 +6,9 @@
 //! top-level topology fences; each block goes through the real `check_block`, so positions
 //! are those of the page.
 
+// Tests and measuring programs unwrap what they set up themselves.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::path::Path;

@@ -1,6 +1,9 @@
 //! The rule registry as a specification: every rule is documented, its Example fires exactly
 //! that rule and its Fix fires nothing; every rule has fixtures that fire it and pass it.
 
+// Tests and measuring programs unwrap what they set up themselves.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeSet;
 use std::path::Path;
 

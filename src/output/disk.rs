@@ -31,25 +31,6 @@ fn temp_prefix(target: &Path) -> String {
     format!(".{name}.tmp-")
 }
 
-fn process_alive(pid: u32) -> bool {
-    if pid == std::process::id() {
-        return true;
-    }
-    #[cfg(target_os = "linux")]
-    {
-        Path::new(&format!("/proc/{pid}")).exists()
-    }
-    #[cfg(all(unix, not(target_os = "linux")))]
-    {
-        // SAFETY: kill with signal 0 only checks that the process exists.
-        unsafe { libc::kill(pid as libc::pid_t, 0) == 0 }
-    }
-    #[cfg(not(unix))]
-    {
-        true
-    }
-}
-
 /// Remove temporary folders left beside `target` by builds that were killed.
 fn clean_stale(target: &Path) {
     let Some(parent) = target.parent() else { return };
@@ -62,45 +43,10 @@ fn clean_stale(target: &Path) {
         let name = e.file_name().to_string_lossy().into_owned();
         let Some(rest) = name.strip_prefix(&prefix) else { continue };
         let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
-        if pid.is_some_and(|p| !process_alive(p)) {
+        if pid.is_some_and(|p| !crate::sys::process_alive(p)) {
             let _ = std::fs::remove_dir_all(e.path());
         }
     }
-}
-
-/// Exchange two paths atomically. `Ok(false)` when the platform or file system cannot.
-#[cfg(target_os = "linux")]
-fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let ca =
-        CString::new(a.as_os_str().as_bytes()).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
-    let cb =
-        CString::new(b.as_os_str().as_bytes()).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
-    // SAFETY: both are valid NUL-terminated paths; renameat2 only reads them.
-    let r = unsafe {
-        libc::syscall(
-            libc::SYS_renameat2,
-            libc::AT_FDCWD,
-            ca.as_ptr(),
-            libc::AT_FDCWD,
-            cb.as_ptr(),
-            libc::RENAME_EXCHANGE,
-        )
-    };
-    if r == 0 {
-        return Ok(true);
-    }
-    let err = io::Error::last_os_error();
-    match err.raw_os_error() {
-        Some(libc::ENOSYS) | Some(libc::EINVAL) | Some(libc::EOPNOTSUPP) => Ok(false),
-        _ => Err(err),
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn exchange(_a: &Path, _b: &Path) -> io::Result<bool> {
-    Ok(false)
 }
 
 impl DiskOutput {
@@ -130,7 +76,7 @@ impl DiskOutput {
         if !target.is_dir() {
             return Err(io_diag("replace", target, &io::Error::other("it is not a folder")));
         }
-        match exchange(&self.staging, target) {
+        match crate::sys::exchange_paths(&self.staging, target) {
             Ok(true) => {
                 // The staging path now holds the old site.
                 let _ = std::fs::remove_dir_all(&self.staging);

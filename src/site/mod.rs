@@ -92,8 +92,6 @@ pub struct Site {
     global: Vec<Diagnostic>,
     /// Site paths written by the last build, to remove stale ones in incremental updates.
     outputs: std::collections::BTreeSet<String>,
-    /// When the last build started rendering (for `TOPOBOOK_TIMINGS`).
-    started_render: std::time::Instant,
     /// Body edits since the search index was last written.
     search_stale: bool,
     /// Where each rule fires, as the rule pages last written show it.
@@ -240,7 +238,6 @@ impl Site {
             renderer,
             global,
             outputs: Default::default(),
-            started_render: std::time::Instant::now(),
             search_stale: false,
             fires: Default::default(),
         };
