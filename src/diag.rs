@@ -281,6 +281,15 @@ pub mod codes {
     pub const THEME: &str = "theme";
     /// Markdown that probably does not say what its author meant (a code fence never closed).
     pub const MARKDOWN: &str = "markdown";
+    /// Infrastructure code (Terraform HCL) that does not parse.
+    pub const HCL_SYNTAX: &str = "hcl-syntax";
+    /// A value of infrastructure code that topobook cannot know (a data source, an unknown
+    /// function, an ID Azure assigns): the field is left unknown.
+    pub const CANNOT_EVALUATE: &str = "cannot-evaluate";
+    /// Infrastructure code that names a variable, local or resource the module does not declare.
+    pub const UNDECLARED_REFERENCE: &str = "undeclared-reference";
+    /// A resource or setting of infrastructure code that the topology model does not describe.
+    pub const NOT_IN_MODEL: &str = "not-in-model";
 }
 
 /// The closest candidate to `input` (for "did you mean"), if one is close enough.

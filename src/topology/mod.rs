@@ -9,6 +9,7 @@ pub mod addr;
 pub mod block;
 mod check;
 pub mod egress;
+pub mod emit;
 pub mod facts;
 pub mod import;
 pub mod model;
@@ -16,6 +17,7 @@ mod references;
 pub mod resolve;
 pub mod schema;
 pub mod sources;
+pub mod terraform;
 pub mod yaml;
 
 use std::sync::Arc;
