@@ -47,7 +47,7 @@ pub fn parse_files(files: &[(Arc<str>, Arc<str>)], sources: &mut SourceSet, prob
                 problems.push(
                     Severity::Error,
                     codes::HCL_SYNTAX,
-                    format!("`{path}` is not valid HCL: {}", e.message()),
+                    format!("not valid HCL: {}", e.message()),
                     Some("fix the syntax at this position; the other files of the module are still read".into()),
                     at..end,
                 );

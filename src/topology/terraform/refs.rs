@@ -164,10 +164,11 @@ impl<'a> Evaluator<'a> {
                 Some(n) => match cfg.by_address.get(&(kind, n.as_str())) {
                     Some(&res) => (self.resource_value(res, span), 1),
                     None => {
-                        let candidates: Vec<String> = cfg.resources.iter().map(|r| r.address()).collect();
+                        // Suggest a resource of the same type (another type is never what was meant).
+                        let same_kind = cfg.resources.iter().filter(|r| r.kind == kind).map(|r| r.name);
                         let wanted = format!("{kind}.{n}");
-                        let help = did_you_mean(&wanted, candidates.iter().map(String::as_str))
-                            .map(|s| format!("did you mean `{s}`?"))
+                        let help = did_you_mean(&n, same_kind)
+                            .map(|s| format!("did you mean `{kind}.{s}`?"))
                             .or_else(|| Some(format!("declare `resource \"{kind}\" \"{n}\"` in the module")));
                         (self.undeclared(format!("reference to undeclared resource `{wanted}`"), help, span), 1)
                     }
