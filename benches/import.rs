@@ -143,7 +143,12 @@ fn thread_cpu() -> Duration {
 fn stats(mut times: Vec<Duration>) -> String {
     times.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    format!("median {:.2} ms, fastest {:.2} ms, slowest {:.2} ms", ms(times[times.len() / 2]), ms(times[0]), ms(times[times.len() - 1]))
+    format!(
+        "median {:.2} ms, fastest {:.2} ms, slowest {:.2} ms",
+        ms(times[times.len() / 2]),
+        ms(times[0]),
+        ms(times[times.len() - 1])
+    )
 }
 
 fn main() {
@@ -156,7 +161,11 @@ fn main() {
     let findings: usize = results.iter().map(|r| r.findings.len()).sum();
     eprintln!(
         "imported {} subnets, {} computes; {} problems, {} resolve problems, {findings} findings",
-        imp.topology.vnets.as_ref().map_or(0, |v| v.value.iter().map(|v| v.subnets.as_ref().map_or(0, |s| s.value.len())).sum()),
+        imp.topology.vnets.as_ref().map_or(0, |v| v
+            .value
+            .iter()
+            .map(|v| v.subnets.as_ref().map_or(0, |s| s.value.len()))
+            .sum()),
         imp.topology.computes.as_ref().map_or(0, |c| c.value.len()),
         imp.problems.len(),
         net.problems.len(),

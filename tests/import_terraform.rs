@@ -126,7 +126,12 @@ fn hub_spoke_module_imports_to_a_complete_topology() {
     assert_eq!(code, 0, "{err}");
     assert_round_trips(&out);
     insta::assert_snapshot!("hub_spoke_yaml", out);
-    assert!(err.ends_with("imported `tests/fixtures/infra/terraform/ml-hub-spoke`: 0 errors, 0 warnings, 0 notes\n"), "{err}");
+    assert!(
+        err.ends_with(
+            "imported `tests/fixtures/infra/terraform/ml-hub-spoke`: 0 errors, 0 warnings, 0 notes\n"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -164,9 +169,24 @@ fn moderately_secure_verdict() {
     assert_passed(
         &states,
         &[
-            "AML-WS-001", "AML-WS-007", "AML-GEN-001", "AML-GEN-006", "AML-ST-001", "AML-ST-002", "AML-ST-004",
-            "AML-ST-005", "AML-KV-001", "AML-KV-002", "AML-ACR-001", "AML-ACR-003", "AML-CMP-002", "AML-CMP-003",
-            "AML-DNS-001", "AML-DNS-007", "AML-DNS-008", "AML-NET-001",
+            "AML-WS-001",
+            "AML-WS-007",
+            "AML-GEN-001",
+            "AML-GEN-006",
+            "AML-ST-001",
+            "AML-ST-002",
+            "AML-ST-004",
+            "AML-ST-005",
+            "AML-KV-001",
+            "AML-KV-002",
+            "AML-ACR-001",
+            "AML-ACR-003",
+            "AML-CMP-002",
+            "AML-CMP-003",
+            "AML-DNS-001",
+            "AML-DNS-007",
+            "AML-DNS-008",
+            "AML-NET-001",
         ],
     );
 }
@@ -181,14 +201,31 @@ fn hub_spoke_verdict() {
     assert_passed(
         &states,
         &[
-            "AML-FW-001", "AML-FW-002", "AML-FW-004", "AML-FW-008", "AML-CMP-002", "AML-CMP-013", "AML-GEN-001",
-            "AML-GEN-005", "AML-ACR-002", "AML-ACR-004", "AML-ST-005", "AML-DNS-001", "AML-DNS-008", "AML-WS-007",
+            "AML-FW-001",
+            "AML-FW-002",
+            "AML-FW-004",
+            "AML-FW-008",
+            "AML-CMP-002",
+            "AML-CMP-013",
+            "AML-GEN-001",
+            "AML-GEN-005",
+            "AML-ACR-002",
+            "AML-ACR-004",
+            "AML-ST-005",
+            "AML-DNS-001",
+            "AML-DNS-008",
+            "AML-WS-007",
         ],
     );
 }
 
 /// Findings of `rule` in the edited copy that the original does not have.
-fn new_findings(name: &str, edits: &[(&str, &str, &str)], rule: &str, secured: bool) -> (Vec<Fired>, tempfile::TempDir) {
+fn new_findings(
+    name: &str,
+    edits: &[(&str, &str, &str)],
+    rule: &str,
+    secured: bool,
+) -> (Vec<Fired>, tempfile::TempDir) {
     let with_overlay = |imp: &Imported| {
         let mut t = imp.topology.clone();
         if secured {
@@ -218,7 +255,11 @@ fn a_blocking_storage_bypass_fires_at_the_attribute() {
 
 #[test]
 fn a_storage_account_open_to_all_networks_leaves_the_secured_scenario() {
-    let edit = [("workspace.tf", "default_action = \"Deny\"\n    bypass         = [", "default_action = \"Allow\"\n    bypass         = [")];
+    let edit = [(
+        "workspace.tf",
+        "default_action = \"Deny\"\n    bypass         = [",
+        "default_action = \"Allow\"\n    bypass         = [",
+    )];
     let (new, dir) = new_findings("ml-moderately-secure", &edit, "AML-GEN-010", true);
     assert_eq!(new.len(), 1, "{new:#?}");
     // The storage account is what leaves the scenario: the finding is on its resource.
@@ -232,7 +273,8 @@ fn a_missing_file_endpoint_fires_at_the_storage_account() {
     let start = text.find("resource \"azurerm_private_endpoint\" \"storage_file\"").expect("file endpoint");
     let end = start + text[start..].find("\n}\n").expect("end of block") + 3;
     let block = &text[start..end];
-    let edits = [("workspace.tf", block, ""), ("workspace.tf", "    azurerm_private_endpoint.storage_file,\n", "")];
+    let edits =
+        [("workspace.tf", block, ""), ("workspace.tf", "    azurerm_private_endpoint.storage_file,\n", "")];
     let (new, dir) = new_findings("ml-moderately-secure", &edits, "AML-ST-005", false);
     assert_eq!(new.len(), 1, "{new:#?}");
     assert_eq!(new[0].at, where_is(dir.path(), "workspace.tf", "", "resource \"azurerm_storage_account\""));
@@ -241,17 +283,29 @@ fn a_missing_file_endpoint_fires_at_the_storage_account() {
 
 #[test]
 fn an_nsg_rule_on_the_wrong_port_fires_at_the_nsg() {
-    let edit = [("network.tf", "destination_port_range     = \"44224\"", "destination_port_range     = \"44225\"")];
+    let edit =
+        [("network.tf", "destination_port_range     = \"44224\"", "destination_port_range     = \"44225\"")];
     let (new, dir) = new_findings("ml-moderately-secure", &edit, "AML-CMP-003", false);
     assert_eq!(new.len(), 1, "{new:#?}");
     // Nothing admits 44224 any more: the NSG lacks a rule, so the finding is on the NSG.
-    assert_eq!(new[0].at, where_is(dir.path(), "network.tf", "", "resource \"azurerm_network_security_group\" \"training\""));
-    assert!(new[0].message.contains("does not allow inbound TCP 44224 from `AzureMachineLearning`"), "{}", new[0].message);
+    assert_eq!(
+        new[0].at,
+        where_is(dir.path(), "network.tf", "", "resource \"azurerm_network_security_group\" \"training\"")
+    );
+    assert!(
+        new[0].message.contains("does not allow inbound TCP 44224 from `AzureMachineLearning`"),
+        "{}",
+        new[0].message
+    );
 }
 
 #[test]
 fn a_standard_registry_fires_at_its_sku() {
-    let edit = [("workspace.tf", "sku                           = \"Premium\"", "sku                           = \"Standard\"")];
+    let edit = [(
+        "workspace.tf",
+        "sku                           = \"Premium\"",
+        "sku                           = \"Standard\"",
+    )];
     let (new, dir) = new_findings("ml-moderately-secure", &edit, "AML-ACR-001", false);
     assert_eq!(new.len(), 1, "{new:#?}");
     assert_eq!(new[0].at, where_is(dir.path(), "workspace.tf", "azurerm_container_registry", "sku "));
@@ -260,10 +314,17 @@ fn a_standard_registry_fires_at_its_sku() {
 #[test]
 fn a_firewall_route_taken_away_fires_in_the_hub_and_spoke_module() {
     // Without the service-tag route, Azure ML's traffic to the nodes goes back through the firewall.
-    let edit = [("network-spoke.tf", "address_prefix = \"AzureMachineLearning\"", "address_prefix = \"AzureCloud\"")];
+    let edit = [(
+        "network-spoke.tf",
+        "address_prefix = \"AzureMachineLearning\"",
+        "address_prefix = \"AzureCloud\"",
+    )];
     let (new, dir) = new_findings("ml-hub-spoke", &edit, "AML-FW-001", false);
     assert_eq!(new.len(), 1, "{new:#?}");
-    assert_eq!(new[0].at, where_is(dir.path(), "network-spoke.tf", "", "resource \"azurerm_route_table\" \"training\""));
+    assert_eq!(
+        new[0].at,
+        where_is(dir.path(), "network-spoke.tf", "", "resource \"azurerm_route_table\" \"training\"")
+    );
 }
 
 #[test]
@@ -293,20 +354,25 @@ fn a_reference_to_nothing_is_an_error_at_the_reference() {
 #[test]
 fn usage_and_io_errors_exit_2() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let (code, out, err) = common::topobook(&["import", "tests/fixtures/infra/terraform/no-such-module"], Some(root));
+    let (code, out, err) =
+        common::topobook(&["import", "tests/fixtures/infra/terraform/no-such-module"], Some(root));
     assert_eq!((code, out.as_str()), (2, ""), "{err}");
     assert!(err.contains("pass `--format terraform`"), "{err}");
-    let (code, out, err) =
-        common::topobook(&["import", "--format", "terraform", "tests/fixtures/infra/terraform/no-such-module"], Some(root));
+    let (code, out, err) = common::topobook(
+        &["import", "--format", "terraform", "tests/fixtures/infra/terraform/no-such-module"],
+        Some(root),
+    );
     assert_eq!((code, out.as_str()), (2, ""), "{err}");
     assert!(err.contains("not found"), "{err}");
-    let (code, _, err) = common::topobook(&["import", "--format", "terraform", "tests/fixtures/infra"], Some(root));
+    let (code, _, err) =
+        common::topobook(&["import", "--format", "terraform", "tests/fixtures/infra"], Some(root));
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("holds no `.tf` file"), "{err}");
     let (code, _, err) = common::topobook(&["import", "--format", "arm", "x.json"], Some(root));
     assert_eq!(code, 2, "{err}");
     // A single `.tf` file imports alone, its format guessed.
-    let (code, out, err) = common::topobook(&["import", "tests/fixtures/infra/terraform/bad-hcl/main.tf"], Some(root));
+    let (code, out, err) =
+        common::topobook(&["import", "tests/fixtures/infra/terraform/bad-hcl/main.tf"], Some(root));
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("(1 file)") && out.contains("- name: vnet-ml\n"), "{out}");
 }

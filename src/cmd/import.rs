@@ -44,7 +44,12 @@ impl ImportFormat {
 
     /// Read the code at `rel` inside `guard`'s root and import it: the topology and the
     /// problems met while reading the files.
-    fn import(self, guard: &Guard, rel: &str, shown: &dyn Fn(&str) -> String) -> Result<(Imported, Vec<Diagnostic>), Box<Diagnostic>> {
+    fn import(
+        self,
+        guard: &Guard,
+        rel: &str,
+        shown: &dyn Fn(&str) -> String,
+    ) -> Result<(Imported, Vec<Diagnostic>), Box<Diagnostic>> {
         match self {
             ImportFormat::Terraform => {
                 let module = load::infra::terraform_module(guard, rel)?;
@@ -79,7 +84,8 @@ pub fn run(path: &Path, format: Option<ImportFormat>) -> i32 {
     let (root, rel) = if path.is_dir() {
         (path.to_path_buf(), ".".to_string())
     } else {
-        let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).map_or(PathBuf::from("."), Path::to_path_buf);
+        let parent =
+            path.parent().filter(|p| !p.as_os_str().is_empty()).map_or(PathBuf::from("."), Path::to_path_buf);
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         (parent, name)
     };

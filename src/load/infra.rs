@@ -41,9 +41,12 @@ pub fn terraform_module(guard: &Guard, rel: &str) -> Result<InfraFiles, Box<Diag
     if !real.is_dir() {
         if !rel.ends_with(".tf") {
             return Err(Box::new(
-                Diagnostic::error(codes::IO, format!("`{rel}` is not a Terraform module: not a folder or a `.tf` file"))
-                    .with_help("point at the module's folder or at one of its `.tf` files")
-                    .at(Location::file_start(rel.into())),
+                Diagnostic::error(
+                    codes::IO,
+                    format!("`{rel}` is not a Terraform module: not a folder or a `.tf` file"),
+                )
+                .with_help("point at the module's folder or at one of its `.tf` files")
+                .at(Location::file_start(rel.into())),
             ));
         }
         out.files.push((rel.into(), guard.read_text(rel)?));
@@ -59,17 +62,23 @@ pub fn terraform_module(guard: &Guard, rel: &str) -> Result<InfraFiles, Box<Diag
         let path = under(rel, &name);
         if name.ends_with(".tf.json") || name.ends_with(".tfvars.json") {
             out.diagnostics.push(
-                Diagnostic::note(codes::IO, format!("`{path}` is not read: topobook reads Terraform's HCL syntax only"))
-                    .with_help("write the module in `.tf` files to have it checked")
-                    .at(Location::file_start(path.as_str().into())),
+                Diagnostic::note(
+                    codes::IO,
+                    format!("`{path}` is not read: topobook reads Terraform's HCL syntax only"),
+                )
+                .with_help("write the module in `.tf` files to have it checked")
+                .at(Location::file_start(path.as_str().into())),
             );
             continue;
         }
         if name == "override.tf" || name.ends_with("_override.tf") {
             out.diagnostics.push(
-                Diagnostic::warning(codes::IO, format!("`{path}` is not read: override files are not merged by topobook"))
-                    .with_help("fold the override into the file it changes to have it checked")
-                    .at(Location::file_start(path.as_str().into())),
+                Diagnostic::warning(
+                    codes::IO,
+                    format!("`{path}` is not read: override files are not merged by topobook"),
+                )
+                .with_help("fold the override into the file it changes to have it checked")
+                .at(Location::file_start(path.as_str().into())),
             );
             continue;
         }
@@ -158,7 +167,11 @@ mod tests {
         let guard = Guard::new(dir.path()).expect("guard");
         let got = terraform_module(&guard, "ml").expect("module");
         assert_eq!(got.files.len(), 1);
-        assert!(got.diagnostics.iter().any(|d| d.message.contains("outside the book folder")), "{:?}", got.diagnostics);
+        assert!(
+            got.diagnostics.iter().any(|d| d.message.contains("outside the book folder")),
+            "{:?}",
+            got.diagnostics
+        );
         assert!(terraform_module(&guard, "elsewhere").is_err());
         assert!(terraform_module(&guard, "../x").is_err());
     }

@@ -15,8 +15,8 @@ use hcl_edit::template::{Element, Template};
 
 use super::Problems;
 use super::funcs;
+use super::instances::{Expansion, Instance};
 use super::parse::{At, Config, span_of};
-use super::refs::{Expansion, Instance};
 use super::value::{Val, Value, WhyKind, set_of};
 
 /// Deepest chain of references (a local naming a local naming a local...).
@@ -106,10 +106,12 @@ impl<'a> Evaluator<'a> {
                 for (k, v) in o.iter() {
                     let key = match k {
                         hcl_edit::expr::ObjectKey::Ident(i) => i.as_str().to_string(),
-                        hcl_edit::expr::ObjectKey::Expression(ke) => match self.expr(ke, base, scope).to_text() {
-                            Ok(t) => t,
-                            Err(u) => return u,
-                        },
+                        hcl_edit::expr::ObjectKey::Expression(ke) => {
+                            match self.expr(ke, base, scope).to_text() {
+                                Ok(t) => t,
+                                Err(u) => return u,
+                            }
+                        }
                     };
                     let value = self.expr(v.expr(), base, scope);
                     map.insert(key, value);
@@ -130,7 +132,9 @@ impl<'a> Evaluator<'a> {
                     match args.pop().map(|v| v.v) {
                         Some(Value::List(items)) => args.extend(items),
                         Some(Value::Unknown(w)) => return Val::new(Value::Unknown(w), span),
-                        _ => return Val::invalid("the last argument expanded with `...` is not a list", span),
+                        _ => {
+                            return Val::invalid("the last argument expanded with `...` is not a list", span);
+                        }
                     }
                 }
                 let name = f.name.name.as_str();
@@ -235,9 +239,16 @@ impl<'a> Evaluator<'a> {
                 .enumerate()
                 .map(|(i, v)| (Val::new(Value::Number(i as f64), v.span.clone()), v))
                 .collect(),
-            Value::Map(m) => m.into_iter().map(|(k, v)| (Val::new(Value::Str(k), v.span.clone()), v)).collect(),
+            Value::Map(m) => {
+                m.into_iter().map(|(k, v)| (Val::new(Value::Str(k), v.span.clone()), v)).collect()
+            }
             Value::Unknown(_) => return coll,
-            other => return Val::invalid(format!("a `for` expression cannot iterate over {}", other.kind()), span),
+            other => {
+                return Val::invalid(
+                    format!("a `for` expression cannot iterate over {}", other.kind()),
+                    span,
+                );
+            }
         };
         let mut list = Vec::new();
         let mut map: BTreeMap<String, Val> = BTreeMap::new();
@@ -263,12 +274,16 @@ impl<'a> Evaluator<'a> {
                         Err(u) => return u,
                     };
                     if f.grouping {
-                        let entry = map.entry(key).or_insert_with(|| Val::new(Value::List(Vec::new()), span.clone()));
+                        let entry =
+                            map.entry(key).or_insert_with(|| Val::new(Value::List(Vec::new()), span.clone()));
                         if let Value::List(items) = &mut entry.v {
                             items.push(value);
                         }
                     } else if map.insert(key.clone(), value).is_some() {
-                        return Val::invalid(format!("the `for` expression produces the key `{key}` twice"), span);
+                        return Val::invalid(
+                            format!("the `for` expression produces the key `{key}` twice"),
+                            span,
+                        );
                     }
                 }
             }
@@ -338,11 +353,22 @@ impl<'a> Evaluator<'a> {
                     let rest = &ops[i + 1..];
                     let each = match op.value() {
                         TraversalOperator::FullSplat(_) => rest.len(),
-                        _ => rest.iter().take_while(|o| matches!(o.value(), TraversalOperator::GetAttr(_))).count(),
+                        _ => rest
+                            .iter()
+                            .take_while(|o| matches!(o.value(), TraversalOperator::GetAttr(_)))
+                            .count(),
                     };
-                    let out: Vec<Val> =
-                        items.into_iter().map(|it| self.apply(it, &rest[..each], base, scope, span)).collect();
-                    return self.apply(Val::new(Value::List(out), span.clone()), &rest[each..], base, scope, span);
+                    let out: Vec<Val> = items
+                        .into_iter()
+                        .map(|it| self.apply(it, &rest[..each], base, scope, span))
+                        .collect();
+                    return self.apply(
+                        Val::new(Value::List(out), span.clone()),
+                        &rest[each..],
+                        base,
+                        scope,
+                        span,
+                    );
                 }
             };
         }
@@ -358,7 +384,9 @@ impl<'a> Evaluator<'a> {
             Value::Block(mut m) => match m.remove(name) {
                 Some(x) => x,
                 None => Val::unknown(
-                    format!("`{name}` is not set in the configuration: it is known only once Terraform applies it"),
+                    format!(
+                        "`{name}` is not set in the configuration: it is known only once Terraform applies it"
+                    ),
                     span.clone(),
                 ),
             },
@@ -393,8 +421,13 @@ fn index(v: Val, k: &Val, span: &Range<usize>) -> Val {
         (Value::Unknown(w), _) => Val::new(Value::Unknown(w), span.clone()),
         (_, Value::Unknown(_)) => k.clone(),
         (Value::List(mut items), _) => match k.to_number() {
-            Ok(n) if n >= 0.0 && n.fract() == 0.0 && (n as usize) < items.len() => items.swap_remove(n as usize),
-            Ok(n) => Val::invalid(format!("index {} is out of range for a list of {}", n, items.len()), span.clone()),
+            Ok(n) if n >= 0.0 && n.fract() == 0.0 && (n as usize) < items.len() => {
+                items.swap_remove(n as usize)
+            }
+            Ok(n) => Val::invalid(
+                format!("index {} is out of range for a list of {}", n, items.len()),
+                span.clone(),
+            ),
             Err(e) => e,
         },
         (Value::Map(mut m), _) => match k.to_text() {
@@ -447,7 +480,9 @@ fn binary(op: BinaryOperator, l: Val, r: Val, span: Range<usize>) -> Val {
 /// Equality of values, ignoring spans.
 pub fn equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
-        (Value::List(x), Value::List(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| equal(&p.v, &q.v)),
+        (Value::List(x), Value::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| equal(&p.v, &q.v))
+        }
         (Value::Map(x), Value::Map(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|((k1, v1), (k2, v2))| k1 == k2 && equal(&v1.v, &v2.v))
         }

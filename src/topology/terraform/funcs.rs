@@ -170,7 +170,9 @@ impl Fn<'_> {
                     return Err(self.bad("the separator is empty"));
                 }
                 let span = self.span.clone();
-                Ok(Value::List(x.split(&sep).map(|p| Val::new(Value::Str(p.to_string()), span.clone())).collect()))
+                Ok(Value::List(
+                    x.split(&sep).map(|p| Val::new(Value::Str(p.to_string()), span.clone())).collect(),
+                ))
             }
             "concat" => {
                 let mut out = Vec::new();
@@ -237,7 +239,9 @@ impl Fn<'_> {
             "compact" => Ok(Value::List(
                 self.list(0)?
                     .into_iter()
-                    .filter(|v| !matches!(&v.v, Value::Null) && !matches!(&v.v, Value::Str(x) if x.is_empty()))
+                    .filter(|v| {
+                        !matches!(&v.v, Value::Null) && !matches!(&v.v, Value::Str(x) if x.is_empty())
+                    })
                     .collect(),
             )),
             "distinct" => {
@@ -264,7 +268,9 @@ impl Fn<'_> {
             }
             "keys" => {
                 let span = self.span.clone();
-                Ok(Value::List(self.map(0)?.into_keys().map(|k| Val::new(Value::Str(k), span.clone())).collect()))
+                Ok(Value::List(
+                    self.map(0)?.into_keys().map(|k| Val::new(Value::Str(k), span.clone())).collect(),
+                ))
             }
             "values" => Ok(Value::List(self.map(0)?.into_values().collect())),
             "contains" => {
@@ -341,7 +347,9 @@ impl Fn<'_> {
             "cidrsubnet" => {
                 self.arity(3, 3)?;
                 let net = self.cidr(0)?;
-                cidr_subnet(net, self.int(1)?, self.int(2)?).map(|n| Value::Str(n.to_string())).map_err(|e| self.bad(e))
+                cidr_subnet(net, self.int(1)?, self.int(2)?)
+                    .map(|n| Value::Str(n.to_string()))
+                    .map_err(|e| self.bad(e))
             }
             "cidrhost" => {
                 self.arity(2, 2)?;
@@ -352,7 +360,10 @@ impl Fn<'_> {
                 IpNet::V4(n) => s(n.netmask().to_string()),
                 IpNet::V6(_) => Err(self.bad("only IPv4 prefixes have a netmask")),
             },
-            other => Err(Val::unknown(format!("function `{other}` is not evaluated by topobook"), self.span.clone())),
+            other => Err(Val::unknown(
+                format!("function `{other}` is not evaluated by topobook"),
+                self.span.clone(),
+            )),
         }
     }
 
@@ -390,7 +401,8 @@ pub fn cidr_subnet(net: IpNet, newbits: i64, netnum: i64) -> Result<IpNet, Strin
 pub fn cidr_host(net: IpNet, hostnum: i64) -> Result<IpAddr, String> {
     let bits = u32::from(net.max_prefix_len() - net.prefix_len());
     let size: u128 = if bits >= 128 { u128::MAX } else { 1u128 << bits };
-    let n = if hostnum < 0 { size.checked_sub(hostnum.unsigned_abs() as u128) } else { Some(hostnum as u128) };
+    let n =
+        if hostnum < 0 { size.checked_sub(hostnum.unsigned_abs() as u128) } else { Some(hostnum as u128) };
     let Some(n) = n.filter(|n| *n < size) else {
         return Err(format!("host number {hostnum} is not in `{net}`"));
     };
@@ -458,7 +470,9 @@ fn format(spec: &str, args: &[Val]) -> Result<String, String> {
         }
         let text = match verb {
             's' | 'v' => match &arg.v {
-                Value::List(_) | Value::Map(_) if verb == 'v' => return Err("`%v` of a collection is not evaluated".into()),
+                Value::List(_) | Value::Map(_) if verb == 'v' => {
+                    return Err("`%v` of a collection is not evaluated".into());
+                }
                 _ => arg.to_text().map_err(|e| unknown_text(&e))?,
             },
             'q' => format!("{:?}", arg.to_text().map_err(|e| unknown_text(&e))?),
@@ -525,7 +539,11 @@ mod tests {
 
     #[test]
     fn format_and_strings() {
-        let f = call("format", vec![s("%s-%03d-%q %5s|%-3s|%.2f %%"), s("a"), n(7.0), s("b"), s("c"), s("d"), n(1.5)], 0..0);
+        let f = call(
+            "format",
+            vec![s("%s-%03d-%q %5s|%-3s|%.2f %%"), s("a"), n(7.0), s("b"), s("c"), s("d"), n(1.5)],
+            0..0,
+        );
         assert_eq!(text(f), "a-007-\"b\"     c|d  |1.50 %");
         assert!(is_invalid(&call("format", vec![s("%s %s"), s("a")], 0..0)));
         assert!(is_invalid(&call("format", vec![s("%999999999d"), n(1.0)], 0..0)));
@@ -533,7 +551,10 @@ mod tests {
         assert!(call("replace", vec![s("a"), s("/a/"), s("b")], 0..0).is_unknown());
         assert_eq!(text(call("substr", vec![s("hello"), n(1.0), n(3.0)], 0..0)), "ell");
         assert_eq!(text(call("title", vec![s("east us")], 0..0)), "East Us");
-        assert_eq!(text(call("join", vec![s(","), Val::new(Value::List(vec![s("a"), s("b")]), 0..0)], 0..0)), "a,b");
+        assert_eq!(
+            text(call("join", vec![s(","), Val::new(Value::List(vec![s("a"), s("b")]), 0..0)], 0..0)),
+            "a,b"
+        );
         assert!(call("nosuchfn", vec![], 0..0).is_unknown());
         assert!(!is_invalid(&call("nosuchfn", vec![], 0..0)));
     }

@@ -4,7 +4,7 @@
 //! - [`parse`]: every file read with `hcl-edit` (spans kept); a syntax error is an
 //!   `hcl-syntax` error at its position and the other files still import. Then the module
 //!   is indexed: variables, tfvars values, locals, resources, data sources, module calls.
-//! - [`eval`], [`refs`], [`funcs`]: expressions evaluated the way Terraform plans them, as far
+//! - [`eval`], [`refs`], [`instances`], [`funcs`]: expressions evaluated the way Terraform plans them, as far
 //!   as the code alone says: variable defaults and tfvars, locals, references by address,
 //!   templates, `count` and `for_each`, `dynamic` blocks, the common functions. A resource ID
 //!   is a [`value::Value::Id`] naming what it points at. What only Azure knows (IDs as text,
@@ -15,6 +15,7 @@
 
 mod eval;
 mod funcs;
+mod instances;
 mod map;
 mod parse;
 mod refs;

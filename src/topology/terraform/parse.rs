@@ -27,7 +27,11 @@ pub fn is_tfvars(path: &str) -> bool {
 }
 
 /// Parse every file; a file with a syntax error is reported and left out.
-pub fn parse_files(files: &[(Arc<str>, Arc<str>)], sources: &mut SourceSet, problems: &mut Problems) -> Vec<ParsedFile> {
+pub fn parse_files(
+    files: &[(Arc<str>, Arc<str>)],
+    sources: &mut SourceSet,
+    problems: &mut Problems,
+) -> Vec<ParsedFile> {
     let mut out = Vec::new();
     for (path, text) in files {
         let mut base = sources.add(path.clone(), text.clone());
@@ -48,7 +52,10 @@ pub fn parse_files(files: &[(Arc<str>, Arc<str>)], sources: &mut SourceSet, prob
                     Severity::Error,
                     codes::HCL_SYNTAX,
                     format!("not valid HCL: {}", e.message()),
-                    Some("fix the syntax at this position; the other files of the module are still read".into()),
+                    Some(
+                        "fix the syntax at this position; the other files of the module are still read"
+                            .into(),
+                    ),
                     at..end,
                 );
             }
@@ -148,7 +155,8 @@ impl<'a> Config<'a> {
         let header = header_span(block, f.base);
         match (block.ident.as_str(), labels.as_slice()) {
             ("variable", [name]) => {
-                let default = block.body.get_attribute("default").map(|a| At { expr: &a.value, base: f.base });
+                let default =
+                    block.body.get_attribute("default").map(|a| At { expr: &a.value, base: f.base });
                 let ty = block.body.get_attribute("type").map(|a| &a.value);
                 if self.variables.insert(name, Variable { default, ty, header: header.clone() }).is_some() {
                     problems.duplicate("variable", name, header);
@@ -167,13 +175,7 @@ impl<'a> Config<'a> {
                 if self.by_address.insert((kind, name), i).is_some() {
                     problems.duplicate("resource", &format!("{kind}.{name}"), header.clone());
                 }
-                self.resources.push(Resource {
-                    kind,
-                    name,
-                    body: &block.body,
-                    base: f.base,
-                    header,
-                });
+                self.resources.push(Resource { kind, name, body: &block.body, base: f.base, header });
             }
             ("data", [kind, name]) => {
                 self.data.insert((kind, name), header);
@@ -184,7 +186,9 @@ impl<'a> Config<'a> {
                 problems.push(
                     Severity::Note,
                     codes::CANNOT_EVALUATE,
-                    format!("module `{name}` (`{source}`) is not read: what it declares is not in the topology"),
+                    format!(
+                        "module `{name}` (`{source}`) is not read: what it declares is not in the topology"
+                    ),
                     Some("import the module's folder on its own, or describe what it adds in YAML".into()),
                     header,
                 );

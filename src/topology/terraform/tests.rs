@@ -8,7 +8,8 @@ use crate::topology::import::Imported;
 use crate::topology::model::items;
 
 fn module(files: &[(&str, &str)]) -> Imported {
-    let files: Vec<(Arc<str>, Arc<str>)> = files.iter().map(|(p, t)| (Arc::from(*p), Arc::from(*t))).collect();
+    let files: Vec<(Arc<str>, Arc<str>)> =
+        files.iter().map(|(p, t)| (Arc::from(*p), Arc::from(*t))).collect();
     import(&files)
 }
 
@@ -17,7 +18,10 @@ fn problems(imp: &Imported) -> Vec<String> {
     imp.problems
         .iter()
         .map(|p| {
-            let at = imp.sources.locate(p.span.clone()).map_or("?".into(), |l| format!("{}:{}:{}", l.file, l.start.line, l.start.column));
+            let at = imp
+                .sources
+                .locate(p.span.clone())
+                .map_or("?".into(), |l| format!("{}:{}:{}", l.file, l.start.line, l.start.column));
             format!("{} {} {at} {}", p.severity, p.code, p.message)
         })
         .collect()
@@ -78,7 +82,9 @@ resource "azurerm_subnet" "s" {
     // Only the first prefix is in the model: a note says so, at the list.
     assert_eq!(
         problems(&imp),
-        ["note not-in-model main.tf:29:3 `azurerm_subnet.s` has 2 address prefixes; the topology model holds the first one"]
+        [
+            "note not-in-model main.tf:29:3 `azurerm_subnet.s` has 2 address prefixes; the topology model holds the first one"
+        ]
     );
 }
 
@@ -295,7 +301,10 @@ resource "azurerm_subnet" "t" {
 #[test]
 fn a_syntax_error_is_located_and_the_other_files_still_import() {
     let imp = module(&[
-        ("broken.tf", "resource \"azurerm_subnet\" \"s\" {\n  name = \"s\"\n  address_prefixes = [\"10.0.1.0/24\"\n}\n"),
+        (
+            "broken.tf",
+            "resource \"azurerm_subnet\" \"s\" {\n  name = \"s\"\n  address_prefixes = [\"10.0.1.0/24\"\n}\n",
+        ),
         ("main.tf", "resource \"azurerm_virtual_network\" \"v\" {\n  name = \"vnet\"\n}\n"),
     ]);
     let p = problems(&imp);
@@ -303,7 +312,10 @@ fn a_syntax_error_is_located_and_the_other_files_still_import() {
     assert!(p[0].starts_with("error hcl-syntax broken.tf:4:1 not valid HCL: expected `]`"), "{p:?}");
     assert_eq!(items(&imp.topology.vnets).count(), 1);
     // A byte order mark (a character of the file: column 2) and CRLF line ends are fine.
-    let imp = module(&[("main.tf", "\u{feff}resource \"azurerm_virtual_network\" \"v\" {\r\n  name = \"vnet\"\r\n  address_space = [\"10.0.0.0/16\"]\r\n}\r\n")]);
+    let imp = module(&[(
+        "main.tf",
+        "\u{feff}resource \"azurerm_virtual_network\" \"v\" {\r\n  name = \"vnet\"\r\n  address_space = [\"10.0.0.0/16\"]\r\n}\r\n",
+    )]);
     assert!(imp.problems.is_empty(), "{:?}", problems(&imp));
     let v = items(&imp.topology.vnets).next().unwrap();
     assert_eq!(at(&imp, &v.span), "main.tf:1:2");
@@ -330,7 +342,10 @@ fn cycles_deep_chains_and_blow_ups_cost_bounded_work() {
     let imp = module(&[("main.tf", &chain)]);
     assert!(start.elapsed().as_secs() < 5, "took {:?}", start.elapsed());
     let p = problems(&imp).join("\n");
-    assert!(p.contains("cannot evaluate the name of `azurerm_virtual_network.v`: the text grows past 1 MiB"), "{p}");
+    assert!(
+        p.contains("cannot evaluate the name of `azurerm_virtual_network.v`: the text grows past 1 MiB"),
+        "{p}"
+    );
     assert!(p.contains("references nest deeper than 200 levels"), "{p}");
     assert!(p.contains("local value `a` refers to itself"), "{p}");
     assert!(p.contains("cannot expand `count` of `azurerm_subnet.many`: `1000000000` is not a count"), "{p}");
@@ -367,7 +382,14 @@ resource "azurerm_kubernetes_cluster" "k" { name = "aks" }
     insta::assert_snapshot!("not_in_model", problems(&imp).join("\n"));
     let rules: Vec<String> = items(&imp.topology.nsgs)
         .flat_map(|n| items(&n.rules))
-        .map(|r| format!("{} {:?} {:?}", r.name.as_ref().unwrap().value, r.source.as_ref().map(|s| &s.value), r.protocol))
+        .map(|r| {
+            format!(
+                "{} {:?} {:?}",
+                r.name.as_ref().unwrap().value,
+                r.source.as_ref().map(|s| &s.value),
+                r.protocol
+            )
+        })
         .collect();
     assert_eq!(rules, ["esp Some(\"10.0.1.0/24\") None", "esp [2] Some(\"10.0.2.0/24\") None"]);
     assert_eq!(imp.topology.workspace.as_ref().unwrap().name.as_ref().unwrap().value, "mlw-a");
@@ -425,7 +447,9 @@ resource "azurerm_private_endpoint" "elsewhere" {
     assert_eq!(pe.dns_zone.as_ref().unwrap().value, "privatelink.vaultcore.azure.net");
     assert_eq!(
         problems(&imp),
-        ["note not-in-model main.tf:34:5 private endpoint `azurerm_private_endpoint.elsewhere` connects to `microsoft.storage/storageaccounts/stother`, which this module does not declare"]
+        [
+            "note not-in-model main.tf:34:5 private endpoint `azurerm_private_endpoint.elsewhere` connects to `microsoft.storage/storageaccounts/stother`, which this module does not declare"
+        ]
     );
 }
 
@@ -520,5 +544,8 @@ resource "azurerm_machine_learning_inference_cluster" "inf" {
 }
 "#,
     )]);
-    insta::assert_snapshot!("firewall_and_aks", format!("{}\n---\n{}", to_yaml(&imp.topology), problems(&imp).join("\n")));
+    insta::assert_snapshot!(
+        "firewall_and_aks",
+        format!("{}\n---\n{}", to_yaml(&imp.topology), problems(&imp).join("\n"))
+    );
 }

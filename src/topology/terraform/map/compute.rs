@@ -36,7 +36,10 @@ fn of_workspace(m: &Module, cx: &mut Ctx<'_>, r: &Res, workspace: Option<&str>) 
         (Some(Tgt::Res(w)), Some(ws)) if w.address != ws => {
             cx.note(
                 codes::NOT_IN_MODEL,
-                format!("`{}` belongs to workspace `{}`, not to the one the topology describes", r.address, w.address),
+                format!(
+                    "`{}` belongs to workspace `{}`, not to the one the topology describes",
+                    r.address, w.address
+                ),
                 Some("it is left out of the topology"),
                 a.span.clone(),
             );
@@ -117,7 +120,10 @@ fn firewall(m: &Module, cx: &mut Ctx<'_>) {
     for other in all {
         cx.note(
             codes::NOT_IN_MODEL,
-            format!("the topology holds one firewall: `{}` is left out (`{}` is the one described)", other.address, r.address),
+            format!(
+                "the topology holds one firewall: `{}` is left out (`{}` is the one described)",
+                other.address, r.address
+            ),
             None,
             other.obj.header.clone(),
         );
@@ -174,9 +180,10 @@ fn firewall(m: &Module, cx: &mut Ctx<'_>) {
         });
     }
     // Classic rule collections, attached by firewall name.
-    for (kind, is_network) in
-        [("azurerm_firewall_network_rule_collection", true), ("azurerm_firewall_application_rule_collection", false)]
-    {
+    for (kind, is_network) in [
+        ("azurerm_firewall_network_rule_collection", true),
+        ("azurerm_firewall_application_rule_collection", false),
+    ] {
         for col in m.of_kind(kind) {
             let Some(owner) = cx.text(&col.address, &col.obj, "azure_firewall_name") else { continue };
             if owner.value != r.label.value || !allows(cx, &col.address, &col.obj) {
@@ -238,7 +245,12 @@ fn network_rule(cx: &mut Ctx<'_>, a: &str, o: &Obj) -> Sp<FirewallNetworkRule> {
 }
 
 fn app_rule(cx: &mut Ctx<'_>, a: &str, o: &Obj) -> Sp<FirewallAppRule> {
-    unsupported(cx, a, o, &["source_ip_groups", "destination_fqdn_tags", "fqdn_tags", "destination_urls", "web_categories"]);
+    unsupported(
+        cx,
+        a,
+        o,
+        &["source_ip_groups", "destination_fqdn_tags", "fqdn_tags", "destination_urls", "web_categories"],
+    );
     // Policy rules have `protocols { type, port }`; classic ones `protocol { type, port }`.
     let mut protocols = Vec::new();
     for p in o.blocks.iter().filter(|b| b.kind == "protocols" || b.kind == "protocol") {
@@ -276,12 +288,13 @@ fn clients(m: &Module, cx: &mut Ctx<'_>) {
         return;
     }
     let span = paths[0].span.clone();
-    let mut clients = Clients { access_paths: Some(Sp::new(paths.clone(), span.clone())), ..Clients::default() };
-    if paths.iter().any(|p| p.value == AccessPath::Bastion) {
-        if let Some((vnet, subnet, at)) = jump_box_subnet(m, cx) {
-            clients.vnet = Some(Sp::new(vnet, at.clone()));
-            clients.subnet = Some(Sp::new(subnet, at));
-        }
+    let mut clients =
+        Clients { access_paths: Some(Sp::new(paths.clone(), span.clone())), ..Clients::default() };
+    if paths.iter().any(|p| p.value == AccessPath::Bastion)
+        && let Some((vnet, subnet, at)) = jump_box_subnet(m, cx)
+    {
+        clients.vnet = Some(Sp::new(vnet, at.clone()));
+        clients.subnet = Some(Sp::new(subnet, at));
     }
     cx.out.clients = Some(Sp::new(clients, span));
 }
@@ -309,7 +322,10 @@ fn jump_box_subnet(m: &Module, cx: &mut Ctx<'_>) -> Option<(String, String, std:
 /// were checked.
 fn unmapped(m: &Module, cx: &mut Ctx<'_>) {
     const PREFIXES: &[(&str, &str)] = &[
-        ("azurerm_machine_learning_workspace_network_outbound_rule", "a managed network outbound rule (not in the topology model yet)"),
+        (
+            "azurerm_machine_learning_workspace_network_outbound_rule",
+            "a managed network outbound rule (not in the topology model yet)",
+        ),
         ("azurerm_application_gateway", "an application gateway"),
         ("azurerm_lb", "a load balancer"),
         ("azurerm_private_link_service", "a private link service"),
@@ -334,7 +350,10 @@ fn unmapped(m: &Module, cx: &mut Ctx<'_>) {
         let Some((_, what)) = PREFIXES.iter().find(|(p, _)| r.kind.starts_with(p)) else { continue };
         cx.note(
             codes::NOT_IN_MODEL,
-            format!("`{}` is {what}, which the topology model does not describe; it is not checked", r.address),
+            format!(
+                "`{}` is {what}, which the topology model does not describe; it is not checked",
+                r.address
+            ),
             None,
             r.obj.header.clone(),
         );

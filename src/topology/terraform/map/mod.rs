@@ -15,11 +15,11 @@ use std::ops::Range;
 
 use serde::de::DeserializeOwned;
 
+use super::Problems;
 use super::codes;
 use super::eval::Evaluator;
-use super::refs::{Attr, Obj};
+use super::instances::{Attr, Obj};
 use super::value::{Target, Val, Value, Why, WhyKind};
-use super::Problems;
 use crate::diag::Severity;
 use crate::topology::model::*;
 use crate::topology::yaml::Sp;
@@ -55,7 +55,9 @@ impl<'m> Tgt<'m> {
         match self {
             Tgt::Res(r) => format!("`{}`", r.address),
             Tgt::Block(r, b) => format!("a `{}` block of `{}`", b.kind, r.address),
-            Tgt::Arm(p) => format!("`{}`", p.iter().map(|(t, n)| format!("{t}/{n}")).collect::<Vec<_>>().join("/")),
+            Tgt::Arm(p) => {
+                format!("`{}`", p.iter().map(|(t, n)| format!("{t}/{n}")).collect::<Vec<_>>().join("/"))
+            }
         }
     }
 }
@@ -92,19 +94,25 @@ impl Module {
                 let kind = ev.cfg.resources[r].kind.to_string();
                 let address = ev.address(inst);
                 let label = match obj.attrs.get("name") {
-                    Some(Attr { val: Val { v: Value::Str(s), .. }, span }) => Sp::new(s.clone(), span.clone()),
+                    Some(Attr { val: Val { v: Value::Str(s), .. }, span }) => {
+                        Sp::new(s.clone(), span.clone())
+                    }
                     Some(a) => {
-                        if let (Some(w), true) = (a.val.first_unknown(), MAPPED.contains(&kind.as_str())) {
-                            if w.kind != WhyKind::Reported {
-                                let at = if inside(&w.span, &a.span) { w.span.clone() } else { a.span.clone() };
-                                ev.problems.push(
-                                    Severity::Note,
-                                    codes::CANNOT_EVALUATE,
-                                    format!("cannot evaluate the name of `{address}`: {}; the topology calls it `{address}`", w.message),
-                                    Some("give `name` a value topobook can evaluate to see the real name".into()),
-                                    at,
-                                );
-                            }
+                        if let Some(w) = a.val.first_unknown()
+                            && MAPPED.contains(&kind.as_str())
+                            && w.kind != WhyKind::Reported
+                        {
+                            let at = if inside(&w.span, &a.span) { w.span.clone() } else { a.span.clone() };
+                            ev.problems.push(
+                                Severity::Note,
+                                codes::CANNOT_EVALUATE,
+                                format!(
+                                    "cannot evaluate the name of `{address}`: {}; the topology calls it `{address}`",
+                                    w.message
+                                ),
+                                Some("give `name` a value topobook can evaluate to see the real name".into()),
+                                at,
+                            );
                         }
                         Sp::new(address.clone(), obj.header.clone())
                     }
@@ -142,7 +150,7 @@ fn arm_id(s: &str) -> Option<Vec<(String, String)>> {
     let parts: Vec<&str> = s.trim_matches('/').split('/').collect();
     let p = parts.iter().position(|x| x.eq_ignore_ascii_case("providers"))?;
     let rest = &parts[p + 1..];
-    if rest.len() < 3 || rest.len() % 2 == 0 {
+    if rest.len() < 3 || rest.len().is_multiple_of(2) {
         return None;
     }
     let mut out = vec![(format!("{}/{}", rest[0], rest[1]).to_lowercase(), rest[2].to_string())];
@@ -151,6 +159,9 @@ fn arm_id(s: &str) -> Option<Vec<(String, String)>> {
     }
     Some(out)
 }
+
+/// A value and the span it was read at.
+pub type Located<T> = (T, Range<usize>);
 
 /// The mutable side of the mapping: the problems and the topology being built.
 pub struct Ctx<'p> {
@@ -274,7 +285,9 @@ impl Ctx<'_> {
     pub fn number(&mut self, addr: &str, obj: &Obj, key: &str) -> Option<Sp<u32>> {
         let a = self.known(addr, obj, key)?;
         match a.val.to_number() {
-            Ok(n) if n >= 0.0 && n.fract() == 0.0 && n <= f64::from(u32::MAX) => Some(Sp::new(n as u32, a.span.clone())),
+            Ok(n) if n >= 0.0 && n.fract() == 0.0 && n <= f64::from(u32::MAX) => {
+                Some(Sp::new(n as u32, a.span.clone()))
+            }
             _ => {
                 self.wrong_type(addr, key, a, "a whole number");
                 None
@@ -314,7 +327,10 @@ impl Ctx<'_> {
             Err(e) => {
                 self.note(
                     codes::NOT_IN_MODEL,
-                    format!("`{key}` of `{addr}` is `{}`, which the topology model does not describe ({e})", t.value),
+                    format!(
+                        "`{key}` of `{addr}` is `{}`, which the topology model does not describe ({e})",
+                        t.value
+                    ),
                     Some("the field is left unknown"),
                     t.span,
                 );
@@ -334,7 +350,13 @@ impl Ctx<'_> {
     }
 
     /// What the ID in attribute `key` points at, with the attribute's span.
-    pub fn target<'m>(&mut self, m: &'m Module, addr: &str, obj: &Obj, key: &str) -> Option<(Tgt<'m>, Range<usize>)> {
+    pub fn target<'m>(
+        &mut self,
+        m: &'m Module,
+        addr: &str,
+        obj: &Obj,
+        key: &str,
+    ) -> Option<(Tgt<'m>, Range<usize>)> {
         let a = self.known(addr, obj, key)?;
         match m.target(&a.val) {
             Some(t) => Some((t, a.span.clone())),
@@ -351,7 +373,13 @@ impl Ctx<'_> {
     }
 
     /// The targets of a list of IDs (unresolvable entries get a note and are skipped).
-    pub fn targets<'m>(&mut self, m: &'m Module, addr: &str, obj: &Obj, key: &str) -> Option<(Vec<(Tgt<'m>, Range<usize>)>, Range<usize>)> {
+    pub fn targets<'m>(
+        &mut self,
+        m: &'m Module,
+        addr: &str,
+        obj: &Obj,
+        key: &str,
+    ) -> Option<(Vec<Located<Tgt<'m>>>, Range<usize>)> {
         let a = self.known(addr, obj, key)?;
         let items: Vec<&Val> = match &a.val.v {
             Value::List(items) => items.iter().collect(),
@@ -400,7 +428,10 @@ pub fn parse_choice<T: DeserializeOwned>(s: &str) -> Result<T, String> {
     if let Some(c) = cap.get(..1) {
         cap = c.to_uppercase() + &cap[1..];
     }
-    attempt(&s.to_lowercase()).or_else(|_| attempt(&cap)).or_else(|_| attempt(&s.to_uppercase())).map_err(|_| first)
+    attempt(&s.to_lowercase())
+        .or_else(|_| attempt(&cap))
+        .or_else(|_| attempt(&s.to_uppercase()))
+        .map_err(|_| first)
 }
 
 /// Map the module onto the model.

@@ -21,7 +21,8 @@ pub fn map(m: &Module, cx: &mut Ctx<'_>) {
         subnet(m, cx, r);
     }
     for r in m.of_kind("azurerm_network_security_group") {
-        let rules = super::Ctx::blocks(&r.obj, "security_rule").flat_map(|b| nsg_rules(cx, &r.address, b)).collect();
+        let rules =
+            super::Ctx::blocks(&r.obj, "security_rule").flat_map(|b| nsg_rules(cx, &r.address, b)).collect();
         let nsg = Nsg { name: Some(r.label.clone()), rules: Some(Sp::new(rules, r.obj.header.clone())) };
         cx.out.nsgs.push(Sp::new(nsg, r.obj.header.clone()));
     }
@@ -39,7 +40,8 @@ pub fn map(m: &Module, cx: &mut Ctx<'_>) {
     }
     for r in m.of_kind("azurerm_route_table") {
         let routes = super::Ctx::blocks(&r.obj, "route").map(|b| route(cx, &r.address, b)).collect();
-        let rt = RouteTable { name: Some(r.label.clone()), routes: Some(Sp::new(routes, r.obj.header.clone())) };
+        let rt =
+            RouteTable { name: Some(r.label.clone()), routes: Some(Sp::new(routes, r.obj.header.clone())) };
         cx.out.route_tables.push(Sp::new(rt, r.obj.header.clone()));
     }
     for r in m.of_kind("azurerm_route") {
@@ -93,7 +95,13 @@ pub fn subnet_of(cx: &mut Ctx<'_>, t: &Tgt<'_>) -> Option<(String, String)> {
 }
 
 /// The `(vnet, subnet)` the ID in attribute `key` points at, with the attribute's span.
-pub fn subnet_ref(m: &Module, cx: &mut Ctx<'_>, addr: &str, obj: &super::Obj, key: &str) -> Option<(String, String, Range<usize>)> {
+pub fn subnet_ref(
+    m: &Module,
+    cx: &mut Ctx<'_>,
+    addr: &str,
+    obj: &super::Obj,
+    key: &str,
+) -> Option<(String, String, Range<usize>)> {
     let (t, span) = cx.target(m, addr, obj, key)?;
     match subnet_of(cx, &t) {
         Some((v, s)) => Some((v, s, span)),
@@ -165,7 +173,10 @@ fn first_prefix(cx: &mut Ctx<'_>, a: &str, o: &super::Obj) -> Option<Sp<String>>
     if list.value.len() > 1 {
         cx.note(
             codes::NOT_IN_MODEL,
-            format!("`{a}` has {} address prefixes; the topology model holds the first one", list.value.len()),
+            format!(
+                "`{a}` has {} address prefixes; the topology model holds the first one",
+                list.value.len()
+            ),
             Some("the other prefixes are not checked"),
             list.span.clone(),
         );
@@ -184,13 +195,18 @@ fn subnet_settings(m: &Module, cx: &mut Ctx<'_>, a: &str, o: &super::Obj, s: &mu
         let names = targets
             .into_iter()
             .filter_map(|(t, sp)| {
-                name_of(&t, "azurerm_subnet_service_endpoint_storage_policy", "microsoft.network/serviceendpointpolicies")
-                    .map(|n| Sp::new(n, sp))
+                name_of(
+                    &t,
+                    "azurerm_subnet_service_endpoint_storage_policy",
+                    "microsoft.network/serviceendpointpolicies",
+                )
+                .map(|n| Sp::new(n, sp))
             })
             .collect();
         s.service_endpoint_policies = Some(Sp::new(names, span));
     }
-    s.private_endpoint_network_policies = if let Some(t) = cx.text(a, o, "private_endpoint_network_policies") {
+    s.private_endpoint_network_policies = if let Some(t) = cx.text(a, o, "private_endpoint_network_policies")
+    {
         let v = if t.value.eq_ignore_ascii_case("Disabled") { Toggle::Disabled } else { Toggle::Enabled };
         Some(Sp::new(v, t.span))
     } else if let Some(b) = cx.boolean(a, o, "private_endpoint_network_policies_enabled") {
@@ -225,7 +241,9 @@ fn subnet(m: &Module, cx: &mut Ctx<'_>, r: &Res) {
     }
     let entry = Sp::new(s, o.header.clone());
     match cx.out.vnets.iter_mut().find(|v| is(&v.name, &vnet.value)) {
-        Some(v) => v.value.subnets.get_or_insert_with(|| Sp::new(Vec::new(), v.span.clone())).value.push(entry),
+        Some(v) => {
+            v.value.subnets.get_or_insert_with(|| Sp::new(Vec::new(), v.span.clone())).value.push(entry)
+        }
         None => {
             // The VNet is declared elsewhere: the topology holds what this module says of it.
             let stub = Vnet {
@@ -259,7 +277,8 @@ fn nsg_rules(cx: &mut Ctx<'_>, a: &str, o: &super::Obj) -> Vec<Sp<NsgRule>> {
         }
         vec![None]
     };
-    let sources = side(cx, "source_address_prefix", "source_address_prefixes", "source_application_security_group_ids");
+    let sources =
+        side(cx, "source_address_prefix", "source_address_prefixes", "source_application_security_group_ids");
     let destinations = side(
         cx,
         "destination_address_prefix",
@@ -403,7 +422,10 @@ fn dns(m: &Module, cx: &mut Ctx<'_>) {
         if found.is_none() {
             cx.note(
                 codes::NOT_IN_MODEL,
-                format!("`{}` belongs to private DNS zone `{}`, which this module does not declare", r.address, name.value),
+                format!(
+                    "`{}` belongs to private DNS zone `{}`, which this module does not declare",
+                    r.address, name.value
+                ),
                 Some("it is left out of the topology"),
                 name.span,
             );

@@ -8,7 +8,8 @@ use crate::topology::model::*;
 use crate::topology::terraform::codes;
 use crate::topology::yaml::Sp;
 
-const WORKSPACE: (&str, &str) = ("azurerm_machine_learning_workspace", "microsoft.machinelearningservices/workspaces");
+const WORKSPACE: (&str, &str) =
+    ("azurerm_machine_learning_workspace", "microsoft.machinelearningservices/workspaces");
 const STORAGE: (&str, &str) = ("azurerm_storage_account", "microsoft.storage/storageaccounts");
 const KEY_VAULT: (&str, &str) = ("azurerm_key_vault", "microsoft.keyvault/vaults");
 const REGISTRY: (&str, &str) = ("azurerm_container_registry", "microsoft.containerregistry/registries");
@@ -147,7 +148,8 @@ fn registry(m: &Module, cx: &mut Ctx<'_>, r: &Res) {
     let set = Ctx::block(o, "network_rule_set");
     let network = match set {
         Some(b) => {
-            let ips: Vec<Sp<String>> = Ctx::blocks(b, "ip_rule").filter_map(|ip| cx.text(a, ip, "ip_range")).collect();
+            let ips: Vec<Sp<String>> =
+                Ctx::blocks(b, "ip_rule").filter_map(|ip| cx.text(a, ip, "ip_range")).collect();
             let mut subnets = Vec::new();
             for v in Ctx::blocks(b, "virtual_network") {
                 if let Some((vn, sn, span)) = subnet_ref(m, cx, a, v, "subnet_id") {
@@ -193,7 +195,15 @@ pub fn identity(cx: &mut Ctx<'_>, a: &str, o: &Obj) -> Option<Sp<Identity>> {
 }
 
 /// A reference to a resource of `kind` (by ID) as its name.
-fn named(m: &Module, cx: &mut Ctx<'_>, a: &str, o: &Obj, key: &str, kind: (&str, &str), what: &str) -> Option<Sp<String>> {
+fn named(
+    m: &Module,
+    cx: &mut Ctx<'_>,
+    a: &str,
+    o: &Obj,
+    key: &str,
+    kind: (&str, &str),
+    what: &str,
+) -> Option<Sp<String>> {
     let (t, span) = cx.target(m, a, o, key)?;
     match name_of(&t, kind.0, kind.1) {
         Some(n) => Some(Sp::new(n, span)),
@@ -234,12 +244,22 @@ fn workspace(m: &Module, cx: &mut Ctx<'_>) {
         identity: identity(cx, a, o),
         customer_managed_key: Ctx::block(o, "encryption").map(|b| Sp::new(true, b.header.clone())),
         public_network_access: public,
-        image_build_compute: cx.text(a, o, "image_build_compute_name").map(|t| Sp::new(Some(t.value), t.span)),
+        image_build_compute: cx
+            .text(a, o, "image_build_compute_name")
+            .map(|t| Sp::new(Some(t.value), t.span)),
         default_storage: named(m, cx, a, o, "storage_account_id", STORAGE, "a storage account"),
         key_vault: named(m, cx, a, o, "key_vault_id", KEY_VAULT, "a key vault"),
         container_registry: named(m, cx, a, o, "container_registry_id", REGISTRY, "a container registry")
             .map(|n| Sp::new(Some(n.value), n.span)),
-        application_insights: named(m, cx, a, o, "application_insights_id", INSIGHTS, "an Application Insights resource"),
+        application_insights: named(
+            m,
+            cx,
+            a,
+            o,
+            "application_insights_id",
+            INSIGHTS,
+            "an Application Insights resource",
+        ),
         ..Workspace::default()
     };
     if let Some(b) = Ctx::block(o, "managed_network") {
@@ -266,7 +286,9 @@ fn private_endpoint(m: &Module, cx: &mut Ctx<'_>, r: &Res) {
     let zones: Vec<Sp<String>> = match Ctx::block(o, "private_dns_zone_group")
         .and_then(|g| cx.targets(m, a, g, "private_dns_zone_ids"))
     {
-        Some((targets, _)) => targets.iter().filter_map(|(t, sp)| zone_name(t).map(|n| Sp::new(n, sp.clone()))).collect(),
+        Some((targets, _)) => {
+            targets.iter().filter_map(|(t, sp)| zone_name(t).map(|n| Sp::new(n, sp.clone()))).collect()
+        }
         None => Vec::new(),
     };
     let ip = Ctx::block(o, "ip_configuration").and_then(|b| cx.text(a, b, "private_ip_address"));
@@ -286,7 +308,11 @@ fn private_endpoint(m: &Module, cx: &mut Ctx<'_>, r: &Res) {
             private_dns_zone_group: list(zones, header.clone()),
         };
         let span = w.span.clone();
-        w.value.private_endpoints.get_or_insert_with(|| Sp::new(Vec::new(), span)).value.push(Sp::new(pe, header));
+        w.value
+            .private_endpoints
+            .get_or_insert_with(|| Sp::new(Vec::new(), span))
+            .value
+            .push(Sp::new(pe, header));
         return;
     }
     let subresource = sub.and_then(|s| match super::parse_choice::<Subresource>(&s.value) {
@@ -308,11 +334,20 @@ fn private_endpoint(m: &Module, cx: &mut Ctx<'_>, r: &Res) {
     let pe = Sp::new(pe, header.clone());
     let out = &mut cx.out;
     let slot = if let Some(n) = owner(STORAGE) {
-        out.storage.iter_mut().find(|s| super::network::is(&s.name, &n)).map(|s| (&mut s.value.private_endpoints, s.span.clone()))
+        out.storage
+            .iter_mut()
+            .find(|s| super::network::is(&s.name, &n))
+            .map(|s| (&mut s.value.private_endpoints, s.span.clone()))
     } else if let Some(n) = owner(KEY_VAULT) {
-        out.key_vaults.iter_mut().find(|s| super::network::is(&s.name, &n)).map(|s| (&mut s.value.private_endpoints, s.span.clone()))
+        out.key_vaults
+            .iter_mut()
+            .find(|s| super::network::is(&s.name, &n))
+            .map(|s| (&mut s.value.private_endpoints, s.span.clone()))
     } else if let Some(n) = owner(REGISTRY) {
-        out.registries.iter_mut().find(|s| super::network::is(&s.name, &n)).map(|s| (&mut s.value.private_endpoints, s.span.clone()))
+        out.registries
+            .iter_mut()
+            .find(|s| super::network::is(&s.name, &n))
+            .map(|s| (&mut s.value.private_endpoints, s.span.clone()))
     } else {
         None
     };
@@ -348,7 +383,9 @@ fn datastores(m: &Module, cx: &mut Ctx<'_>) {
             let (a, o) = (&r.address, &r.obj);
             let storage = cx.target(m, a, o, key).and_then(|(t, span)| {
                 let name = match &t {
-                    Tgt::Res(c) if c.kind == "azurerm_storage_container" || c.kind == "azurerm_storage_share" => {
+                    Tgt::Res(c)
+                        if c.kind == "azurerm_storage_container" || c.kind == "azurerm_storage_share" =>
+                    {
                         match cx.target(m, &c.address, &c.obj, "storage_account_id") {
                             Some((st, _)) => name_of(&st, STORAGE.0, STORAGE.1),
                             None => cx.text(&c.address, &c.obj, "storage_account_name").map(|n| n.value),
@@ -359,7 +396,9 @@ fn datastores(m: &Module, cx: &mut Ctx<'_>) {
                 };
                 name.map(|n| Sp::new(n, span))
             });
-            let identity = cx.text(a, o, "service_data_identity").or_else(|| cx.text(a, o, "service_data_auth_identity"));
+            let identity = cx
+                .text(a, o, "service_data_identity")
+                .or_else(|| cx.text(a, o, "service_data_auth_identity"));
             let d = Datastore {
                 name: Some(r.label.clone()),
                 kind: Some(Sp::new(dkind, o.header.clone())),
