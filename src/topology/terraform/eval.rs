@@ -69,7 +69,22 @@ impl<'a> Evaluator<'a> {
         if self.budget == 0 {
             return Val::unknown("evaluation stopped: the module needs more work than topobook allows", span);
         }
-        self.budget -= 1;
+        self.charge(1, &span);
+        if self.depth >= MAX_DEPTH {
+            return Val::unknown(format!("references nest deeper than {MAX_DEPTH} levels"), span);
+        }
+        self.depth += 1;
+        let v = self.expr_inner(e, base, scope, span);
+        self.depth -= 1;
+        v
+    }
+
+    /// Spend `work` from the budget; the first time it runs out is an error where it did.
+    fn charge(&mut self, work: usize, span: &Range<usize>) {
+        if self.budget == 0 {
+            return;
+        }
+        self.budget = self.budget.saturating_sub(work as u64);
         if self.budget == 0 {
             self.problems.push(
                 crate::diag::Severity::Error,
@@ -79,13 +94,6 @@ impl<'a> Evaluator<'a> {
                 span.clone(),
             );
         }
-        if self.depth >= MAX_DEPTH {
-            return Val::unknown(format!("references nest deeper than {MAX_DEPTH} levels"), span);
-        }
-        self.depth += 1;
-        let v = self.expr_inner(e, base, scope, span);
-        self.depth -= 1;
-        v
     }
 
     fn expr_inner(&mut self, e: &'a Expression, base: usize, scope: &Scope, span: Range<usize>) -> Val {
@@ -145,7 +153,9 @@ impl<'a> Evaluator<'a> {
                         span,
                     );
                 }
-                funcs::call(name, args, span)
+                let out = funcs::call(name, args, span);
+                self.charge(out.size(), &out.span.clone());
+                out
             }
             Expression::Conditional(c) => {
                 let cond = self.expr(&c.cond_expr, base, scope);
@@ -312,6 +322,8 @@ impl<'a> Evaluator<'a> {
                 Some(v) => return self.apply(v, ops, base, scope, &span),
                 None => {
                     if let Some((v, used)) = self.reference(name, ops, &span) {
+                        // Copying a referenced value costs its size.
+                        self.charge(v.size(), &span);
                         return self.apply(v.respan(&span), &ops[used..], base, scope, &span);
                     }
                 }

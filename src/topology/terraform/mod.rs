@@ -37,11 +37,12 @@ pub mod codes {
     pub use crate::diag::codes::{CANNOT_EVALUATE, HCL_SYNTAX, NOT_IN_MODEL, UNDECLARED_REFERENCE};
 }
 
-/// Problems met while importing, without duplicates.
+/// Problems met while importing: one a place and code (the instances of a `count` or
+/// `for_each` share their code, so the first one speaks for all).
 #[derive(Default)]
 pub struct Problems {
     list: Vec<ImportProblem>,
-    seen: HashSet<(Range<usize>, &'static str, String)>,
+    seen: HashSet<(Range<usize>, &'static str)>,
 }
 
 impl Problems {
@@ -53,7 +54,7 @@ impl Problems {
         help: Option<String>,
         span: Range<usize>,
     ) {
-        if self.seen.insert((span.clone(), code, message.clone())) {
+        if self.seen.insert((span.clone(), code)) {
             self.list.push(ImportProblem { severity, code, message, help, span });
         }
     }

@@ -353,6 +353,20 @@ fn cycles_deep_chains_and_blow_ups_cost_bounded_work() {
 }
 
 #[test]
+fn copying_a_large_value_many_times_spends_the_budget() {
+    // 10,000 instances each copying a 100,000-element list: 10^9 copies if nothing stopped it.
+    let text = "locals {\n  big = range(100000)\n}\n\
+                resource \"azurerm_virtual_network\" \"v\" {\n  count = 10000\n  name = \"v${count.index}\"\n  \
+                address_space = [for x in slice(local.big, 0, 1) : \"10.0.0.0/16\"]\n}\n";
+    let start = std::time::Instant::now();
+    let imp = module(&[("main.tf", text)]);
+    assert!(start.elapsed().as_secs() < 10, "took {:?}", start.elapsed());
+    let p = problems(&imp).join("\n");
+    assert!(p.contains("error cannot-evaluate main.tf:"), "{p}");
+    assert!(p.contains("the module needs more evaluation work than topobook allows"), "{p}");
+}
+
+#[test]
 fn what_the_model_cannot_hold_is_a_note() {
     let imp = module(&[(
         "main.tf",

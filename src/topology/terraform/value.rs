@@ -94,6 +94,15 @@ impl Val {
         }
     }
 
+    /// How many values this one holds (itself and every element, nested).
+    pub fn size(&self) -> usize {
+        1 + match &self.v {
+            Value::List(items) => items.iter().map(Val::size).sum(),
+            Value::Map(m) | Value::Block(m) => m.values().map(Val::size).sum(),
+            _ => 0,
+        }
+    }
+
     /// The same value, every part of it located at `span` (a value read through a reference
     /// is located where it is used).
     pub fn respan(mut self, span: &Range<usize>) -> Val {

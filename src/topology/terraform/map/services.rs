@@ -296,8 +296,18 @@ fn private_endpoint(m: &Module, cx: &mut Ctx<'_>, r: &Res) {
     let header = o.header.clone();
 
     let owner = |kind: (&str, &str)| name_of(&target, kind.0, kind.1);
-    if owner(WORKSPACE).is_some() {
+    if let Some(ws) = owner(WORKSPACE) {
         let resource_group = cx.text(a, o, "resource_group_name");
+        let described = cx.out.workspace.as_ref().and_then(|w| w.name.as_ref()).map(|n| n.value.clone());
+        if described.as_deref() != Some(ws.as_str()) {
+            cx.note(
+                codes::NOT_IN_MODEL,
+                format!("private endpoint `{a}` belongs to workspace `{ws}`, not to the one the topology describes"),
+                Some("it is left out of the topology"),
+                tspan,
+            );
+            return;
+        }
         let Some(w) = cx.out.workspace.as_mut() else { return };
         let pe = WorkspacePrivateEndpoint {
             name: Some(r.label.clone()),
