@@ -34,12 +34,7 @@ impl ImportFormat {
 
     /// The format of `path` when it is unambiguous: a `.tf` file, or a folder holding one.
     pub fn guess(path: &Path) -> Option<ImportFormat> {
-        let is_tf = |p: &Path| p.extension().is_some_and(|e| e == "tf");
-        if path.is_dir() {
-            let entries = std::fs::read_dir(path).ok()?;
-            return entries.flatten().any(|e| is_tf(&e.path())).then_some(ImportFormat::Terraform);
-        }
-        is_tf(path).then_some(ImportFormat::Terraform)
+        load::infra::looks_like_terraform(path).then_some(ImportFormat::Terraform)
     }
 
     /// Read the code at `rel` inside `guard`'s root and import it: the topology and the

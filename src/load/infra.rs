@@ -28,6 +28,16 @@ fn terraform_role(name: &str) -> Option<u8> {
     }
 }
 
+/// Is `path` Terraform code: a `.tf` file, or a folder holding one? (To guess the format of
+/// what the user names; nothing is read but the folder's listing.)
+pub fn looks_like_terraform(path: &std::path::Path) -> bool {
+    let is_tf = |p: &std::path::Path| p.extension().is_some_and(|e| e == "tf");
+    if path.is_dir() {
+        return std::fs::read_dir(path).is_ok_and(|entries| entries.flatten().any(|e| is_tf(&e.path())));
+    }
+    is_tf(path)
+}
+
 /// The Terraform module at `rel` (relative to the guard's root; `.` for the root itself):
 /// for a folder, its `.tf` files by name, then `terraform.tfvars`, then the `*.auto.tfvars`
 /// files by name (a later value overrides an earlier one, as in Terraform); for a `.tf` file,
