@@ -46,8 +46,14 @@ pub fn parse_files(
         match hcl_edit::parser::parse_body(body_text) {
             Ok(body) => out.push(ParsedFile { base, body, tfvars: is_tfvars(path) }),
             Err(e) => {
-                let at = base + e.location().offset().min(body_text.len());
-                let end = body_text[at - base..].chars().next().map_or(at, |c| at + c.len_utf8());
+                // The parser clamps an error at the end of the text to its last byte, which
+                // may fall inside a character.
+                let mut local = e.location().offset().min(body_text.len());
+                while !body_text.is_char_boundary(local) {
+                    local -= 1;
+                }
+                let at = base + local;
+                let end = body_text[local..].chars().next().map_or(at, |c| at + c.len_utf8());
                 problems.push(
                     Severity::Error,
                     codes::HCL_SYNTAX,

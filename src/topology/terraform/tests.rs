@@ -311,6 +311,11 @@ fn a_syntax_error_is_located_and_the_other_files_still_import() {
     assert_eq!(p.len(), 1, "{p:?}");
     assert!(p[0].starts_with("error hcl-syntax broken.tf:4:1 not valid HCL: expected `]`"), "{p:?}");
     assert_eq!(items(&imp.topology.vnets).count(), 1);
+    // An error at the very end of a file that ends inside a multi-byte character.
+    for text in ["resource \"a\" \"b\" { x = \"é", "é", "x = [\"日本", ""] {
+        let imp = module(&[("end.tf", text)]);
+        assert!(imp.problems.iter().all(|p| imp.sources.locate(p.span.clone()).is_some()), "{text}");
+    }
     // A byte order mark (a character of the file: column 2) and CRLF line ends are fine.
     let imp = module(&[(
         "main.tf",
