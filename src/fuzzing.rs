@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use crate::check::{CheckSettings, check_block, check_yaml};
-use crate::diag::LineIndex;
+use crate::diag::{LineIndex, ToolCode};
 use crate::diagram::{self, DiagramOptions};
 use crate::load::{config, front_matter, include, summary};
 use crate::render::{BodyContext, body_html};
@@ -79,4 +79,35 @@ pub fn book_files(data: &[u8]) {
     let _ = summary::parse(Arc::from("content/SUMMARY.md"), text);
     let _ = config::parse(Arc::from("book.toml"), text);
     let _ = front_matter::split(&Arc::from("content/page.md"), text);
+}
+
+/// A Terraform module (files separated by NUL bytes: `main.tf`, `variables.tf`,
+/// `terraform.tfvars`, then `extra-N.tf`) through the import, every problem located, the
+/// topology written as YAML and read back to the same text (within the YAML limits), and
+/// every rule of the default profile on it.
+pub fn terraform_module(data: &[u8]) {
+    use crate::topology::{emit, model::Topology, resolve::Net, terraform, yaml};
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let names = ["main.tf", "variables.tf", "terraform.tfvars"];
+    let files: Vec<(Arc<str>, Arc<str>)> = text
+        .split('\0')
+        .enumerate()
+        .map(|(i, t)| {
+            let name = names.get(i).map_or_else(|| format!("extra-{i}.tf"), |n| n.to_string());
+            (Arc::from(name), Arc::from(t))
+        })
+        .collect();
+    let imported = terraform::import(&files);
+    for p in &imported.problems {
+        assert!(imported.sources.locate(p.span.clone()).is_some(), "problem not located: {p:?}");
+    }
+    let text = emit::to_yaml(&imported.topology);
+    match yaml::from_str::<Topology>(&text) {
+        Ok(back) => assert_eq!(emit::to_yaml(&back), text, "the emitted YAML reads back differently"),
+        Err(e) => {
+            assert_eq!(e.code, ToolCode::InputLimit, "the emitted YAML does not read back: {e:?}\n{text}")
+        }
+    }
+    let net = Net::new(Arc::new(imported.topology));
+    let _ = crate::rules::run(&net, crate::rules::Profile::DEFAULT);
 }

@@ -64,6 +64,18 @@ enum Command {
         #[arg(long)]
         notes: bool,
     },
+    /// Print the YAML topology equivalent to infrastructure code (a Terraform module).
+    ///
+    /// The topology goes to stdout, with a comment saying where it came from; what could not
+    /// be read goes to stderr. Exit codes: 0 imported; 1 the code has errors (what could be
+    /// read is still printed); 2 usage or I/O error.
+    Import {
+        /// A Terraform module folder or a `.tf` file.
+        path: PathBuf,
+        /// The kind of code (default: guessed from the path).
+        #[arg(long, value_enum)]
+        format: Option<topobook::cmd::import::ImportFormat>,
+    },
     /// List the rules: ID, severity, area, title.
     Rules {
         /// `table` (default) or `json`.
@@ -110,6 +122,7 @@ fn main() {
                 notes,
             })
         }
+        Command::Import { path, format } => topobook::cmd::import::run(&path, format),
         Command::Rules { format } => topobook::cmd::rules::list(matches!(format, RulesFormat::Json)),
         Command::Explain { id } => topobook::cmd::rules::explain(&id),
         Command::Schema => topobook::cmd::rules::schema(),

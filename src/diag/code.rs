@@ -119,6 +119,25 @@ match a finding. An expired suppression no longer applies: the finding counts ag
         "Markdown that probably does not say what its author meant",
         "A code fence that is never closed runs to the end of the page (or of its quote or list \
 item) and swallows everything after it. Close it with a fence line at least as long.";
+    HclSyntax = "hcl-syntax", Error,
+        "Terraform code that does not parse",
+        "A `.tf` or `.tfvars` file is not valid HCL, or declares the same name twice. The file is \
+left out of the topology; the other files of the module are still read.";
+    CannotEvaluate = "cannot-evaluate", Note,
+        "A value of the infrastructure code that topobook cannot know",
+        "The value comes from a data source, a module output, a function topobook does not \
+evaluate, or Azure assigns it when the code is applied. The field is left unknown (never \
+guessed), so the rules that need it are not evaluated. Give it a literal value, a variable \
+default or a tfvars value to have it checked.";
+    UndeclaredReference = "undeclared-reference", Error,
+        "A reference to something the module does not declare",
+        "The code names a variable, local value, resource, data source or module that the module \
+does not declare; Terraform refuses it. The help line suggests the closest declared name.";
+    NotInModel = "not-in-model", Note,
+        "A resource or setting the topology model does not describe",
+        "The infrastructure code holds something that matters to the network (a load balancer, an \
+application security group, a managed network) that the topology model has no place for. It \
+is not checked.";
 }
 
 impl ToolCode {

@@ -7,6 +7,7 @@
 pub mod config;
 pub mod front_matter;
 pub mod include;
+pub mod infra;
 pub mod summary;
 pub mod theme;
 

@@ -9,6 +9,7 @@
 pub mod addr;
 pub mod block;
 pub mod egress;
+pub mod emit;
 pub mod facts;
 pub mod import;
 pub mod model;
@@ -17,6 +18,7 @@ mod references;
 pub mod resolve;
 pub mod schema;
 pub mod sources;
+pub mod terraform;
 pub mod yaml;
 
 pub use block::{BlockOptions, BlockSource, SegmentMap};

@@ -6,9 +6,10 @@
 //! accessor methods of [`super::resolve`], never by filling the model.
 //!
 //! The doc comments here are the field documentation of `topobook schema`.
+//! `Serialize` writes a topology back as YAML (`super::emit`, for `topobook import`).
 
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::yaml::{Sp, nullable};
 
@@ -26,7 +27,7 @@ pub fn items<T>(list: &Option<List<T>>) -> std::slice::Iter<'_, Sp<T>> {
 macro_rules! closed_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, JsonSchema)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
         pub enum $name {
             $($(#[$vm])* #[serde(rename = $text)] $variant),+
         }
@@ -192,7 +193,7 @@ closed_enum!(
 );
 
 /// A whole topology block.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Topology {
     /// Profile, cloud, scenario and suppressions.
@@ -230,7 +231,7 @@ pub struct Topology {
 }
 
 /// Block-wide settings.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Meta {
     /// Documentation state the rules follow (default `2020-10`).
@@ -244,7 +245,7 @@ pub struct Meta {
 }
 
 /// A finding accepted on purpose: rule, reason (required), optional expiry date.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Suppression {
     /// Rule ID, e.g. `AML-ST-008`.
@@ -256,7 +257,7 @@ pub struct Suppression {
 }
 
 /// The workspace.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Workspace {
     pub name: Option<Sp<String>>,
@@ -295,7 +296,7 @@ pub struct Workspace {
 }
 
 /// A private endpoint of the workspace.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WorkspacePrivateEndpoint {
     pub name: Option<Sp<String>>,
@@ -310,7 +311,7 @@ pub struct WorkspacePrivateEndpoint {
 }
 
 /// A datastore.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Datastore {
     pub name: Option<Sp<String>>,
@@ -325,7 +326,7 @@ pub struct Datastore {
 }
 
 /// A virtual network.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Vnet {
     pub name: Option<Sp<String>>,
@@ -344,7 +345,7 @@ pub struct Vnet {
 }
 
 /// A subnet.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Subnet {
     pub name: Option<Sp<String>>,
@@ -366,7 +367,7 @@ pub struct Subnet {
 }
 
 /// A network security group.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Nsg {
     pub name: Option<Sp<String>>,
@@ -374,7 +375,7 @@ pub struct Nsg {
 }
 
 /// Ports: a number, a range `29876-29877`, `*`, or a list of those.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Ports {
     Number(u32),
@@ -383,7 +384,7 @@ pub enum Ports {
 }
 
 /// One entry of a port list.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum PortItem {
     Number(u32),
@@ -391,7 +392,7 @@ pub enum PortItem {
 }
 
 /// An NSG security rule.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NsgRule {
     pub name: Option<Sp<String>>,
@@ -409,7 +410,7 @@ pub struct NsgRule {
 }
 
 /// A route table.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RouteTable {
     pub name: Option<Sp<String>>,
@@ -417,7 +418,7 @@ pub struct RouteTable {
 }
 
 /// A user-defined route.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Route {
     pub name: Option<Sp<String>>,
@@ -432,7 +433,7 @@ pub struct Route {
 }
 
 /// A private DNS zone.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PrivateDnsZone {
     pub name: Option<Sp<String>>,
@@ -442,7 +443,7 @@ pub struct PrivateDnsZone {
 }
 
 /// A DNS A record.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DnsRecord {
     pub name: Option<Sp<String>>,
@@ -450,7 +451,7 @@ pub struct DnsRecord {
 }
 
 /// Network rules of storage and key vault.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkRules {
     /// `Allow` (default) or `Deny`.
@@ -466,7 +467,7 @@ pub struct NetworkRules {
 }
 
 /// A private endpoint of storage, key vault or registry.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PrivateEndpoint {
     pub name: Option<Sp<String>>,
@@ -481,7 +482,7 @@ pub struct PrivateEndpoint {
 }
 
 /// A storage account.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StorageAccount {
     pub name: Option<Sp<String>>,
@@ -495,7 +496,7 @@ pub struct StorageAccount {
 }
 
 /// A key vault.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KeyVault {
     pub name: Option<Sp<String>>,
@@ -506,7 +507,7 @@ pub struct KeyVault {
 }
 
 /// Network rules of a container registry.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegistryNetwork {
     pub default_action: Option<Sp<DefaultAction>>,
@@ -517,7 +518,7 @@ pub struct RegistryNetwork {
 }
 
 /// A container registry.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContainerRegistry {
     pub name: Option<Sp<String>>,
@@ -529,7 +530,7 @@ pub struct ContainerRegistry {
 }
 
 /// An Application Insights resource.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AppInsights {
     pub name: Option<Sp<String>>,
@@ -537,7 +538,7 @@ pub struct AppInsights {
 }
 
 /// A compute target.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Compute {
     pub name: Option<Sp<String>>,
@@ -563,7 +564,7 @@ pub struct Compute {
 }
 
 /// AKS settings.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Aks {
     /// Attached after creation (true) or created from the workspace (false).
@@ -590,7 +591,7 @@ pub struct Aks {
 }
 
 /// The firewall.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Firewall {
     pub kind: Option<Sp<FirewallKind>>,
@@ -603,7 +604,7 @@ pub struct Firewall {
 }
 
 /// A firewall network rule.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FirewallNetworkRule {
     pub name: Option<Sp<String>>,
@@ -616,7 +617,7 @@ pub struct FirewallNetworkRule {
 }
 
 /// A firewall application rule.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FirewallAppRule {
     pub name: Option<Sp<String>>,
@@ -627,7 +628,7 @@ pub struct FirewallAppRule {
 }
 
 /// Name resolution.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Dns {
     pub mode: Option<Sp<DnsMode>>,
@@ -635,7 +636,7 @@ pub struct Dns {
 }
 
 /// A custom DNS server.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CustomDnsServer {
     /// VNet hosting the server (absent: on premises).
@@ -646,7 +647,7 @@ pub struct CustomDnsServer {
 }
 
 /// A conditional forwarder.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Forwarder {
     pub zone: Option<Sp<String>>,
@@ -654,7 +655,7 @@ pub struct Forwarder {
 }
 
 /// A static host record.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HostRecord {
     pub fqdn: Option<Sp<String>>,
@@ -662,7 +663,7 @@ pub struct HostRecord {
 }
 
 /// How people reach the workspace.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Clients {
     pub access_paths: Option<List<AccessPath>>,
@@ -681,7 +682,7 @@ pub struct Clients {
 }
 
 /// Azure Policy assignments on the VNet's subscription or resource group.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Policies {
     pub deny_public_ip: Option<Sp<bool>>,
@@ -689,7 +690,7 @@ pub struct Policies {
 }
 
 /// Remaining quota (counts still available) in the subscription of the VNet.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Quotas {
     pub public_ip_addresses: Option<Sp<u32>>,
