@@ -12,6 +12,7 @@
 pub mod cmd;
 pub mod diag;
 pub mod diagram;
+pub mod escape;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod load;

@@ -5,11 +5,12 @@
 //! the code copies the YAML alone.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
+
+use minijinja::Value;
+use serde::Serialize;
 
 use super::BlockContext;
 use crate::diag::{Diagnostic, Disposition, Severity};
-use crate::markdown::escape;
 use crate::topology::BlockReport;
 
 /// How the YAML is shown.
@@ -66,49 +67,60 @@ fn marks(
     out
 }
 
-pub(super) fn source(
-    out: &mut String,
+/// One line of the YAML.
+#[derive(Serialize)]
+struct Line {
+    /// Line number in the page (the element id is `{block.id}-L{n}`).
+    n: u32,
+    /// The highlighted line (markup from the highlighter, which escaped the text).
+    html: Value,
+    /// The mark's class (`error`, `warning`, `note`, `expected`) and text ("error
+    /// AML-KV-002, warning AML-NET-004"), on an offending line.
+    mark: Option<&'static str>,
+    mark_text: Option<String>,
+}
+
+/// The YAML as `block/source.html` sees it (`block.source`).
+#[derive(Serialize)]
+pub(super) struct SourceView {
+    /// `open`, `closed` (a folded `<details>`) or `plain` (not collapsible).
+    shown: &'static str,
+    /// Number of lines, and of marked lines.
+    count: u32,
+    marked: usize,
+    lines: Vec<Line>,
+}
+
+pub(super) fn view(
     report: &BlockReport,
     highlighted_yaml: &str,
     ctx: &BlockContext<'_>,
     shown: Shown,
-) {
-    let id = escape(&report.id);
+) -> SourceView {
     let lines: Vec<&str> =
         highlighted_yaml.strip_suffix('\n').unwrap_or(highlighted_yaml).split('\n').collect();
     let count = if highlighted_yaml.is_empty() { 0 } else { lines.len() as u32 };
-    let marks = marks(report, ctx, count);
-    if shown != Shown::Plain {
-        let _ = write!(
-            out,
-            "<details class=\"topology-source\"{}><summary>YAML <span class=\"source-meta\">· {count} line{}{}</span></summary>",
-            if shown == Shown::Open { " open" } else { "" },
-            if count == 1 { "" } else { "s" },
-            match marks.len() {
-                0 => String::new(),
-                1 => " · 1 line marked".to_string(),
-                n => format!(" · {n} lines marked"),
+    let mut marks = marks(report, ctx, count);
+    let marked = marks.len();
+    let lines = lines
+        .iter()
+        .take(count as usize)
+        .enumerate()
+        .map(|(i, l)| {
+            let n = ctx.first_line + i as u32;
+            let mark = marks.remove(&n);
+            Line {
+                n,
+                html: Value::from_safe_string((*l).to_string()),
+                mark: mark.as_ref().map(|((_, class), _)| *class),
+                mark_text: mark.map(|(_, texts)| texts.join(", ")),
             }
-        );
-    } else {
-        out.push_str("<div class=\"topology-source\">");
-    }
-    out.push_str("<div class=\"code-block\"><pre class=\"hl-code\"><code class=\"language-yaml\">");
-    for (i, l) in lines.iter().enumerate().take(count as usize) {
-        let n = ctx.first_line + i as u32;
-        match marks.get(&n) {
-            Some(((_, class), texts)) => {
-                let _ = writeln!(
-                    out,
-                    "<span class=\"line line-mark line-{class}\" id=\"{id}-L{n}\" data-line=\"{n}\" data-mark=\"{}\">{l}</span>",
-                    escape(&texts.join(", "))
-                );
-            }
-            None => {
-                let _ = writeln!(out, "<span class=\"line\" id=\"{id}-L{n}\" data-line=\"{n}\">{l}</span>");
-            }
-        }
-    }
-    out.push_str("</code></pre></div>");
-    out.push_str(if shown == Shown::Plain { "</div>\n" } else { "</details>\n" });
+        })
+        .collect();
+    let shown = match shown {
+        Shown::Open => "open",
+        Shown::Closed => "closed",
+        Shown::Plain => "plain",
+    };
+    SourceView { shown, count, marked, lines }
 }

@@ -35,7 +35,11 @@ fn figure_of(info: &str, yaml: &str, figure: Option<Figure>) -> String {
         source_path: "content/t.md",
         figure: figure.as_ref(),
     };
-    block_html(&report, &yaml, &ctx)
+    let (renderer, diags) = crate::render::Renderer::new(&crate::load::theme::builtin());
+    assert!(diags.is_empty(), "{diags:?}");
+    let html = block_html(&renderer, &report, &yaml, &ctx);
+    assert!(renderer.take_block_errors().is_empty());
+    html
 }
 
 /// The figure with its SVG cut out, one element per line for readable snapshots.
