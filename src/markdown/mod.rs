@@ -363,6 +363,17 @@ pub fn parse(path: &Arc<str>, rel: &str, text: &str, start: usize) -> ParsedPage
                 ));
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => events.push(Event::Html("</div>\n".into())),
+            // A wide table scrolls sideways inside a box the keyboard can reach.
+            Event::Start(Tag::Table(align)) => {
+                events.push(Event::Html(
+                    "<div class=\"table-wrap\" tabindex=\"0\" role=\"group\" aria-label=\"Table\">\n".into(),
+                ));
+                events.push(Event::Start(Tag::Table(align)));
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(Event::End(TagEnd::Table));
+                events.push(Event::Html("</div>\n".into()));
+            }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let target = links::classify(b.rel, &dest_url);
                 b.page.links.push(Link { dest: dest_url.to_string(), target, range, image: false });
