@@ -203,6 +203,8 @@ fn every_page_type_passes_axe_in_both_modes_and_widths() {
     let mut summary = Vec::new();
     for (width, height) in [(1400, 1000), (400, 900)] {
         let browser = Browser::start(&tools.chromium, &tools.chromedriver, width, height);
+        browser.go(&format!("{base}/repo/introduction.html"));
+        assert_eq!(browser.eval("return window.innerWidth"), width, "the viewport's width");
         for page in PAGES {
             if !sites.path().join(page.site).join(page.path).is_file() {
                 eprintln!("{}: no `{}` in this site, not checked", page.name, page.path);

@@ -58,7 +58,8 @@ pub const ESCAPE: &str = "\u{E00C}";
 pub const SHIFT: &str = "\u{E008}";
 
 impl Browser {
-    /// Start chromedriver and a headless Chromium of `width` × `height` CSS pixels.
+    /// Start chromedriver and a headless Chromium whose viewport is `width` × `height` CSS
+    /// pixels.
     pub fn start(chromium: &Path, chromedriver: &Path, width: u32, height: u32) -> Browser {
         let mut driver = Command::new(chromedriver)
             .arg("--port=0")
@@ -98,7 +99,10 @@ impl Browser {
         ];
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
-            "goog:chromeOptions": {"binary": chromium.to_string_lossy(), "args": args}
+            "goog:chromeOptions": {"binary": chromium.to_string_lossy(), "args": args,
+                // The viewport exactly (a headless window is at least 500 pixels wide).
+                "mobileEmulation": {"deviceMetrics": {"width": width, "height": height, "pixelRatio": 1.0,
+                                                      "mobile": false, "touch": false}}}
         }}});
         let started = Instant::now();
         let session = loop {
