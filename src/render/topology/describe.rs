@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use crate::topology::BlockReport;
-use crate::topology::model::{Topology, items};
+use crate::topology::model::{ComputeType, Topology, items};
 
 fn name(n: &Option<crate::topology::yaml::Sp<String>>) -> Option<&str> {
     n.as_ref().map(|s| s.value.as_str())
@@ -27,19 +27,21 @@ fn and_list(parts: &[String]) -> String {
     }
 }
 
-/// What each subnet holds (key: VNet name or "" when left out, subnet name), and what is
-/// outside any network.
+/// What each subnet holds (key: VNet name or "" when left out, subnet name), what a VNet
+/// holds outside its subnets, and what is outside any network.
 #[derive(Default)]
 struct Placement {
     in_subnet: BTreeMap<(String, String), Vec<String>>,
+    in_vnet: BTreeMap<String, Vec<String>>,
     outside: Vec<String>,
 }
 
 impl Placement {
     fn put(&mut self, vnet: Option<&str>, subnet: Option<&str>, what: String) {
-        match subnet {
-            Some(s) => self.in_subnet.entry((vnet.unwrap_or("").into(), s.into())).or_default().push(what),
-            None => self.outside.push(what),
+        match (vnet, subnet) {
+            (_, Some(s)) => self.in_subnet.entry((vnet.unwrap_or("").into(), s.into())).or_default().push(what),
+            (Some(v), None) => self.in_vnet.entry(v.into()).or_default().push(what),
+            (None, None) => self.outside.push(what),
         }
     }
 
@@ -49,6 +51,19 @@ impl Placement {
         let mut out = self.in_subnet.remove(&(vnet.to_string(), subnet.to_string())).unwrap_or_default();
         out.extend(self.in_subnet.remove(&(String::new(), subnet.to_string())).unwrap_or_default());
         out
+    }
+}
+
+/// A compute type in words.
+fn compute_kind(k: ComputeType) -> &'static str {
+    match k {
+        ComputeType::ComputeInstance => "compute instance",
+        ComputeType::ComputeCluster => "compute cluster",
+        ComputeType::Aks => "AKS cluster",
+        ComputeType::Aci => "container instance",
+        ComputeType::Databricks => "Databricks workspace",
+        ComputeType::Vm => "virtual machine",
+        ComputeType::HdInsight => "HDInsight cluster",
     }
 }
 
@@ -85,13 +100,13 @@ fn placement(t: &Topology) -> Placement {
     }
     for c in items(&t.computes) {
         let c = &c.value;
-        let kind = c.kind.as_ref().map_or("compute", |k| k.value.as_str());
+        let kind = c.kind.as_ref().map_or("compute", |k| compute_kind(k.value));
         let what = format!("{kind} {}", name(&c.name).map(quoted).unwrap_or_default()).trim_end().to_string();
         p.put(name(&c.vnet), name(&c.subnet), what);
     }
     if let Some(fw) = &t.firewall {
         let what = format!("the firewall {}", name(&fw.value.name).map(quoted).unwrap_or_default());
-        p.put(name(&fw.value.vnet), Some("AzureFirewallSubnet"), what.trim_end().to_string());
+        p.put(name(&fw.value.vnet), None, what.trim_end().to_string());
     }
     p
 }
@@ -132,6 +147,9 @@ pub(super) fn describe(report: &BlockReport, verdict: &str) -> Vec<String> {
                 n => s.push_str(&format!(" with {n} subnets: {}", subnets.join("; "))),
             }
             s.push('.');
+            if let Some(held) = p.in_vnet.remove(vname) {
+                s.push_str(&format!(" It also holds {}.", and_list(&held)));
+            }
             out.push(s);
         }
         // Whatever names a subnet that is not declared stays visible.
@@ -140,8 +158,11 @@ pub(super) fn describe(report: &BlockReport, verdict: &str) -> Vec<String> {
             let at = if v.is_empty() { format!("subnet {}", quoted(&s)) } else { format!("subnet {} of {}", quoted(&s), quoted(&v)) };
             elsewhere.push(format!("{} in {at}", and_list(&held)));
         }
+        for (v, held) in std::mem::take(&mut p.in_vnet) {
+            elsewhere.push(format!("{} in {}", and_list(&held), quoted(&v)));
+        }
         if !elsewhere.is_empty() {
-            out.push(format!("In subnets this block does not declare: {}.", elsewhere.join("; ")));
+            out.push(format!("In subnets or networks the block does not declare: {}.", elsewhere.join("; ")));
         }
         if vnets.is_empty() && p.outside.is_empty() {
             out.push("The block declares no virtual network and no resource.".to_string());
