@@ -63,7 +63,7 @@ static CLASSES: [Class; 256] = classes();
 
 const REPLACEMENT: &str = "\u{FFFD}";
 
-fn escape_into(out: &mut String, text: &str, xml: bool) {
+fn escape_to<W: std::fmt::Write + ?Sized>(out: &mut W, text: &str, xml: bool) -> std::fmt::Result {
     let bytes = text.as_bytes();
     let mut start = 0;
     let mut i = 0;
@@ -98,17 +98,24 @@ fn escape_into(out: &mut String, text: &str, xml: bool) {
             }
         };
         // `i` is at an ASCII byte or at the first byte of a character: a char boundary.
-        out.push_str(text.get(start..i).unwrap_or(""));
-        out.push_str(rep);
+        out.write_str(text.get(start..i).unwrap_or(""))?;
+        out.write_str(rep)?;
         i += len;
         start = i;
     }
-    out.push_str(text.get(start..).unwrap_or(""));
+    out.write_str(text.get(start..).unwrap_or(""))
 }
 
 /// Append `text` escaped for HTML text or a quoted HTML attribute value.
 pub fn html_into(out: &mut String, text: &str) {
-    escape_into(out, text, false);
+    // Writing to a `String` cannot fail.
+    let _ = escape_to(out, text, false);
+}
+
+/// Write `text` escaped for HTML text or a quoted HTML attribute value to `out` (a template
+/// engine's output).
+pub fn html_write<W: std::fmt::Write + ?Sized>(out: &mut W, text: &str) -> std::fmt::Result {
+    escape_to(out, text, false)
 }
 
 /// `text` escaped for HTML text or a quoted HTML attribute value.
@@ -120,7 +127,7 @@ pub fn html(text: &str) -> String {
 
 /// Append `text` escaped for XML (SVG) text or a quoted attribute value, on one line.
 pub fn xml_into(out: &mut String, text: &str) {
-    escape_into(out, text, true);
+    let _ = escape_to(out, text, true);
 }
 
 /// `text` escaped for XML (SVG) text or a quoted attribute value, on one line.

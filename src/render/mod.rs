@@ -11,6 +11,7 @@ pub mod yaml;
 
 use std::sync::{Arc, Mutex};
 
+use minijinja::value::ValueKind;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use serde::Serialize;
 
@@ -84,12 +85,13 @@ fn environment() -> Environment<'static> {
     env.set_formatter(|out, state, value| {
         if *state.auto_escape() == AutoEscape::Html && !value.is_safe() && !value.is_none() && !value.is_undefined()
         {
-            let mut s = String::new();
-            match value.as_str() {
-                Some(text) => escape::html_into(&mut s, text),
-                None => escape::html_into(&mut s, &value.to_string()),
-            }
-            out.write_str(&s).map_err(minijinja::Error::from)
+            let written = match value.as_str() {
+                Some(text) => escape::html_write(out, text),
+                // Numbers and booleans hold nothing to escape.
+                None if matches!(value.kind(), ValueKind::Number | ValueKind::Bool) => write!(out, "{value}"),
+                None => escape::html_write(out, &value.to_string()),
+            };
+            written.map_err(minijinja::Error::from)
         } else {
             minijinja::escape_formatter(out, state, value)
         }

@@ -5,12 +5,14 @@
 //! the code copies the YAML alone.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use minijinja::Value;
 use serde::Serialize;
 
 use super::BlockContext;
 use crate::diag::{Diagnostic, Disposition, Severity};
+use crate::escape;
 use crate::topology::BlockReport;
 
 /// How the YAML is shown.
@@ -67,19 +69,6 @@ fn marks(
     out
 }
 
-/// One line of the YAML.
-#[derive(Serialize)]
-struct Line {
-    /// Line number in the page (the element id is `{block.id}-L{n}`).
-    n: u32,
-    /// The highlighted line (markup from the highlighter, which escaped the text).
-    html: Value,
-    /// The mark's class (`error`, `warning`, `note`, `expected`) and text ("error
-    /// AML-KV-002, warning AML-NET-004"), on an offending line.
-    mark: Option<&'static str>,
-    mark_text: Option<String>,
-}
-
 /// The YAML as `block/source.html` sees it (`block.source`).
 #[derive(Serialize)]
 pub(super) struct SourceView {
@@ -88,39 +77,41 @@ pub(super) struct SourceView {
     /// Number of lines, and of marked lines.
     count: u32,
     marked: usize,
-    lines: Vec<Line>,
+    /// The numbered lines: the highlighter's output, one `span.line` per line with its id
+    /// (`{block.id}-L{n}`, where findings link), `data-line` and, on an offending line, a
+    /// `line-mark line-{error,warning,note,expected}` class and `data-mark` ("error
+    /// AML-KV-002"). Written here rather than in a template loop: a template iteration per
+    /// line made the build of a 1,000-page book a tenth slower.
+    listing: Value,
 }
 
-pub(super) fn view(
-    report: &BlockReport,
-    highlighted_yaml: &str,
-    ctx: &BlockContext<'_>,
-    shown: Shown,
-) -> SourceView {
+pub(super) fn view(report: &BlockReport, highlighted_yaml: &str, ctx: &BlockContext<'_>, shown: Shown) -> SourceView {
     let lines: Vec<&str> =
         highlighted_yaml.strip_suffix('\n').unwrap_or(highlighted_yaml).split('\n').collect();
     let count = if highlighted_yaml.is_empty() { 0 } else { lines.len() as u32 };
-    let mut marks = marks(report, ctx, count);
-    let marked = marks.len();
-    let lines = lines
-        .iter()
-        .take(count as usize)
-        .enumerate()
-        .map(|(i, l)| {
-            let n = ctx.first_line + i as u32;
-            let mark = marks.remove(&n);
-            Line {
-                n,
-                html: Value::from_safe_string((*l).to_string()),
-                mark: mark.as_ref().map(|((_, class), _)| *class),
-                mark_text: mark.map(|(_, texts)| texts.join(", ")),
+    let marks = marks(report, ctx, count);
+    let id = escape::html(&report.id);
+    let mut listing = String::with_capacity(highlighted_yaml.len() + lines.len() * (id.len() + 48));
+    for (i, l) in lines.iter().enumerate().take(count as usize) {
+        let n = ctx.first_line + i as u32;
+        match marks.get(&n) {
+            Some(((_, class), texts)) => {
+                let _ = write!(
+                    listing,
+                    "<span class=\"line line-mark line-{class}\" id=\"{id}-L{n}\" data-line=\"{n}\" data-mark=\""
+                );
+                escape::html_into(&mut listing, &texts.join(", "));
+                let _ = writeln!(listing, "\">{l}</span>");
             }
-        })
-        .collect();
+            None => {
+                let _ = writeln!(listing, "<span class=\"line\" id=\"{id}-L{n}\" data-line=\"{n}\">{l}</span>");
+            }
+        }
+    }
     let shown = match shown {
         Shown::Open => "open",
         Shown::Closed => "closed",
         Shown::Plain => "plain",
     };
-    SourceView { shown, count, marked, lines }
+    SourceView { shown, count, marked: marks.len(), listing: Value::from_safe_string(listing) }
 }
