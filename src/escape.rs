@@ -153,7 +153,8 @@ mod tests {
 
     #[test]
     fn controls_become_replacement_characters_one_for_one() {
-        for c in ['\0', '\u{1}', '\u{8}', '\u{b}', '\u{c}', '\u{1b}', '\u{1f}', '\u{7f}', '\u{80}', '\u{9f}'] {
+        for c in ['\0', '\u{1}', '\u{8}', '\u{b}', '\u{c}', '\u{1b}', '\u{1f}', '\u{7f}', '\u{80}', '\u{9f}']
+        {
             let s = format!("a{c}b");
             assert_eq!(html(&s), "a\u{FFFD}b", "{:?}", c);
             assert_eq!(xml(&s), "a\u{FFFD}b", "{:?}", c);

@@ -103,8 +103,14 @@ fn serve(root: PathBuf) -> String {
                 let target = line.split_whitespace().nth(1).unwrap_or("/");
                 let path = target.split(['?', '#']).next().unwrap_or("").replace("%20", " ");
                 let rel = path.trim_start_matches('/');
-                let file = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.into() };
-                let body = (!file.split('/').any(|s| s == "..")).then(|| std::fs::read(root.join(&file)).ok()).flatten();
+                let file = if rel.is_empty() || rel.ends_with('/') {
+                    format!("{rel}index.html")
+                } else {
+                    rel.into()
+                };
+                let body = (!file.split('/').any(|s| s == ".."))
+                    .then(|| std::fs::read(root.join(&file)).ok())
+                    .flatten();
                 let kind = match file.rsplit('.').next() {
                     Some("html") => "text/html; charset=utf-8",
                     Some("css") => "text/css",
@@ -115,8 +121,13 @@ fn serve(root: PathBuf) -> String {
                     _ => "application/octet-stream",
                 };
                 let head = match &body {
-                    Some(b) => format!("HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", b.len()),
-                    None => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_string(),
+                    Some(b) => format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        b.len()
+                    ),
+                    None => {
+                        "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_string()
+                    }
                 };
                 let _ = stream.write_all(head.as_bytes());
                 let _ = stream.write_all(body.as_deref().unwrap_or_default());
@@ -180,7 +191,12 @@ const PAGES: &[PageType] = &[
     PageType { name: "rule", site: "repo", path: "rules/AML-KV-002.html", search: None },
     PageType { name: "rules-index", site: "repo", path: "rules/index.html", search: None },
     PageType { name: "status", site: "repo", path: "status.html", search: None },
-    PageType { name: "search-results", site: "repo", path: "introduction.html", search: Some("private endpoint") },
+    PageType {
+        name: "search-results",
+        site: "repo",
+        path: "introduction.html",
+        search: Some("private endpoint"),
+    },
     PageType { name: "print", site: "repo", path: "print.html", search: None },
     PageType { name: "failing-and-invalid", site: "diagrams", path: "broken.html", search: None },
     PageType { name: "author-figure", site: "diagrams", path: "secured.html", search: None },
@@ -235,9 +251,7 @@ fn every_page_type_passes_axe_in_both_modes_and_widths() {
                     }
                     let open_nodes: Vec<&Value> = nodes
                         .iter()
-                        .filter(|n| {
-                            !(PENDING_IN_DIAGRAM.contains(&id) && n["inDiagram"] == true)
-                        })
+                        .filter(|n| !(PENDING_IN_DIAGRAM.contains(&id) && n["inDiagram"] == true))
                         .collect();
                     if open_nodes.is_empty() {
                         continue;
@@ -383,8 +397,16 @@ fn the_keyboard_alone_reaches_every_badge_and_finding() {
     browser.keys(&["\u{E015}"]);
     assert_eq!(browser.eval("return !!document.querySelector('#search-results li.selected')"), true);
     browser.keys(&[ESCAPE]);
-    assert_eq!(browser.eval("return document.getElementById('search-results').hidden"), true, "Escape closes search");
-    assert_eq!(browser.eval("return document.activeElement.id"), "search-input", "the focus stays in the box");
+    assert_eq!(
+        browser.eval("return document.getElementById('search-results').hidden"),
+        true,
+        "Escape closes search"
+    );
+    assert_eq!(
+        browser.eval("return document.activeElement.id"),
+        "search-input",
+        "the focus stays in the box"
+    );
     // Tab from the box into the results, then Escape: closed, back in the box.
     browser.type_text(" ");
     browser.wait_for(
@@ -423,6 +445,10 @@ fn the_keyboard_alone_reaches_every_badge_and_finding() {
     }
     assert!(reached, "Tab never reached the open drawer's chapters");
     phone.keys(&[ESCAPE]);
-    phone.wait_for("Escape closes the drawer", "return !document.body.classList.contains('sidebar-open')", PATIENCE);
+    phone.wait_for(
+        "Escape closes the drawer",
+        "return !document.body.classList.contains('sidebar-open')",
+        PATIENCE,
+    );
     assert_eq!(phone.eval("return document.activeElement.id"), "sidebar-toggle");
 }

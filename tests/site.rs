@@ -239,10 +239,22 @@ fn a_block_template_that_fails_is_reported_once_and_the_built_in_draws_the_block
         ("block/source.html", "<pre>\n{{ block.source.no_such_field }}\n</pre>\n"),
         ("block/panel.html", "<div>{% if block.panel.verdict %}</div>\n"),
     ]);
-    std::fs::write(dir.path().join("content/two.md"), "# Two\n\n```yaml topology\nworkspace: {name: w}\n```\n")
-        .expect("write page");
+    std::fs::write(
+        dir.path().join("content/two.md"),
+        "# Two\n\n```yaml topology\nworkspace: {name: w}\n```\n",
+    )
+    .expect("write page");
     let (page, diags) = render_one(dir.path());
-    let text: Vec<String> = diags.iter().map(|d| format!("{}: {}", d.location.as_ref().map_or(String::new(), |l| format!("{}:{}", l.file, l.start.line)), d.message)).collect();
+    let text: Vec<String> = diags
+        .iter()
+        .map(|d| {
+            format!(
+                "{}: {}",
+                d.location.as_ref().map_or(String::new(), |l| format!("{}:{}", l.file, l.start.line)),
+                d.message
+            )
+        })
+        .collect();
     insta::assert_snapshot!(text.join("\n"));
     // The built-in templates drew the block, whole.
     let figure = fragment(&page, "<figure class=\"topology", "</figure>");

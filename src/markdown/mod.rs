@@ -258,7 +258,8 @@ pub fn parse(path: &Arc<str>, rel: &str, text: &str, start: usize) -> ParsedPage
                 // The opening tag needs the id, known only at the end: hold its place.
                 let mut open = String::new();
                 for (k, v) in &attrs {
-                    let _ = write!(open, " {}=\"{}\"", escape::html(k), escape::html(v.as_deref().unwrap_or("")));
+                    let _ =
+                        write!(open, " {}=\"{}\"", escape::html(k), escape::html(v.as_deref().unwrap_or("")));
                 }
                 if !classes.is_empty() {
                     let cls: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();

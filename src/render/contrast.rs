@@ -122,7 +122,8 @@ mod tests {
     /// The value of custom property `name` in the first rule of `css` whose selector is
     /// `selector`.
     fn var(css: &str, selector: &str, name: &str) -> Rgb {
-        let selector_of = |r: &str| r.split('{').next().unwrap_or("").rsplit("*/").next().unwrap_or("").trim().to_string();
+        let selector_of =
+            |r: &str| r.split('{').next().unwrap_or("").rsplit("*/").next().unwrap_or("").trim().to_string();
         let rule = css.split('}').find(|r| selector_of(r) == selector).expect(selector);
         let value = crate::render::highlight::declarations(&format!("{rule}}}"))
             .find(|(k, _)| *k == name)

@@ -246,10 +246,12 @@ mod tests {
         let mut checked = 0;
         let mut lowest = f64::INFINITY;
         for rule in css.split_inclusive('}') {
-            let selector = rule.rsplit_once('{').map_or("", |(s, _)| s).rsplit("*/").next().unwrap_or("").trim();
+            let selector =
+                rule.rsplit_once('{').map_or("", |(s, _)| s).rsplit("*/").next().unwrap_or("").trim();
             let dark = selector.contains("data-theme=\"dark\"") || selector.contains("html:not(.js)");
             let palette = if dark { contrast::DARK } else { contrast::LIGHT };
-            let own = declarations(rule).find(|(k, _)| *k == "background-color").and_then(|(_, v)| Rgb::parse(v));
+            let own =
+                declarations(rule).find(|(k, _)| *k == "background-color").and_then(|(_, v)| Rgb::parse(v));
             // `.hl-code`'s own background is replaced by the theme's (`pre.hl-code`).
             let backgrounds = match own {
                 Some(b) if !selector.ends_with(".hl-code") => vec![b],

@@ -16,8 +16,8 @@ use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, Location, codes};
-use crate::load::Theme;
 use crate::escape;
+use crate::load::Theme;
 use crate::markdown::{Fragment, ParsedPage};
 use crate::topology::BlockReport;
 
@@ -83,7 +83,10 @@ fn environment() -> Environment<'static> {
     // minijinja's HTML escaping also escapes `/`, which turns every URL into `..&#x2f;a.html`;
     // escape exactly the five characters that matter in text and quoted attributes.
     env.set_formatter(|out, state, value| {
-        if *state.auto_escape() == AutoEscape::Html && !value.is_safe() && !value.is_none() && !value.is_undefined()
+        if *state.auto_escape() == AutoEscape::Html
+            && !value.is_safe()
+            && !value.is_none()
+            && !value.is_undefined()
         {
             let written = match value.as_str() {
                 Some(text) => escape::html_write(out, text),
@@ -154,14 +157,8 @@ impl Renderer {
                 }
             }
         }
-        let renderer = Renderer {
-            env,
-            blocks,
-            builtin_blocks,
-            block_errors: Mutex::default(),
-            origins,
-            overrides,
-        };
+        let renderer =
+            Renderer { env, blocks, builtin_blocks, block_errors: Mutex::default(), origins, overrides };
         (renderer, diags)
     }
 
@@ -182,7 +179,8 @@ impl Renderer {
     /// failed (an included one, if that is where it happened).
     fn render_error(&self, e: &minijinja::Error, name: &str) -> (String, Diagnostic) {
         let mut inner = e;
-        while let Some(next) = std::error::Error::source(inner).and_then(|s| s.downcast_ref::<minijinja::Error>())
+        while let Some(next) =
+            std::error::Error::source(inner).and_then(|s| s.downcast_ref::<minijinja::Error>())
         {
             inner = next;
         }
@@ -294,7 +292,8 @@ fn code_html(lang: &str, code: &str) -> String {
     } else {
         code
     };
-    let class = if lang.is_empty() { String::new() } else { format!(" class=\"language-{}\"", escape::html(lang)) };
+    let class =
+        if lang.is_empty() { String::new() } else { format!(" class=\"language-{}\"", escape::html(lang)) };
     // A long line scrolls the block sideways: the keyboard reaches it (tabindex), and a
     // screen reader names it.
     let label = if lang.is_empty() { "Code".to_string() } else { format!("Code ({})", escape::html(lang)) };

@@ -55,7 +55,6 @@ fn post(agent: &ureq::Agent, url: &str, body: &Value) -> Value {
 pub const TAB: &str = "\u{E004}";
 pub const ENTER: &str = "\u{E007}";
 pub const ESCAPE: &str = "\u{E00C}";
-pub const SHIFT: &str = "\u{E008}";
 
 impl Browser {
     /// Start chromedriver and a headless Chromium whose viewport is `width` × `height` CSS
@@ -133,7 +132,8 @@ impl Browser {
     /// Run `script` (a function body whose last argument is the callback) and return what it
     /// passes to the callback.
     pub fn eval_async(&self, script: &str, args: &[Value]) -> Value {
-        post(&self.agent, &self.url("execute/async"), &json!({"script": script, "args": args}))["value"].clone()
+        post(&self.agent, &self.url("execute/async"), &json!({"script": script, "args": args}))["value"]
+            .clone()
     }
 
     /// Wait until `script` returns `true` in the page.

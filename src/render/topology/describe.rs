@@ -39,7 +39,9 @@ struct Placement {
 impl Placement {
     fn put(&mut self, vnet: Option<&str>, subnet: Option<&str>, what: String) {
         match (vnet, subnet) {
-            (_, Some(s)) => self.in_subnet.entry((vnet.unwrap_or("").into(), s.into())).or_default().push(what),
+            (_, Some(s)) => {
+                self.in_subnet.entry((vnet.unwrap_or("").into(), s.into())).or_default().push(what)
+            }
             (Some(v), None) => self.in_vnet.entry(v.into()).or_default().push(what),
             (None, None) => self.outside.push(what),
         }
@@ -74,19 +76,33 @@ fn placement(t: &Topology) -> Placement {
         let label = format!("the workspace {}", name(&ws.name).map(quoted).unwrap_or_default());
         p.outside.push(label.trim_end().to_string());
         for pe in items(&ws.private_endpoints) {
-            let what = format!("the workspace's private endpoint {}", name(&pe.value.name).map(quoted).unwrap_or_default());
+            let what = format!(
+                "the workspace's private endpoint {}",
+                name(&pe.value.name).map(quoted).unwrap_or_default()
+            );
             p.put(name(&pe.value.vnet), name(&pe.value.subnet), what.trim_end().to_string());
         }
     }
-    let mut services = |kind: &str, n: Option<&str>, pes: &mut dyn Iterator<Item = &crate::topology::model::PrivateEndpoint>| {
-        let n = n.map(quoted).unwrap_or_default();
-        p.outside.push(format!("{kind} {n}").trim_end().to_string());
-        for pe in pes {
-            p.put(name(&pe.vnet), name(&pe.subnet), format!("a private endpoint of {kind} {n}").trim_end().to_string());
-        }
-    };
+    let mut services =
+        |kind: &str,
+         n: Option<&str>,
+         pes: &mut dyn Iterator<Item = &crate::topology::model::PrivateEndpoint>| {
+            let n = n.map(quoted).unwrap_or_default();
+            p.outside.push(format!("{kind} {n}").trim_end().to_string());
+            for pe in pes {
+                p.put(
+                    name(&pe.vnet),
+                    name(&pe.subnet),
+                    format!("a private endpoint of {kind} {n}").trim_end().to_string(),
+                );
+            }
+        };
     for s in items(&t.storage_accounts) {
-        services("storage account", name(&s.value.name), &mut items(&s.value.private_endpoints).map(|e| &e.value));
+        services(
+            "storage account",
+            name(&s.value.name),
+            &mut items(&s.value.private_endpoints).map(|e| &e.value),
+        );
     }
     for k in items(&t.key_vaults) {
         services("key vault", name(&k.value.name), &mut items(&k.value.private_endpoints).map(|e| &e.value));
@@ -155,7 +171,11 @@ pub(super) fn describe(report: &BlockReport, verdict: &str) -> Vec<String> {
         // Whatever names a subnet that is not declared stays visible.
         let mut elsewhere: Vec<String> = Vec::new();
         for ((v, s), held) in std::mem::take(&mut p.in_subnet) {
-            let at = if v.is_empty() { format!("subnet {}", quoted(&s)) } else { format!("subnet {} of {}", quoted(&s), quoted(&v)) };
+            let at = if v.is_empty() {
+                format!("subnet {}", quoted(&s))
+            } else {
+                format!("subnet {} of {}", quoted(&s), quoted(&v))
+            };
             elsewhere.push(format!("{} in {at}", and_list(&held)));
         }
         for (v, held) in std::mem::take(&mut p.in_vnet) {

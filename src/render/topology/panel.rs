@@ -226,7 +226,11 @@ pub(super) fn view<'a>(
     PanelView {
         verdict,
         invalid: report.outcome == Outcome::Invalid,
-        expect: report.options.expect.as_ref().map(|ids| ids.iter().map(|id| code_ref(id, ctx.root)).collect()),
+        expect: report
+            .options
+            .expect
+            .as_ref()
+            .map(|ids| ids.iter().map(|id| code_ref(id, ctx.root)).collect()),
         fails_as_expected: report.outcome == Outcome::ExpectedFail,
         findings: main,
         groups: folded,

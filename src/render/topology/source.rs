@@ -85,7 +85,12 @@ pub(super) struct SourceView {
     listing: Value,
 }
 
-pub(super) fn view(report: &BlockReport, highlighted_yaml: &str, ctx: &BlockContext<'_>, shown: Shown) -> SourceView {
+pub(super) fn view(
+    report: &BlockReport,
+    highlighted_yaml: &str,
+    ctx: &BlockContext<'_>,
+    shown: Shown,
+) -> SourceView {
     let lines: Vec<&str> =
         highlighted_yaml.strip_suffix('\n').unwrap_or(highlighted_yaml).split('\n').collect();
     let count = if highlighted_yaml.is_empty() { 0 } else { lines.len() as u32 };
@@ -104,7 +109,8 @@ pub(super) fn view(report: &BlockReport, highlighted_yaml: &str, ctx: &BlockCont
                 let _ = writeln!(listing, "\">{l}</span>");
             }
             None => {
-                let _ = writeln!(listing, "<span class=\"line\" id=\"{id}-L{n}\" data-line=\"{n}\">{l}</span>");
+                let _ =
+                    writeln!(listing, "<span class=\"line\" id=\"{id}-L{n}\" data-line=\"{n}\">{l}</span>");
             }
         }
     }
