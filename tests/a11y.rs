@@ -10,6 +10,7 @@
 //! axe-core comes from npm (`npm install --prefix target/axe axe-core@4`, as `.ci/run`
 //! does). Without Chromium, chromedriver or axe-core the tests skip, unless
 //! `TOPOBOOK_BROWSER_TESTS` is set (CI sets it): then they fail.
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
 
 mod common;
 #[path = "support/webdriver.rs"]
@@ -21,9 +22,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde_json::Value;
+use topobook::check::CheckSettings;
 use topobook::output::DiskOutput;
 use topobook::site::{Site, SiteOptions};
-use topobook::topology::CheckSettings;
 use webdriver::{Browser, ENTER, ESCAPE, TAB};
 
 const AXE: &str = "target/axe/node_modules/axe-core/axe.min.js";

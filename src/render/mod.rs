@@ -15,11 +15,11 @@ use minijinja::value::ValueKind;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use serde::Serialize;
 
-use crate::diag::{Diagnostic, Location, codes};
+use crate::check::BlockReport;
+use crate::diag::{Diagnostic, Location, ToolCode};
 use crate::escape;
 use crate::load::Theme;
 use crate::markdown::{Fragment, ParsedPage};
-use crate::topology::BlockReport;
 
 /// The compiled templates of a theme.
 pub struct Renderer {
@@ -69,7 +69,7 @@ fn template_diag(err: &minijinja::Error, file: Arc<str>, text: Option<&str>, wha
             Location { file, start: pos, end: pos, bytes: 0..0 }
         }
     };
-    Diagnostic::error(codes::THEME, format!("{what}: {}{detail}", err.kind()))
+    Diagnostic::error(ToolCode::Theme, format!("{what}: {}{detail}", err.kind()))
         .with_help("fix the template, or delete it to use the built-in one")
         .at(location)
 }

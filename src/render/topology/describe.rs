@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::topology::BlockReport;
+use crate::check::BlockReport;
 use crate::topology::model::{ComputeType, Topology, items};
 
 fn name(n: &Option<crate::topology::yaml::Sp<String>>) -> Option<&str> {

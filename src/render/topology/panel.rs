@@ -10,10 +10,10 @@
 use serde::Serialize;
 
 use super::BlockContext;
+use crate::check::{BlockReport, Outcome};
 use crate::diag::{Diagnostic, Disposition, Severity};
 use crate::diagram;
-use crate::rules;
-use crate::topology::{BlockReport, Outcome};
+use crate::rules::{self, Rule};
 
 /// Where a finding goes in the panel.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -83,11 +83,11 @@ pub(super) struct CodeRef<'a> {
     title: Option<&'a str>,
 }
 
-fn code_ref(code: &str, root: &str) -> CodeRef<'static> {
-    match rules::by_id(code) {
+fn code_ref(rule: Option<&'static Rule>, code: &str, root: &str) -> CodeRef<'static> {
+    match rule {
         Some(rule) => CodeRef {
             id: rule.id.to_string(),
-            url: Some(format!("{root}rules/{}.html", rule.id)),
+            url: Some(format!("{root}{}", rule.page_path())),
             title: Some(rule.title),
         },
         None => CodeRef { id: code.to_string(), url: None, title: None },
@@ -178,7 +178,7 @@ fn finding<'a>(
         class,
         icon,
         severity,
-        code: code_ref(&d.code, ctx.root),
+        code: code_ref(d.code.rule(), d.code.as_str(), ctx.root),
         message: &d.message,
         help: d.help.as_deref(),
         reason: (d.disposition == Disposition::Suppressed)
@@ -226,11 +226,12 @@ pub(super) fn view<'a>(
     PanelView {
         verdict,
         invalid: report.outcome == Outcome::Invalid,
+        // The author typed these IDs: look them up as `expect=` does.
         expect: report
             .options
             .expect
             .as_ref()
-            .map(|ids| ids.iter().map(|id| code_ref(id, ctx.root)).collect()),
+            .map(|ids| ids.iter().map(|id| code_ref(rules::by_id(id), id, ctx.root)).collect()),
         fails_as_expected: report.outcome == Outcome::ExpectedFail,
         findings: main,
         groups: folded,

@@ -11,9 +11,9 @@ use minijinja::Value;
 use serde::Serialize;
 
 use super::BlockContext;
+use crate::check::BlockReport;
 use crate::diag::{Diagnostic, Disposition, Severity};
 use crate::escape;
-use crate::topology::BlockReport;
 
 /// How the YAML is shown.
 #[derive(Clone, Copy, PartialEq, Eq)]
