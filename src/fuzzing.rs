@@ -8,7 +8,7 @@ use crate::check::{CheckSettings, check_block, check_yaml};
 use crate::diag::{LineIndex, ToolCode};
 use crate::diagram::{self, DiagramOptions};
 use crate::load::{config, front_matter, include, summary};
-use crate::render::{BodyContext, body_html};
+use crate::render::{BodyContext, Renderer, body_html};
 use crate::topology::yaml::differential::{Mismatch, check_topology};
 
 fn settings() -> CheckSettings {
@@ -49,8 +49,10 @@ pub fn markdown_page(data: &[u8]) {
         page.blocks.iter().map(|b| check_block(b.clone(), text, &index, &settings)).collect();
     let first_lines: Vec<u32> = vec![1; reports.len()];
     let figures = vec![None; reports.len()];
+    let renderer = renderer();
     for sanitize in [false, true] {
         let cx = BodyContext {
+            renderer,
             reports: &reports,
             first_lines: &first_lines,
             page_path: "page.html",
@@ -110,4 +112,11 @@ pub fn terraform_module(data: &[u8]) {
     }
     let net = Net::new(Arc::new(imported.topology));
     let _ = crate::rules::run(&net, crate::rules::Profile::DEFAULT);
+}
+
+/// The built-in theme's templates, compiled once per process.
+fn renderer() -> &'static Renderer {
+    static RENDERER: std::sync::LazyLock<Renderer> =
+        std::sync::LazyLock::new(|| Renderer::new(&crate::load::theme::builtin()).0);
+    &RENDERER
 }

@@ -11,9 +11,10 @@ use super::icons::{LOOKS, status_symbol};
 use super::layout::{BADGE_H, BADGE_ICON, BADGE_SIZE, Label, Layout, Placed};
 use super::scene::{Icon, Kind, Mode, Scene, Side};
 use super::status::{Look, badge_title, element_look};
-use super::text::{FONT_FAMILY, escape_into};
+use super::text::FONT_FAMILY;
 use crate::check::BlockReport;
 use crate::diag::Diagnostic;
+use crate::escape;
 
 /// Append a coordinate, rounded to 0.1 px, without a trailing `.0` (by hand: float
 /// formatting was the largest cost of writing a diagram).
@@ -65,7 +66,7 @@ impl Writer<'_> {
         num(&mut self.out, v);
     }
     fn esc(&mut self, s: &str) {
-        escape_into(&mut self.out, s);
+        escape::xml_into(&mut self.out, s);
     }
 
     fn rect(&mut self, class: &str, x: f32, y: f32, w: f32, h: f32, rx: f32) {

@@ -189,6 +189,7 @@ impl Site {
         let body = body_html(
             &parsed,
             &BodyContext {
+                renderer: &self.renderer,
                 reports: &reports,
                 first_lines: &first_lines,
                 page_path: &path,
