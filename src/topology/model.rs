@@ -551,6 +551,8 @@ pub struct Compute {
     /// Default true.
     pub public_ip: Option<Sp<bool>>,
     pub max_nodes: Option<Sp<u32>>,
+    /// The VM size has no GPU (a CPU SKU); unknown when absent.
+    pub cpu_only: Option<Sp<bool>>,
     pub identity: Option<Sp<Identity>>,
     /// SSH from the public internet is wanted.
     pub ssh_public_access: Option<Sp<bool>>,

@@ -139,6 +139,9 @@ fn finding_html(out: &mut String, report: &BlockReport, it: &Item<'_>, cx: &Cx<'
             inline_code(help)
         );
     }
+    if let Some(note) = &d.note {
+        let _ = write!(out, "<p class=\"finding-note\">{}</p>", inline_code(note));
+    }
     if d.disposition == Disposition::Suppressed {
         let reason = d.suppression_reason.as_deref().unwrap_or("no reason given");
         let _ = write!(
