@@ -158,8 +158,13 @@ check and source.\n\n",
     for v in all.iter().rev() {
         let names = v.profile_names();
         let label = if names.is_empty() { "no profile".to_string() } else { names.join(", ") };
-        s.push_str(&format!("## In profile {label}: {}\n\n", v.title));
         let suffix = names.last().map(|n| format!("-{n}")).unwrap_or_default();
+        // On the site, a short stable anchor per version (`#profile-2026-02`).
+        let anchor = match blocks {
+            Blocks::Site if !suffix.is_empty() => format!(" {{#profile{suffix}}}"),
+            _ => String::new(),
+        };
+        s.push_str(&format!("## In profile {label}{anchor}\n\n**{}**\n\n", v.title));
         version_markdown(&mut s, v, "###", blocks, &suffix);
     }
     s
