@@ -4,7 +4,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::{BlockReport, CheckSettings, Outcome, RuleOutcome, RuleState, compare, expect, suppress};
+use super::{BlockReport, CheckSettings, Outcome, RuleOutcome, RuleState, compare, expect, fields, suppress};
 use crate::diag::{Diagnostic, Disposition, LineIndex, Location, ToolCode};
 use crate::rules::{self, Profile, RuleStatus};
 use crate::topology::model::Topology;
@@ -71,6 +71,7 @@ pub fn check_block(
     let (profile, baseline) =
         choose_profile(&net, options.profile.as_deref(), settings, &fence, &locator, &mut diagnostics);
     report.profile = Some(profile);
+    fields::check(&net, &source.yaml, profile, &locator, &mut diagnostics);
 
     let results = rules::run(&net, profile);
     let mut findings: Vec<Diagnostic> = results

@@ -12,6 +12,7 @@
 mod block;
 mod compare;
 mod expect;
+mod fields;
 mod suppress;
 #[cfg(test)]
 mod tests;

@@ -133,3 +133,52 @@ fn expecting_a_rule_the_profile_lacks_says_which_profiles_have_it() {
     );
     assert!(r.diagnostics.iter().all(|d| d.disposition == Disposition::Active));
 }
+
+#[test]
+fn fields_of_the_other_profile_are_warned_about_at_their_key() {
+    let yaml = "workspace:
+  name: w
+  edition: enterprise
+  features: [studio, serverless_spark]
+  managed_network:
+    isolation_mode: AllowOnlyApprovedOutbound
+computes: [{name: k, type: kubernetes, created_in_vnet: true}]
+online_endpoints: [{name: ep}]
+";
+    let warnings = |profile: &str| -> Vec<(String, (u32, u32), String)> {
+        let r =
+            check_yaml("t.yaml", yaml, &format!("yaml topology profile={profile}"), &settings(None, None));
+        r.diagnostics
+            .iter()
+            .filter(|d| d.code == ToolCode::FieldNotInProfile)
+            .map(|d| {
+                let l = d.location.as_ref().expect("located");
+                (d.message.clone(), (l.start.line, l.start.column), d.yaml_path().unwrap_or_default())
+            })
+            .collect()
+    };
+    let old = warnings("2020-10");
+    let expect_old = [
+        ("`serverless_spark` has no meaning in profile 2020-10", (4, 22), "workspace.features[1]"),
+        ("`managed_network` has no meaning in profile 2020-10", (5, 3), "workspace.managed_network"),
+        ("`kubernetes` has no meaning in profile 2020-10", (7, 28), "computes[0].type"),
+        ("`online_endpoints` has no meaning in profile 2020-10", (8, 1), "online_endpoints"),
+    ];
+    let old: Vec<(&str, (u32, u32), &str)> =
+        old.iter().map(|(m, p, l)| (m.as_str(), *p, l.as_str())).collect();
+    assert_eq!(old, expect_old);
+    let new = warnings("current");
+    let new: Vec<(&str, (u32, u32), &str)> =
+        new.iter().map(|(m, p, l)| (m.as_str(), *p, l.as_str())).collect();
+    assert_eq!(
+        new,
+        [
+            ("`edition` has no meaning in profile 2026-02", (3, 3), "workspace.edition"),
+            ("`created_in_vnet` has no meaning in profile 2026-02", (7, 40), "computes[0].created_in_vnet"),
+        ]
+    );
+    let r = check_yaml("t.yaml", yaml, "yaml topology profile=2020-10", &settings(None, None));
+    let d = r.diagnostics.iter().find(|d| d.code == ToolCode::FieldNotInProfile).unwrap();
+    assert_eq!(d.severity, Severity::Warning);
+    assert!(d.help.as_deref().unwrap_or("").contains("belongs to profile 2026-02"), "{:?}", d.help);
+}
