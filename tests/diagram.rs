@@ -13,7 +13,12 @@ use topobook::check::{BlockReport, CheckSettings, check_yaml};
 use topobook::diagram::{DiagramOptions, finding_anchor, finding_targets, render, verdict};
 
 fn settings() -> CheckSettings {
-    CheckSettings { today: time::macros::date!(2026 - 01 - 15), ..CheckSettings::default() }
+    // The fixtures follow profile 2020-10, as a book that pins it.
+    CheckSettings {
+        today: time::macros::date!(2026 - 01 - 15),
+        book_profile: Some(topobook::rules::Profile::P2020_10),
+        ..CheckSettings::default()
+    }
 }
 
 fn report(yaml: &str, info: &str) -> BlockReport {

@@ -76,13 +76,15 @@ struct Fired {
     message: String,
 }
 
-/// Every finding of the default profile on a topology whose spans are in `imp.sources`.
+/// Every finding of profile 2020-10 on a topology whose spans are in `imp.sources`. (The
+/// verdicts below are the 2020 documentation's; profile 2026-02 is checked where its rules
+/// are complete.)
 fn fired(imp: &Imported, topology: Topology) -> (Vec<Fired>, Vec<(&'static str, RuleStatus)>) {
     let net = Net::new(Arc::new(topology));
     assert!(net.problems.is_empty(), "the imported topology does not resolve: {:?}", net.problems);
     let mut findings = Vec::new();
     let mut states = Vec::new();
-    for r in rules::run(&net, Profile::DEFAULT) {
+    for r in rules::run(&net, Profile::P2020_10) {
         states.push((r.rule.id, r.status.clone()));
         for f in r.findings {
             let l = imp.sources.locate(f.span.clone()).expect("every finding is located in a file");

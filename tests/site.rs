@@ -194,7 +194,8 @@ fn a_one_shot_build_writes_the_same_site_as_a_build() {
 /// A book whose theme overrides block templates: `overrides` with a failing topology block.
 fn block_book(overrides: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = common::book("overrides");
-    let page = "# One\n\n```yaml topology title=\"Locked key vault\"\n\
+    // Profile 2020-10: both of its Key Vault rules fire on this vault.
+    let page = "# One\n\n```yaml topology title=\"Locked key vault\" profile=2020-10\n\
                 key_vaults:\n  - name: kv-locked\n    network: {default_action: Deny, bypass: [None]}\n```\n";
     std::fs::write(dir.path().join("content/one.md"), page).expect("write page");
     for (name, text) in overrides {

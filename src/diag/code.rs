@@ -115,6 +115,19 @@ match a finding. An expired suppression no longer applies: the finding counts ag
     Theme = "theme", Error,
         "A theme template that fails to load or render",
         "A template of the theme has an error.";
+    FieldNotInProfile = "field-not-in-profile", Warning,
+        "A field that has no meaning in the block's profile",
+        "Some fields of the topology model belong to one documentation profile only: the \
+managed network, online endpoints and hubs exist in `2026-02`, the workspace edition and \
+`created_in_vnet` only in `2020-10`. The rules of the other profile ignore the field. Remove it, \
+or check the block under the profile it was written for (`profile=` on the fence, \
+`meta.profile`, `--profile`).";
+    ProfileChange = "profile-change", Note,
+        "A finding the block's own profile reports and the run's profile does not",
+        "`--profile` checks a block under another profile than its book's. Findings that exist \
+only under the new profile say so in a note; each finding of the old profile that the new \
+one no longer reports is listed with this code, so that moving a runbook to a new profile \
+shows what changed.";
     Markdown = "markdown", Warning,
         "Markdown that probably does not say what its author meant",
         "A code fence that is never closed runs to the end of the page (or of its quote or list \

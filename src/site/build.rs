@@ -183,7 +183,7 @@ impl Site {
             items => value(&items),
             failing => failing,
             rule_areas => self.sidebar_rules(),
-            rule_count => crate::rules::registry().len(),
+            rule_count => crate::rules::groups().len(),
         };
         let html = self.renderer.render("sidebar.html", &ctx)?;
         let page = context! {

@@ -66,6 +66,7 @@ fn compute_kind(k: ComputeType) -> &'static str {
         ComputeType::Databricks => "Databricks workspace",
         ComputeType::Vm => "virtual machine",
         ComputeType::HdInsight => "HDInsight cluster",
+        ComputeType::Kubernetes => "attached Kubernetes cluster",
     }
 }
 

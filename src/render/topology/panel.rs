@@ -129,6 +129,8 @@ struct FindingView<'a> {
     /// Texts with `code` spans.
     message: &'a str,
     help: Option<&'a str>,
+    /// What else to know (e.g. that a finding is new under the profile the run asked for).
+    note: Option<&'a str>,
     /// Why a suppressed finding is suppressed.
     reason: Option<&'a str>,
     /// Is there a diagram to show it on; what it is shown on (`None`: the whole-block strip).
@@ -181,6 +183,7 @@ fn finding<'a>(
         code: code_ref(d.code.rule(), d.code.as_str(), ctx.root),
         message: &d.message,
         help: d.help.as_deref(),
+        note: d.note.as_deref(),
         reason: (d.disposition == Disposition::Suppressed)
             .then(|| d.suppression_reason.as_deref().unwrap_or("no reason given")),
         on_diagram,

@@ -25,7 +25,12 @@ fn figure_of(info: &str, yaml: &str, figure: Option<Figure>) -> String {
     let parsed = crate::markdown::parse(&Arc::from("content/t.md"), "t.md", &page, 0);
     let source = parsed.blocks[0].clone();
     let index = LineIndex::new(&page);
-    let settings = CheckSettings { today: time::macros::date!(2026 - 01 - 15), ..CheckSettings::default() };
+    // The fixtures follow profile 2020-10, as a book that pins it.
+    let settings = CheckSettings {
+        today: time::macros::date!(2026 - 01 - 15),
+        book_profile: Some(crate::rules::Profile::P2020_10),
+        ..CheckSettings::default()
+    };
     let report = check_block(source, &page, &index, &settings);
     let yaml = super::super::yaml::highlight(&report.source.yaml);
     let ctx = BlockContext {

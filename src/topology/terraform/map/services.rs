@@ -60,7 +60,7 @@ pub fn map(m: &Module, cx: &mut Ctx<'_>) {
         let public_network_access = cx
             .boolean(a, o, "internet_ingestion_enabled")
             .map(|b| Sp::new(if b.value { Access::Enabled } else { Access::Disabled }, b.span));
-        let ai = AppInsights { name: Some(r.label.clone()), public_network_access };
+        let ai = AppInsights { name: Some(r.label.clone()), public_network_access, ..AppInsights::default() };
         cx.out.insights.push(Sp::new(ai, o.header.clone()));
     }
     workspace(m, cx);
@@ -176,6 +176,7 @@ fn registry(m: &Module, cx: &mut Ctx<'_>, r: &Res) {
         public_network_access: access(cx, a, o, "public_network_access_enabled"),
         network,
         private_endpoints: None,
+        ..ContainerRegistry::default()
     };
     cx.out.registries.push(Sp::new(c, o.header.clone()));
 }
@@ -316,6 +317,7 @@ fn private_endpoint(m: &Module, cx: &mut Ctx<'_>, r: &Res) {
             subnet,
             ip,
             private_dns_zone_group: list(zones, header.clone()),
+            ..WorkspacePrivateEndpoint::default()
         };
         let span = w.span.clone();
         w.value
@@ -417,6 +419,7 @@ fn datastores(m: &Module, cx: &mut Ctx<'_>) {
                 use_workspace_managed_identity: identity
                     .map(|t| Sp::new(t.value.starts_with("Workspace"), t.span)),
                 skip_validation: None,
+                ..Datastore::default()
             };
             found.push(Sp::new(d, o.header.clone()));
         }
