@@ -281,6 +281,27 @@ pub mod codes {
     pub const THEME: &str = "theme";
     /// Markdown that probably does not say what its author meant (a code fence never closed).
     pub const MARKDOWN: &str = "markdown";
+    /// An infrastructure-code file (ARM template, parameters file) that is not valid JSON.
+    pub const JSON_SYNTAX: &str = "json-syntax";
+    /// A JSON file given as an ARM template that is not one (no deployment template `$schema`).
+    pub const NOT_ARM_TEMPLATE: &str = "not-arm-template";
+    /// An ARM template whose structure Azure would refuse (a resource without `type`...).
+    pub const ARM_TEMPLATE: &str = "arm-template";
+    /// An ARM template expression that does not parse.
+    pub const ARM_EXPRESSION: &str = "arm-expression";
+    /// A parameters file that does not fit its template.
+    pub const ARM_PARAMETERS: &str = "arm-parameters";
+    /// A value of infrastructure code the topology model cannot hold (wrong type, unknown value).
+    pub const ARM_VALUE: &str = "arm-value";
+    /// Something infrastructure code computes that topobook cannot know; what depends on it is
+    /// left unknown.
+    pub const CANNOT_EVALUATE: &str = "cannot-evaluate";
+    /// A resource or setting of infrastructure code the topology model does not describe yet.
+    pub const NOT_IN_MODEL: &str = "not-in-model";
+    /// A `bicep` source but no Bicep CLI on `PATH`.
+    pub const BICEP_NOT_FOUND: &str = "bicep-not-found";
+    /// `bicep build` failed or timed out.
+    pub const BICEP_BUILD: &str = "bicep-build";
 }
 
 /// The closest candidate to `input` (for "did you mean"), if one is close enough.

@@ -6,6 +6,7 @@
 //! diagnostic located in the `.md` file.
 
 pub mod addr;
+pub mod arm;
 pub mod block;
 mod check;
 pub mod egress;

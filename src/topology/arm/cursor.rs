@@ -1,0 +1,265 @@
+//! Reading a resource's properties for the model, evaluating only what is read.
+//!
+//! A [`Cur`] stands on a JSON node of a resource (or on a value an expression there
+//! computed). Reading a property follows the JSON while it can, so a model value is spanned at
+//! the property that holds it; a property written as an expression is evaluated when it is
+//! read and everything under it is spanned at that expression. A property whose value is
+//! unknown reads as absent (its note was already given where it arose); a value of the wrong
+//! type or outside the model's choices is an `arm-value` warning at the property.
+
+use std::ops::Range;
+
+use super::codes;
+use super::eval::{At, Eval};
+use super::expr::{self, Text};
+use super::json::{J, JKind};
+use super::resid::{self, ResId};
+use super::value::Val;
+use crate::diag::Severity;
+use crate::topology::yaml::Sp;
+
+#[derive(Clone, Debug)]
+enum Node<'a> {
+    J(&'a J),
+    V(Val),
+}
+
+/// A position in a resource: a JSON node or a computed value, with the span to give it.
+#[derive(Clone)]
+pub struct Cur<'e, 'a> {
+    pub ev: &'e Eval<'a>,
+    pub at: At,
+    node: Node<'a>,
+    pub span: Range<usize>,
+    /// The property name it was read from, for messages.
+    pub key: String,
+}
+
+impl<'e, 'a> Cur<'e, 'a> {
+    /// A cursor on a JSON node; an expression is evaluated here.
+    pub fn of(ev: &'e Eval<'a>, j: &'a J, at: &At, key: &str) -> Cur<'e, 'a> {
+        let node = match &j.kind {
+            JKind::Str(s) if matches!(expr::classify(&s.value), Text::Expression(_)) => {
+                Node::V(ev.string(j, s, at))
+            }
+            _ => Node::J(j),
+        };
+        Cur { ev, at: at.clone(), node, span: j.span.clone(), key: key.to_string() }
+    }
+
+    fn with(&self, node: Node<'a>, span: Range<usize>, key: &str) -> Cur<'e, 'a> {
+        Cur { ev: self.ev, at: self.at.clone(), node, span, key: key.to_string() }
+    }
+
+    /// The span of a missing-something finding on this node: the opening brace of an object.
+    pub fn head(&self) -> Range<usize> {
+        match &self.node {
+            Node::J(j) => j.head(),
+            Node::V(_) => self.span.clone(),
+        }
+    }
+
+    /// A property (ARM names ignore case); `None` when absent, null or unknown.
+    pub fn get(&self, key: &str) -> Option<Cur<'e, 'a>> {
+        let c = match &self.node {
+            Node::J(j) => match j.get(key) {
+                Some(child) => Cur::of(self.ev, child, &self.at, key),
+                None => {
+                    let copy = j.get("copy")?;
+                    let (_, arr) = self
+                        .ev
+                        .property_loops(copy, &self.at)?
+                        .into_iter()
+                        .find(|(n, _)| n.eq_ignore_ascii_case(key))?;
+                    self.with(Node::V(arr), copy.span.clone(), key)
+                }
+            },
+            Node::V(v) => self.with(Node::V(v.get(key)?.clone()), self.span.clone(), key),
+        };
+        (!c.is_absent()).then_some(c)
+    }
+
+    /// A property under a path of properties.
+    pub fn path(&self, keys: &[&str]) -> Option<Cur<'e, 'a>> {
+        keys.iter().try_fold(self.clone(), |c, k| c.get(k))
+    }
+
+    fn is_absent(&self) -> bool {
+        match &self.node {
+            Node::J(j) => matches!(j.kind, JKind::Null),
+            Node::V(v) => matches!(v, Val::Null | Val::Unknown(_)),
+        }
+    }
+
+    /// Is this a value that could not be evaluated?
+    pub fn is_unknown(&self) -> bool {
+        matches!(self.node, Node::V(Val::Unknown(_)))
+    }
+
+    /// The items of an array (nothing when it is not one, with a warning).
+    pub fn items(&self) -> Vec<Cur<'e, 'a>> {
+        match &self.node {
+            Node::J(j) if matches!(j.kind, JKind::Arr(_)) => j
+                .elements()
+                .iter()
+                .map(|e| Cur::of(self.ev, e, &self.at, &self.key))
+                .filter(|c| !c.is_absent())
+                .collect(),
+            Node::V(Val::Array(a)) => a
+                .iter()
+                .filter(|v| !matches!(v, Val::Null | Val::Unknown(_)))
+                .map(|v| self.with(Node::V(v.clone()), self.span.clone(), &self.key))
+                .collect(),
+            _ => {
+                self.wrong("an array");
+                Vec::new()
+            }
+        }
+    }
+
+    /// The whole value, evaluated.
+    pub fn val(&self) -> Val {
+        match &self.node {
+            Node::J(j) => self.ev.node(j, &self.at),
+            Node::V(v) => v.clone(),
+        }
+    }
+
+    fn wrong(&self, expected: &str) {
+        let found = match &self.node {
+            Node::J(j) => j.kind_name(),
+            Node::V(v) => v.kind_name(),
+        };
+        if found != "unknown" {
+            self.ev.report(
+                Severity::Warning,
+                codes::ARM_VALUE,
+                self.span.clone(),
+                format!("`{}` should be {expected}, not {found}: it is left out", self.key),
+                Some("fix the value; Azure would refuse it".into()),
+            );
+        }
+    }
+
+    fn sp<T>(&self, value: T) -> Sp<T> {
+        Sp::new(value, self.span.clone())
+    }
+
+    /// A string.
+    pub fn str(&self) -> Option<Sp<String>> {
+        match self.val() {
+            Val::Str(s) => Some(self.sp(s)),
+            _ => {
+                self.wrong("a string");
+                None
+            }
+        }
+    }
+
+    /// A string or a number, as text (ports, addresses).
+    pub fn text(&self) -> Option<Sp<String>> {
+        match self.val() {
+            Val::Str(s) => Some(self.sp(s)),
+            Val::Int(i) => Some(self.sp(i.to_string())),
+            _ => {
+                self.wrong("a string");
+                None
+            }
+        }
+    }
+
+    /// A boolean (`"true"` and `"false"` strings too, as Azure accepts them).
+    pub fn bool(&self) -> Option<Sp<bool>> {
+        match self.val() {
+            Val::Bool(b) => Some(self.sp(b)),
+            Val::Str(s) if s.eq_ignore_ascii_case("true") => Some(self.sp(true)),
+            Val::Str(s) if s.eq_ignore_ascii_case("false") => Some(self.sp(false)),
+            _ => {
+                self.wrong("true or false");
+                None
+            }
+        }
+    }
+
+    /// A non-negative integer.
+    pub fn u32(&self) -> Option<Sp<u32>> {
+        let v = self.val();
+        let n = match &v {
+            Val::Str(s) => s.trim().parse::<i64>().ok(),
+            v => v.as_int(),
+        };
+        match n.and_then(|n| u32::try_from(n).ok()) {
+            Some(n) => Some(self.sp(n)),
+            None => {
+                self.wrong("a non-negative integer");
+                None
+            }
+        }
+    }
+
+    /// One of a closed set of values (ignoring case).
+    pub fn choice<T: Copy>(&self, options: &[(&str, T)]) -> Option<Sp<T>> {
+        let s = self.str()?;
+        if let Some((_, t)) = options.iter().find(|(o, _)| o.eq_ignore_ascii_case(&s.value)) {
+            return Some(self.sp(*t));
+        }
+        let mut names: Vec<&str> = options.iter().map(|(o, _)| *o).collect();
+        names.dedup();
+        let list = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+        self.ev.report(
+            Severity::Warning,
+            codes::ARM_VALUE,
+            self.span.clone(),
+            format!(
+                "`{}` is `{}`, which the topology model does not know: it is left out",
+                self.key, s.value
+            ),
+            Some(format!("topobook knows {list}")),
+        );
+        None
+    }
+
+    /// A resource ID (a string, or an object with `id`), read back into type and names.
+    pub fn id(&self) -> Option<Sp<ResId>> {
+        let c = match &self.node {
+            Node::J(j) if j.is_object() => return self.get("id")?.id(),
+            Node::V(Val::Object(_)) => return self.get("id")?.id(),
+            _ => self,
+        };
+        let s = c.str()?;
+        match resid::parse(&s.value) {
+            Some(id) => Some(Sp::new(id, s.span)),
+            None => {
+                self.ev.report(
+                    Severity::Warning,
+                    codes::ARM_VALUE,
+                    s.span.clone(),
+                    format!("`{}` should be a resource ID, not `{}`: it is left out", self.key, s.value),
+                    Some("use `resourceId(...)` or a full `/subscriptions/.../providers/...` ID".into()),
+                );
+                None
+            }
+        }
+    }
+
+    /// The name of the resource an ID points to (its last name).
+    pub fn id_name(&self) -> Option<Sp<String>> {
+        self.id().map(|i| Sp::new(i.value.name().to_string(), i.span))
+    }
+
+    /// A subnet ID read as `(vnet, subnet)` names.
+    pub fn subnet(&self) -> Option<(Sp<String>, Sp<String>)> {
+        let id = self.id()?;
+        if !id.is("Microsoft.Network/virtualNetworks/subnets") || id.names.len() != 2 {
+            self.ev.report(
+                Severity::Warning,
+                codes::ARM_VALUE,
+                id.span.clone(),
+                format!("`{}` should be a subnet ID, not a `{}` ID: it is left out", self.key, id.ty),
+                None,
+            );
+            return None;
+        }
+        Some((Sp::new(id.names[0].clone(), id.span.clone()), Sp::new(id.names[1].clone(), id.span.clone())))
+    }
+}
