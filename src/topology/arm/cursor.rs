@@ -3,9 +3,11 @@
 //! A [`Cur`] stands on a JSON node of a resource (or on a value an expression there
 //! computed). Reading a property follows the JSON while it can, so a model value is spanned at
 //! the property that holds it; a property written as an expression is evaluated when it is
-//! read and everything under it is spanned at that expression. A property whose value is
-//! unknown reads as absent (its note was already given where it arose); a value of the wrong
-//! type or outside the model's choices is an `arm-value` warning at the property.
+//! read and everything under it is spanned at that expression. The items of a property `copy`
+//! loop are read from its `input`, once per index, so they keep the spans of the input's
+//! properties. A property whose value is unknown reads as absent (its note was given where it
+//! arose); a list with an unknown item is unknown as a whole ([`Cur::list`]); a value of the
+//! wrong type or outside the model's choices is an `arm-value` warning at the property.
 
 use std::ops::Range;
 
@@ -15,13 +17,20 @@ use super::expr::{self, Text};
 use super::json::{J, JKind};
 use super::resid::{self, ResId};
 use super::value::Val;
-use crate::diag::Severity;
+use crate::diag::{Severity, did_you_mean};
+use crate::topology::model::List;
 use crate::topology::yaml::Sp;
 
 #[derive(Clone, Debug)]
 enum Node<'a> {
     J(&'a J),
     V(Val),
+    /// A property loop: `count` copies of `input`, indexed by the loop `name`.
+    Loop {
+        input: &'a J,
+        name: String,
+        count: i64,
+    },
 }
 
 /// A position in a resource: a JSON node or a computed value, with the span to give it.
@@ -55,28 +64,48 @@ impl<'e, 'a> Cur<'e, 'a> {
     pub fn head(&self) -> Range<usize> {
         match &self.node {
             Node::J(j) => j.head(),
-            Node::V(_) => self.span.clone(),
+            _ => self.span.start..self.span.start + 1,
         }
     }
 
     /// A property (ARM names ignore case); `None` when absent, null or unknown.
     pub fn get(&self, key: &str) -> Option<Cur<'e, 'a>> {
+        self.get_any(key).filter(|c| !c.is_unknown())
+    }
+
+    /// A property, unknown values included (`None` when absent or null).
+    fn get_any(&self, key: &str) -> Option<Cur<'e, 'a>> {
         let c = match &self.node {
             Node::J(j) => match j.get(key) {
                 Some(child) => Cur::of(self.ev, child, &self.at, key),
-                None => {
-                    let copy = j.get("copy")?;
-                    let (_, arr) = self
-                        .ev
-                        .property_loops(copy, &self.at)?
-                        .into_iter()
-                        .find(|(n, _)| n.eq_ignore_ascii_case(key))?;
-                    self.with(Node::V(arr), copy.span.clone(), key)
-                }
+                None => self.property_loop(j, key)?,
             },
             Node::V(v) => self.with(Node::V(v.get(key)?.clone()), self.span.clone(), key),
+            Node::Loop { .. } => return None,
         };
-        (!c.is_absent()).then_some(c)
+        let null = match &c.node {
+            Node::J(j) => matches!(j.kind, JKind::Null),
+            Node::V(v) => matches!(v, Val::Null),
+            Node::Loop { .. } => false,
+        };
+        (!null).then_some(c)
+    }
+
+    /// The property loop of `j` that builds `key`.
+    fn property_loop(&self, j: &'a J, key: &str) -> Option<Cur<'e, 'a>> {
+        let l = j.get("copy")?.elements().iter().find(|l| {
+            l.get("input").is_some()
+                && l.get("name").is_some_and(|n| {
+                    self.ev.node(n, &self.at).as_str().is_some_and(|n| n.eq_ignore_ascii_case(key))
+                })
+        })?;
+        let input = l.get("input")?;
+        let count = self.ev.count(l.get("count"), l, &self.at);
+        let node = match count {
+            Some(count) => Node::Loop { input, name: key.to_string(), count },
+            None => Node::V(Val::REPORTED),
+        };
+        Some(self.with(node, l.span.clone(), key))
     }
 
     /// A property under a path of properties.
@@ -84,11 +113,19 @@ impl<'e, 'a> Cur<'e, 'a> {
         keys.iter().try_fold(self.clone(), |c, k| c.get(k))
     }
 
-    fn is_absent(&self) -> bool {
-        match &self.node {
-            Node::J(j) => matches!(j.kind, JKind::Null),
-            Node::V(v) => matches!(v, Val::Null | Val::Unknown(_)),
+    /// Is a property under this path unknown (rather than absent)?
+    pub fn unknown_at(&self, keys: &[&str]) -> bool {
+        let mut c = self.clone();
+        for k in keys {
+            if c.is_unknown() {
+                return true;
+            }
+            match c.get_any(k) {
+                Some(next) => c = next,
+                None => return false,
+            }
         }
+        c.is_unknown()
     }
 
     /// Is this a value that could not be evaluated?
@@ -96,19 +133,21 @@ impl<'e, 'a> Cur<'e, 'a> {
         matches!(self.node, Node::V(Val::Unknown(_)))
     }
 
-    /// The items of an array (nothing when it is not one, with a warning).
-    pub fn items(&self) -> Vec<Cur<'e, 'a>> {
+    /// The items of an array, unknown ones included (nothing, with a warning, when this is
+    /// not an array).
+    fn all_items(&self) -> Vec<Cur<'e, 'a>> {
         match &self.node {
-            Node::J(j) if matches!(j.kind, JKind::Arr(_)) => j
-                .elements()
-                .iter()
-                .map(|e| Cur::of(self.ev, e, &self.at, &self.key))
-                .filter(|c| !c.is_absent())
-                .collect(),
-            Node::V(Val::Array(a)) => a
-                .iter()
-                .filter(|v| !matches!(v, Val::Null | Val::Unknown(_)))
-                .map(|v| self.with(Node::V(v.clone()), self.span.clone(), &self.key))
+            Node::J(j) if matches!(j.kind, JKind::Arr(_)) => {
+                j.elements().iter().map(|e| Cur::of(self.ev, e, &self.at, &self.key)).collect()
+            }
+            Node::V(Val::Array(a)) => {
+                a.iter().map(|v| self.with(Node::V(v.clone()), self.span.clone(), &self.key)).collect()
+            }
+            Node::Loop { input, name, count } => (0..*count)
+                .map(|i| {
+                    let at = At { scope: self.at.scope, env: self.at.env.with(name, i, false) };
+                    Cur::of(self.ev, input, &at, &self.key)
+                })
                 .collect(),
             _ => {
                 self.wrong("an array");
@@ -117,11 +156,44 @@ impl<'e, 'a> Cur<'e, 'a> {
         }
     }
 
+    /// The known items of an array (resources described inline: an unknown one is left
+    /// out, its note given where it arose).
+    pub fn items(&self) -> Vec<Cur<'e, 'a>> {
+        self.all_items()
+            .into_iter()
+            .filter(|c| !c.is_unknown() && !matches!(c.node, Node::V(Val::Null)))
+            .collect()
+    }
+
+    /// A list of values read from each item at `keys` (the item itself when empty): `None`
+    /// when the list or any value in it is unknown, since a list missing an entry would say
+    /// something else. An item that is not of the right kind is left out with a warning.
+    pub fn list(
+        &self,
+        keys: &[&str],
+        read: impl Fn(&Cur<'e, 'a>) -> Option<Sp<String>>,
+    ) -> Option<List<String>> {
+        if self.is_unknown() {
+            return None;
+        }
+        let mut out = Vec::new();
+        for item in self.all_items() {
+            if item.unknown_at(keys) {
+                return None;
+            }
+            if let Some(v) = item.path(keys).and_then(|c| read(&c)) {
+                out.push(v);
+            }
+        }
+        Some(Sp::new(out, self.head()))
+    }
+
     /// The whole value, evaluated.
     pub fn val(&self) -> Val {
         match &self.node {
             Node::J(j) => self.ev.node(j, &self.at),
             Node::V(v) => v.clone(),
+            Node::Loop { .. } => Val::Array(self.all_items().iter().map(Cur::val).collect()),
         }
     }
 
@@ -129,6 +201,7 @@ impl<'e, 'a> Cur<'e, 'a> {
         let found = match &self.node {
             Node::J(j) => j.kind_name(),
             Node::V(v) => v.kind_name(),
+            Node::Loop { .. } => "an array",
         };
         if found != "unknown" {
             self.ev.report(
@@ -206,6 +279,9 @@ impl<'e, 'a> Cur<'e, 'a> {
         let mut names: Vec<&str> = options.iter().map(|(o, _)| *o).collect();
         names.dedup();
         let list = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+        let hint = did_you_mean(&s.value, names.iter().copied())
+            .map(|n| format!("did you mean `{n}`? "))
+            .unwrap_or_default();
         self.ev.report(
             Severity::Warning,
             codes::ARM_VALUE,
@@ -214,7 +290,7 @@ impl<'e, 'a> Cur<'e, 'a> {
                 "`{}` is `{}`, which the topology model does not know: it is left out",
                 self.key, s.value
             ),
-            Some(format!("topobook knows {list}")),
+            Some(format!("{hint}topobook knows {list}")),
         );
         None
     }

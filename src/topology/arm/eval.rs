@@ -527,6 +527,23 @@ impl Default for Eval<'_> {
 /// property (known after deployment), not an error.
 pub const RUNTIME: &str = "$runtime";
 
+/// Mark every object in `v` as part of a resource's runtime state ([`RUNTIME`]): a property
+/// the template does not write is one Azure computes.
+pub fn mark_runtime(v: &mut Val, what: &str) {
+    match v {
+        Val::Object(m) => {
+            for (_, x) in m.iter_mut() {
+                mark_runtime(x, what);
+            }
+            if !m.iter().any(|(k, _)| k == RUNTIME) {
+                m.push((RUNTIME.into(), Val::Str(what.to_string())));
+            }
+        }
+        Val::Array(a) => a.iter_mut().for_each(|x| mark_runtime(x, what)),
+        _ => {}
+    }
+}
+
 /// `value.name`.
 pub fn member(v: Val, name: &str) -> Val {
     match &v {

@@ -169,3 +169,6 @@ fn is_parameters(path: &str, j: &J, problems: &mut Vec<ImportProblem>) -> bool {
         None => true,
     }
 }
+
+#[cfg(test)]
+mod tests;

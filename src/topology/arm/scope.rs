@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 
 use super::codes;
-use super::eval::{At, Env, Eval, Param, RUNTIME, Scope, ScopeId, Source};
+use super::eval::{At, Env, Eval, Param, RUNTIME, Scope, ScopeId, Source, mark_runtime};
 use super::json::J;
 use super::resid::{self, RESOURCE_GROUP, SUBSCRIPTION};
 use super::value::Val;
@@ -403,21 +403,23 @@ pub fn reference<'a>(ev: &Eval<'a>, target: &str, full: bool, at: &At) -> Val {
 
 fn state<'a>(ev: &Eval<'a>, d: &Declared<'a>, full: bool, what: &str) -> Val {
     let mut props = match d.node.get("properties").map(|p| ev.node(p, &d.at)) {
-        Some(Val::Object(m)) => m,
+        Some(v @ Val::Object(_)) => v,
         Some(other) if !full => return other,
-        _ => Vec::new(),
+        _ => Val::Object(Vec::new()),
     };
-    props.push((RUNTIME.into(), Val::Str(what.to_string())));
+    mark_runtime(&mut props, what);
     if !full {
-        return Val::Object(props);
+        return props;
     }
     let mut top = Vec::new();
     for key in ["name", "type", "location", "kind", "sku", "identity", "tags", "zones"] {
         if let Some(j) = d.node.get(key) {
-            top.push((key.to_string(), ev.node(j, &d.at)));
+            let mut v = ev.node(j, &d.at);
+            mark_runtime(&mut v, what);
+            top.push((key.to_string(), v));
         }
     }
-    top.push(("properties".into(), Val::Object(props)));
+    top.push(("properties".into(), props));
     wrap(top, d, what)
 }
 

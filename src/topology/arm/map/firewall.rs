@@ -9,8 +9,7 @@ use crate::topology::yaml::Sp;
 
 /// A string-array property as a list.
 fn list(c: &Cur, key: &str) -> Option<List<String>> {
-    let l = c.get(key)?;
-    Some(Sp::new(l.items().iter().filter_map(Cur::text).collect(), l.head()))
+    c.get(key)?.list(&[], Cur::text)
 }
 
 /// Two optional lists end to end (destination addresses and FQDNs).

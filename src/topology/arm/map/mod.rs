@@ -172,20 +172,23 @@ impl<'e, 'a> Mapper<'e, 'a> {
 
 /// Append to an optional list (created at the item's span).
 pub fn push<T>(list: &mut Option<List<T>>, item: Sp<T>) {
+    let span = item.span.start..item.span.start;
+    push_to(list, item, span);
+}
+
+/// Append to an optional list of something an owner holds through separate resources (a
+/// storage account's private endpoints, a VNet's child subnets): a list created here is
+/// spanned at the owner, where a finding about a missing entry belongs.
+pub fn push_to<T>(list: &mut Option<List<T>>, item: Sp<T>, owner: Range<usize>) {
     match list {
         Some(l) => l.value.push(item),
-        None => {
-            let span = item.span.start..item.span.start;
-            *list = Some(Sp::new(vec![item], span));
-        }
+        None => *list = Some(Sp::new(vec![item], owner)),
     }
 }
 
 /// An array property of strings (numbers as text) as a list spanned at the property.
 pub fn strings(c: Option<Cur>) -> Option<List<String>> {
-    let c = c?;
-    let items = c.items().iter().filter_map(Cur::text).collect();
-    Some(Sp::new(items, c.head()))
+    c?.list(&[], Cur::text)
 }
 
 /// The index of the entry named `name` (ignoring case).

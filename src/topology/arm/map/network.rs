@@ -1,6 +1,6 @@
 //! VNets, subnets, peerings, NSGs and their rules, route tables and routes, private DNS zones.
 
-use super::{Mapper, find, push, strings};
+use super::{Mapper, find, push, push_to, strings};
 use crate::topology::arm::cursor::Cur;
 use crate::topology::arm::scope::Declared;
 use crate::topology::model::*;
@@ -21,11 +21,8 @@ impl<'e, 'a> Mapper<'e, 'a> {
             dns_servers: strings(prop(&["dhcpOptions", "dnsServers"])),
             ..Default::default()
         };
-        for peer in prop(&["virtualNetworkPeerings"]).map(|x| x.items()).unwrap_or_default() {
-            if let Some(remote) = peer.path(&["properties", "remoteVirtualNetwork"]).and_then(|r| r.id_name())
-            {
-                push(&mut v.peerings, remote);
-            }
+        if let Some(peers) = prop(&["virtualNetworkPeerings"]) {
+            v.peerings = peers.list(&["properties", "remoteVirtualNetwork", "id"], Cur::id_name);
         }
         for s in prop(&["subnets"]).map(|x| x.items()).unwrap_or_default() {
             let subnet = self.subnet(s.get("name").and_then(|n| n.str()), s.get("properties"));
@@ -39,19 +36,20 @@ impl<'e, 'a> Mapper<'e, 'a> {
 
     fn subnet(&self, name: Option<Sp<String>>, props: Option<Cur>) -> Subnet {
         let Some(p) = props else { return Subnet { name, ..Default::default() } };
-        let prefix = p
-            .get("addressPrefix")
-            .and_then(|a| a.str())
-            .or_else(|| p.get("addressPrefixes").and_then(|a| a.items().first().and_then(Cur::str)));
-        let list = |key: &str, inner: &[&str]| -> Option<List<String>> {
-            let c = p.get(key)?;
-            let items = c.items().iter().filter_map(|i| i.path(inner).and_then(|x| x.str())).collect();
-            Some(Sp::new(items, c.head()))
-        };
-        let policies = p.get("serviceEndpointPolicies").map(|c| {
-            let items = c.items().iter().filter_map(Cur::id_name).collect();
-            Sp::new(items, c.head())
+        let prefix = p.get("addressPrefix").and_then(|a| a.str()).or_else(|| {
+            let all = p.get("addressPrefixes")?;
+            let items = all.items();
+            if items.len() > 1 {
+                self.not_in_model(
+                    all.span.clone(),
+                    "a subnet with several address prefixes is not in the model yet: the first one is read"
+                        .into(),
+                );
+            }
+            items.first().and_then(Cur::str)
         });
+        let list = |key: &str, inner: &[&str]| -> Option<List<String>> { p.get(key)?.list(inner, Cur::str) };
+        let policies = p.get("serviceEndpointPolicies").and_then(|c| c.list(&["id"], Cur::id_name));
         Subnet {
             name,
             prefix,
@@ -78,6 +76,10 @@ impl<'e, 'a> Mapper<'e, 'a> {
         if let Some(i) = find(&self.t.vnets, &name.value, |v| v.name.as_deref().map(String::as_str)) {
             return i;
         }
+        self.not_in_model(
+            name.span.clone(),
+            format!("VNet `{}` is not declared in this template (an existing VNet?): only what is added to it here is known", name.value),
+        );
         let v = Vnet { name: Some(name.clone()), ..Default::default() };
         push(&mut self.t.vnets, Sp::new(v, name.span.clone()));
         self.t.vnets.as_ref().map(|l| l.value.len() - 1).unwrap_or(0)
@@ -89,6 +91,7 @@ impl<'e, 'a> Mapper<'e, 'a> {
         let subnet = self.subnet(name.clone(), self.cur(d).get("properties"));
         let i = self.vnet_index(&parent);
         let Some(vnets) = self.t.vnets.as_mut() else { return };
+        let owner = vnets.value[i].span.clone();
         let v = &mut vnets.value[i].value;
         if let Some(n) = &name
             && find(&v.subnets, &n.value, |s| s.name.as_deref().map(String::as_str)).is_some()
@@ -102,7 +105,7 @@ impl<'e, 'a> Mapper<'e, 'a> {
             );
             return;
         }
-        push(&mut v.subnets, Sp::new(subnet, d.node.head()));
+        push_to(&mut v.subnets, Sp::new(subnet, d.node.head()), owner);
     }
 
     pub(super) fn peering(&mut self, d: &Declared<'a>) {
@@ -110,7 +113,8 @@ impl<'e, 'a> Mapper<'e, 'a> {
         let remote = self.cur(d).path(&["properties", "remoteVirtualNetwork"]).and_then(|r| r.id_name());
         let i = self.vnet_index(&parent);
         if let (Some(r), Some(vnets)) = (remote, self.t.vnets.as_mut()) {
-            push(&mut vnets.value[i].value.peerings, r);
+            let v = &mut vnets.value[i];
+            push_to(&mut v.value.peerings, r, v.span.clone());
         }
     }
 
@@ -142,7 +146,8 @@ impl<'e, 'a> Mapper<'e, 'a> {
         };
         if let Some(nsgs) = self.t.nsgs.as_mut() {
             for r in rules {
-                push(&mut nsgs.value[i].value.rules, r);
+                let n = &mut nsgs.value[i];
+                push_to(&mut n.value.rules, r, n.span.clone());
             }
         }
     }
@@ -231,7 +236,8 @@ impl<'e, 'a> Mapper<'e, 'a> {
             }
         };
         if let Some(tables) = self.t.route_tables.as_mut() {
-            push(&mut tables.value[i].value.routes, r);
+            let t = &mut tables.value[i];
+            push_to(&mut t.value.routes, r, t.span.clone());
         }
     }
 
@@ -255,7 +261,8 @@ impl<'e, 'a> Mapper<'e, 'a> {
         let vnet = self.cur(d).path(&["properties", "virtualNetwork"]).and_then(|v| v.id_name());
         let i = self.zone_index(Some(parent.clone()), parent.span.clone());
         if let (Some(v), Some(zones)) = (vnet, self.t.private_dns_zones.as_mut()) {
-            push(&mut zones.value[i].value.linked_vnets, v);
+            let z = &mut zones.value[i];
+            push_to(&mut z.value.linked_vnets, v, z.span.clone());
         }
     }
 
@@ -270,7 +277,8 @@ impl<'e, 'a> Mapper<'e, 'a> {
         let record = DnsRecord { name: self.name(d), ip };
         let i = self.zone_index(Some(parent.clone()), parent.span.clone());
         if let Some(zones) = self.t.private_dns_zones.as_mut() {
-            push(&mut zones.value[i].value.records, Sp::new(record, d.node.head()));
+            let z = &mut zones.value[i];
+            push_to(&mut z.value.records, Sp::new(record, d.node.head()), z.span.clone());
         }
     }
 }
@@ -301,7 +309,7 @@ fn ports(p: &Cur, one: &str, many: &str) -> Option<Sp<Ports>> {
     }
     let c = p.get(many)?;
     let items: Vec<PortItem> =
-        c.items().iter().filter_map(Cur::text).map(|t| PortItem::Text(t.value)).collect();
+        c.list(&[], Cur::text)?.value.into_iter().map(|t| PortItem::Text(t.value)).collect();
     (!items.is_empty()).then(|| Sp::new(Ports::List(items), c.span.clone()))
 }
 
@@ -310,7 +318,10 @@ fn prefixes(p: &Cur, one: &str, many: &str) -> Vec<Option<Sp<String>>> {
     if let Some(s) = p.get(one).and_then(|x| x.str()) {
         return vec![Some(s)];
     }
-    let list: Vec<Option<Sp<String>>> =
-        p.get(many).map(|c| c.items().iter().filter_map(Cur::str).map(Some).collect()).unwrap_or_default();
+    let list: Vec<Option<Sp<String>>> = p
+        .get(many)
+        .and_then(|c| c.list(&[], Cur::str))
+        .map(|l| l.value.into_iter().map(Some).collect())
+        .unwrap_or_default();
     if list.is_empty() { vec![None] } else { list }
 }

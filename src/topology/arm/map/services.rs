@@ -1,7 +1,7 @@
 //! Storage accounts, key vaults, container registries, Application Insights, and the private
 //! endpoints and DNS zone groups that attach to them.
 
-use super::{Mapper, find, push};
+use super::{Mapper, push, push_to};
 use crate::diag::Severity;
 use crate::topology::arm::codes;
 use crate::topology::arm::cursor::Cur;
@@ -20,10 +20,6 @@ pub enum PeSlot {
 
 const ACCESS: &[(&str, Access)] = &[("Enabled", Access::Enabled), ("Disabled", Access::Disabled)];
 const ACTION: &[(&str, DefaultAction)] = &[("Allow", DefaultAction::Allow), ("Deny", DefaultAction::Deny)];
-
-fn named<T>(list: &Option<List<T>>, name: &str, get: impl Fn(&T) -> &Option<Sp<String>>) -> Option<usize> {
-    find(list, name, |x| get(x).as_ref().map(|n| n.value.as_str()))
-}
 
 impl<'e, 'a> Mapper<'e, 'a> {
     fn access(&self, c: &Cur) -> Option<Sp<Access>> {
@@ -57,17 +53,13 @@ impl<'e, 'a> Mapper<'e, 'a> {
             }
             bypass = Some(Sp::new(list, b.span.clone()));
         }
-        let list = |key: &str, read: &dyn Fn(&Cur) -> Option<Sp<String>>| -> Option<List<String>> {
-            let c = acls.get(key)?;
-            Some(Sp::new(c.items().iter().filter_map(read).collect(), c.head()))
-        };
         NetworkRules {
             default_action: acls.get("defaultAction").and_then(|x| x.choice(ACTION)),
             bypass,
-            vnet_rules: list("virtualNetworkRules", &vnet_rule),
-            ip_rules: list("ipRules", &|r| r.get("value").and_then(|v| v.str())),
+            vnet_rules: acls.get("virtualNetworkRules").and_then(|c| c.list(&["id"], vnet_rule)),
+            ip_rules: acls.get("ipRules").and_then(|c| c.list(&["value"], Cur::str)),
             resource_instance_rules: if instances {
-                list("resourceAccessRules", &|r| r.get("resourceId").and_then(|v| v.id_name()))
+                acls.get("resourceAccessRules").and_then(|c| c.list(&["resourceId"], Cur::id_name))
             } else {
                 None
             },
@@ -116,10 +108,11 @@ impl<'e, 'a> Mapper<'e, 'a> {
                     .map(Cur::head)
                     .or(trusted.as_ref().map(|t| t.span.clone()))
                     .unwrap_or_default();
-                let list = |key: &str, read: &dyn Fn(&Cur) -> Option<Sp<String>>| -> Option<List<String>> {
-                    let c = set.as_ref()?.get(key)?;
-                    Some(Sp::new(c.items().iter().filter_map(read).collect(), c.head()))
-                };
+                let list =
+                    |key: &str,
+                     at: &[&str],
+                     read: &dyn Fn(&Cur) -> Option<Sp<String>>|
+                     -> Option<List<String>> { set.as_ref()?.get(key)?.list(at, read) };
                 Some(Sp::new(
                     RegistryNetwork {
                         default_action: set
@@ -127,8 +120,8 @@ impl<'e, 'a> Mapper<'e, 'a> {
                             .and_then(|s| s.get("defaultAction"))
                             .and_then(|x| x.choice(ACTION)),
                         trusted_services: trusted,
-                        vnet_rules: list("virtualNetworkRules", &vnet_rule),
-                        ip_rules: list("ipRules", &|r| r.get("value").and_then(|v| v.str())),
+                        vnet_rules: list("virtualNetworkRules", &["id"], &vnet_rule),
+                        ip_rules: list("ipRules", &["value"], &|c: &Cur| c.str()),
                     },
                     span,
                 ))
@@ -176,6 +169,20 @@ impl<'e, 'a> Mapper<'e, 'a> {
             return;
         };
         let Some(target) = conn.get("privateLinkServiceId").and_then(|t| t.id()) else { return };
+        const OWNERS: [&str; 4] = [
+            "microsoft.storage/storageaccounts",
+            "microsoft.keyvault/vaults",
+            "microsoft.containerregistry/registries",
+            "microsoft.machinelearningservices/workspaces",
+        ];
+        if !OWNERS.contains(&target.value.ty.to_ascii_lowercase().as_str()) {
+            let message = format!(
+                "private endpoints to `{}` are not in the model: this one is left out",
+                target.value.ty
+            );
+            self.not_in_model(target.span.clone(), message);
+            return;
+        }
         let subresource = conn.get("groupIds").and_then(|g| g.items().into_iter().next()).and_then(|g| {
             g.choice(&[
                 ("blob", Subresource::Blob),
@@ -211,31 +218,30 @@ impl<'e, 'a> Mapper<'e, 'a> {
             workspace_mi_reader: None,
         };
         let ty = target.value.ty.to_ascii_lowercase();
+        let t = &mut self.t;
         let slot = match ty.as_str() {
-            "microsoft.storage/storageaccounts" => {
-                named(&self.t.storage_accounts, &owner, |s| &s.name).map(|i| {
-                    let l = &mut self.t.storage_accounts.as_mut().expect("found").value[i]
-                        .value
-                        .private_endpoints;
-                    push(l, Sp::new(pe(), at.clone()));
-                    PeSlot::Storage(i, l.as_ref().map_or(0, |l| l.value.len() - 1))
-                })
-            }
-            "microsoft.keyvault/vaults" => named(&self.t.key_vaults, &owner, |s| &s.name).map(|i| {
-                let l = &mut self.t.key_vaults.as_mut().expect("found").value[i].value.private_endpoints;
-                push(l, Sp::new(pe(), at.clone()));
-                PeSlot::KeyVault(i, l.as_ref().map_or(0, |l| l.value.len() - 1))
-            }),
-            "microsoft.containerregistry/registries" => {
-                named(&self.t.container_registries, &owner, |s| &s.name).map(|i| {
-                    let l = &mut self.t.container_registries.as_mut().expect("found").value[i]
-                        .value
-                        .private_endpoints;
-                    push(l, Sp::new(pe(), at.clone()));
-                    PeSlot::Registry(i, l.as_ref().map_or(0, |l| l.value.len() - 1))
-                })
-            }
-            "microsoft.machinelearningservices/workspaces" => match self.t.workspace.as_mut() {
+            "microsoft.storage/storageaccounts" => attach(
+                &mut t.storage_accounts,
+                &owner,
+                |s| (&s.name, &mut s.private_endpoints),
+                Sp::new(pe(), at.clone()),
+            )
+            .map(|(i, j)| PeSlot::Storage(i, j)),
+            "microsoft.keyvault/vaults" => attach(
+                &mut t.key_vaults,
+                &owner,
+                |s| (&s.name, &mut s.private_endpoints),
+                Sp::new(pe(), at.clone()),
+            )
+            .map(|(i, j)| PeSlot::KeyVault(i, j)),
+            "microsoft.containerregistry/registries" => attach(
+                &mut t.container_registries,
+                &owner,
+                |s| (&s.name, &mut s.private_endpoints),
+                Sp::new(pe(), at.clone()),
+            )
+            .map(|(i, j)| PeSlot::Registry(i, j)),
+            "microsoft.machinelearningservices/workspaces" => match t.workspace.as_mut() {
                 Some(w) if w.name.as_ref().is_some_and(|n| n.value.eq_ignore_ascii_case(&owner)) => {
                     let wpe = WorkspacePrivateEndpoint {
                         name,
@@ -245,23 +251,14 @@ impl<'e, 'a> Mapper<'e, 'a> {
                         ip,
                         private_dns_zone_group: None,
                     };
-                    push(&mut w.value.private_endpoints, Sp::new(wpe, at.clone()));
+                    push_to(&mut w.value.private_endpoints, Sp::new(wpe, at.clone()), w.span.clone());
                     Some(PeSlot::Workspace(
                         w.value.private_endpoints.as_ref().map_or(0, |l| l.value.len() - 1),
                     ))
                 }
                 _ => None,
             },
-            _ => {
-                self.not_in_model(
-                    target.span.clone(),
-                    format!(
-                        "private endpoints to `{}` are not in the model: this one is left out",
-                        target.value.ty
-                    ),
-                );
-                return;
-            }
+            _ => None,
         };
         match slot {
             Some(s) => {
@@ -279,14 +276,10 @@ impl<'e, 'a> Mapper<'e, 'a> {
     /// A private endpoint's DNS zone group: the zones the endpoint registers in.
     pub(super) fn zone_group(&mut self, d: &Declared<'a>) {
         let Some(pe) = d.parent_name().map(str::to_ascii_lowercase) else { return };
-        let zones: Vec<Sp<String>> = self
+        let zones = self
             .cur(d)
             .path(&["properties", "privateDnsZoneConfigs"])
-            .map(|l| l.items())
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|z| z.path(&["properties", "privateDnsZoneId"]).and_then(|x| x.id_name()))
-            .collect();
+            .and_then(|l| l.list(&["properties", "privateDnsZoneId"], Cur::id_name));
         let Some(&(_, slot)) = self.endpoints.iter().find(|(n, _)| *n == pe) else {
             self.not_in_model(
                 d.node.head(),
@@ -294,7 +287,7 @@ impl<'e, 'a> Mapper<'e, 'a> {
             );
             return;
         };
-        let first = zones.first().cloned();
+        let first = zones.as_ref().and_then(|z| z.value.first().cloned());
         let t = &mut self.t;
         match slot {
             PeSlot::Workspace(j) => {
@@ -304,8 +297,7 @@ impl<'e, 'a> Mapper<'e, 'a> {
                     .and_then(|w| w.value.private_endpoints.as_mut())
                     .and_then(|l| l.value.get_mut(j))
                 {
-                    let span = zones.first().map(|z| z.span.clone()).unwrap_or_else(|| d.node.head());
-                    p.value.private_dns_zone_group = Some(Sp::new(zones, span));
+                    p.value.private_dns_zone_group = zones;
                 }
             }
             PeSlot::Storage(i, j) => set_zone(
@@ -331,8 +323,28 @@ fn set_zone(list: Option<&mut Option<List<PrivateEndpoint>>>, j: usize, zone: Op
     }
 }
 
+/// Add a private endpoint to the owner named `owner` (the list spanned at the owner):
+/// the owner's index and the endpoint's.
+fn attach<T>(
+    owners: &mut Option<List<T>>,
+    owner: &str,
+    parts: impl Fn(&mut T) -> (&Option<Sp<String>>, &mut Option<List<PrivateEndpoint>>),
+    pe: Sp<PrivateEndpoint>,
+) -> Option<(usize, usize)> {
+    let list = owners.as_mut()?;
+    for (i, o) in list.value.iter_mut().enumerate() {
+        let span = o.span.clone();
+        let (name, pes) = parts(&mut o.value);
+        if name.as_ref().is_some_and(|n| n.value.eq_ignore_ascii_case(owner)) {
+            push_to(pes, pe, span);
+            return Some((i, pes.as_ref().map_or(0, |l| l.value.len() - 1)));
+        }
+    }
+    None
+}
+
 /// A service-endpoint rule: the subnet ID as `vnet/subnet`.
-fn vnet_rule(r: &Cur) -> Option<Sp<String>> {
-    let (v, s) = r.get("id")?.subnet()?;
+fn vnet_rule(id: &Cur) -> Option<Sp<String>> {
+    let (v, s) = id.subnet()?;
     Some(Sp::new(format!("{}/{}", v.value, s.value), s.span))
 }
