@@ -22,6 +22,9 @@ use crate::diag::{Diagnostic, Location, Severity, codes};
 use crate::topology::arm;
 use crate::topology::import::{ImportProblem, Imported};
 
+/// A book-relative path and the file's text.
+type Named = (Arc<str>, Arc<str>);
+
 /// Read an ARM template and its parameters file and import them.
 pub fn import_template(
     guard: &Guard,
@@ -33,10 +36,7 @@ pub fn import_template(
     Ok(arm::import((template.into(), text), params))
 }
 
-fn read_parameters(
-    guard: &Guard,
-    parameters: Option<&str>,
-) -> Result<Option<(Arc<str>, Arc<str>)>, Box<Diagnostic>> {
+fn read_parameters(guard: &Guard, parameters: Option<&str>) -> Result<Option<Named>, Box<Diagnostic>> {
     Ok(match parameters {
         Some(p) => Some((p.into(), guard.read_text(p)?)),
         None => None,
@@ -136,22 +136,26 @@ fn run(
     timeout: Duration,
     rel: &str,
 ) -> Result<String, Box<Diagnostic>> {
-    let mut child = Command::new(exe)
+    let mut command = Command::new(exe);
+    command
         .arg("build")
         .arg("--stdout")
         .arg(real)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| {
-            error(
-                codes::BICEP_BUILD,
-                rel,
-                format!("cannot run `{}`: {}", exe.display(), e.to_string().to_lowercase()),
-                "check that the Bicep CLI on `PATH` is executable",
-            )
-        })?;
+        .stderr(Stdio::piped());
+    // Its own process group, so that a timeout stops whatever the CLI started too (a wrapper
+    // script's children would otherwise keep the output pipes open).
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let mut child = command.spawn().map_err(|e| {
+        error(
+            codes::BICEP_BUILD,
+            rel,
+            format!("cannot run `{}`: {}", exe.display(), e.to_string().to_lowercase()),
+            "check that the Bicep CLI on `PATH` is executable",
+        )
+    })?;
     let (Some(mut out), Some(mut err)) = (child.stdout.take(), child.stderr.take()) else {
         return Err(error(
             codes::BICEP_BUILD,
@@ -175,12 +179,14 @@ fn run(
         match child.try_wait() {
             Ok(Some(status)) => break Some(status),
             Ok(None) if start.elapsed() >= timeout => {
-                let _ = child.kill();
-                let _ = child.wait();
+                stop(&mut child);
                 break None;
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-            Err(_) => break None,
+            Err(_) => {
+                stop(&mut child);
+                break None;
+            }
         }
     };
     let out = stdout.join().unwrap_or_default();
@@ -218,6 +224,20 @@ fn run(
             "check the Bicep CLI",
         )
     })
+}
+
+/// Kill the CLI and everything in its process group.
+fn stop(child: &mut std::process::Child) {
+    #[cfg(unix)]
+    if let Ok(pid) = i32::try_from(child.id()) {
+        // SAFETY: `kill` has no memory effects; the group is the one `process_group(0)` made
+        // for this child, whose ID is its own.
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 /// At most 20 lines of what the CLI said.

@@ -22,7 +22,8 @@ use crate::topology::import::ImportProblem;
 /// Index of a [`Scope`].
 pub type ScopeId = usize;
 
-/// Most expression steps one import may take; past it everything is unknown.
+/// Most steps (JSON values and expressions evaluated, and every 64 bytes of value built) one
+/// import may take; past it everything is unknown.
 pub const MAX_STEPS: usize = 2_000_000;
 /// Largest value an expression may build (bytes, roughly).
 pub const MAX_VALUE_BYTES: usize = 1 << 20;
@@ -196,6 +197,9 @@ impl<'a> Eval<'a> {
     /// Evaluate a whole JSON value (objects and arrays member by member). `copy` arrays of
     /// property loops become the arrays they build.
     pub fn node(&self, j: &'a J, at: &At) -> Val {
+        if !self.charge(1, j.head()) {
+            return Val::REPORTED;
+        }
         match &j.kind {
             JKind::Null => Val::Null,
             JKind::Bool(b) => Val::Bool(*b),
@@ -318,18 +322,7 @@ impl<'a> Eval<'a> {
 
     /// Evaluate an expression. An unknown that arises here is reported at this expression.
     pub fn expr(&self, e: &Expr, cx: &Cx) -> Val {
-        let steps = self.steps.get() + 1;
-        self.steps.set(steps);
-        if steps > MAX_STEPS {
-            if steps == MAX_STEPS + 1 {
-                self.note(
-                    cx.file_span(&e.span),
-                    format!(
-                        "the template takes more than {MAX_STEPS} evaluation steps: the rest is left unknown"
-                    ),
-                    None,
-                );
-            }
+        if !self.charge(1, cx.file_span(&e.span)) {
             return Val::REPORTED;
         }
         let v = match &e.kind {
@@ -343,10 +336,20 @@ impl<'a> Eval<'a> {
                 index_of(b, i)
             }
         };
-        let v = if v.weight() > MAX_VALUE_BYTES {
-            Val::unknown(format!("the value is larger than {} KiB", MAX_VALUE_BYTES >> 10))
-        } else {
-            v
+        // A call may build a large value (or copy one out of a variable): its size is charged
+        // to the budget, so repeating it cannot cost more than the budget allows.
+        let v = match &e.kind {
+            ExprKind::Call { .. } => {
+                let weight = v.weight();
+                if weight > MAX_VALUE_BYTES {
+                    Val::unknown(format!("the value is larger than {} KiB", MAX_VALUE_BYTES >> 10))
+                } else if !self.charge(weight / 64, cx.file_span(&e.span)) {
+                    Val::REPORTED
+                } else {
+                    v
+                }
+            }
+            _ => v,
         };
         match v {
             Val::Unknown(Some(reason)) => {
@@ -359,6 +362,26 @@ impl<'a> Eval<'a> {
             }
             v => v,
         }
+    }
+
+    /// Take `n` steps of the budget; `false` (noted once, at `span`) when it is used up.
+    pub fn charge(&self, n: usize, span: Range<usize>) -> bool {
+        let before = self.steps.get();
+        let after = before.saturating_add(n);
+        self.steps.set(after);
+        if after <= MAX_STEPS {
+            return true;
+        }
+        if before <= MAX_STEPS {
+            self.note(
+                span,
+                format!(
+                    "the template takes more than {MAX_STEPS} evaluation steps: the rest is left unknown"
+                ),
+                Some("split the template, or describe the rest in a YAML block".into()),
+            );
+        }
+        false
     }
 
     /// Run `f` one level deeper, refusing chains deeper than [`MAX_DEPTH`].

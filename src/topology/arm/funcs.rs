@@ -415,7 +415,7 @@ fn builtin(ev: &Eval<'_>, f: &str, name: &str, v: &[Val], at: &At) -> R {
             }
         }
         "createobject" => {
-            if v.len() % 2 != 0 {
+            if !v.len().is_multiple_of(2) {
                 return Err("`createObject` takes pairs of key and value".into());
             }
             let mut m = Vec::new();

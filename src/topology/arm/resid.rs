@@ -44,7 +44,7 @@ pub fn parse(id: &str) -> Option<ResId> {
     let mut parts = rest.split('/').filter(|p| !p.is_empty());
     let namespace = parts.next()?;
     let tail: Vec<&str> = parts.collect();
-    if tail.is_empty() || tail.len() % 2 != 0 {
+    if tail.is_empty() || !tail.len().is_multiple_of(2) {
         return None;
     }
     let mut ty = namespace.to_string();

@@ -20,6 +20,8 @@ use crate::diag::{Severity, did_you_mean};
 
 /// Deepest nesting of deployments followed.
 pub const MAX_DEPLOYMENT_DEPTH: usize = 32;
+/// Most resources (copies included) read from one template and its nested deployments.
+pub const MAX_RESOURCES: usize = 20_000;
 
 /// One declared resource (one copy of it, for a `copy` loop).
 #[derive(Clone, Debug)]
@@ -59,6 +61,8 @@ impl Declared<'_> {
 pub struct Registry<'a> {
     pub list: Vec<Declared<'a>>,
     by_key: HashMap<(String, String), usize>,
+    /// [`MAX_RESOURCES`] was reached (and noted).
+    capped: bool,
 }
 
 impl<'a> Registry<'a> {
@@ -238,6 +242,16 @@ fn resource<'a>(
 }
 
 fn one<'a>(ev: &Eval<'a>, r: &'a J, symbolic: Option<&str>, at: &At, parent: Option<Parent>, depth: usize) {
+    if ev.registry.borrow().list.len() >= MAX_RESOURCES {
+        if !std::mem::replace(&mut ev.registry.borrow_mut().capped, true) {
+            ev.note(
+                r.head(),
+                format!("the template declares more than {MAX_RESOURCES} resources: the rest are left out"),
+                None,
+            );
+        }
+        return;
+    }
     if let Some(c) = r.get("condition") {
         match ev.node(c, at) {
             Val::Bool(false) => return,
@@ -307,13 +321,15 @@ fn one<'a>(ev: &Eval<'a>, r: &'a J, symbolic: Option<&str>, at: &At, parent: Opt
         deployment,
     };
     let repeat = ev.registry.borrow_mut().add(d);
-    if let (Some(_), Some(t), Some(n)) = (repeat, &ty, &name)
+    if let (Some(_), Some(t)) = (repeat, &ty)
         && !existing
         && !is_deployment
     {
-        ev.note(
+        ev.report(
+            Severity::Note,
+            codes::ARM_TEMPLATE,
             r.head(),
-            format!("`{t}` `{n}` is declared again: the first declaration is read"),
+            format!("this declares a `{t}` with the name of an earlier one: the first declaration is read"),
             Some("declare each resource once, or make the declarations agree".into()),
         );
     }

@@ -264,3 +264,29 @@ fn import_reports_what_is_not_a_template() {
     let imp = super::import((Arc::from("a.json"), Arc::from("{\"a\": }")), None);
     assert_eq!(imp.problems[0].code, "json-syntax");
 }
+
+#[test]
+fn budgets_bound_loops_and_large_values() {
+    // 800 deployments of 800 copies each would be 640,000 resources.
+    let inner = r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+        "resources": [{"type": "Microsoft.Network/routeTables", "name": "[format('rt-{0}', copyIndex())]",
+                       "copy": {"name": "r", "count": 800}, "properties": {}}]}"#;
+    let text = format!(
+        r#"{{"$schema": "{SCHEMA}", "variables": {{"big": "[range(0, 10000)]"}}, "resources": [
+            {{"type": "Microsoft.Network/routeTables", "name": "[concat('rt', string(length(concat(variables('big'), variables('big'), variables('big')))))]", "properties": {{}}}},
+            {{"type": "Microsoft.Resources/deployments", "name": "[format('d{{0}}', copyIndex())]", "copy": {{"name": "d", "count": 800}},
+              "properties": {{"mode": "Incremental", "template": {inner}}}}}]}}"#
+    );
+    let start = std::time::Instant::now();
+    let imp = super::import((Arc::from("big.json"), Arc::from(text)), None);
+    assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+    assert!(
+        imp.problems.iter().any(|p| p.message.contains("more than 20000 resources")),
+        "{:?}",
+        imp.problems
+    );
+    // Every deployment declares the same 800 names: they are read once.
+    let tables = imp.topology.route_tables.as_ref().map_or(0, |l| l.value.len());
+    assert_eq!(tables, 801);
+    assert!(imp.problems.len() < 10, "{:?}", imp.problems);
+}

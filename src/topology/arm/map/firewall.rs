@@ -12,8 +12,14 @@ fn list(c: &Cur, key: &str) -> Option<List<String>> {
     c.get(key)?.list(&[], Cur::text)
 }
 
-/// Two optional lists end to end (destination addresses and FQDNs).
-fn join(a: Option<List<String>>, b: Option<List<String>>) -> Option<List<String>> {
+/// Two list properties end to end (destination addresses and FQDNs); unknown when either is.
+fn joined(c: &Cur, first: &str, second: &str) -> Option<List<String>> {
+    let (a, b) = (list(c, first), list(c, second));
+    let lost =
+        |key: &str, l: &Option<List<String>>| l.is_none() && (c.get(key).is_some() || c.unknown_at(&[key]));
+    if lost(first, &a) || lost(second, &b) {
+        return None;
+    }
     match (a, b) {
         (Some(mut a), Some(b)) => {
             a.value.extend(b.value);
@@ -94,14 +100,7 @@ impl<'e, 'a> Mapper<'e, 'a> {
                     continue;
                 }
                 for r in cp.get("rules").map(|l| l.items()).unwrap_or_default() {
-                    let rule = FirewallNetworkRule {
-                        name: r.get("name").and_then(|x| x.str()),
-                        protocols: list(&r, "protocols"),
-                        sources: list(&r, "sourceAddresses"),
-                        destinations: join(list(&r, "destinationAddresses"), list(&r, "destinationFqdns")),
-                        ports: list(&r, "destinationPorts"),
-                    };
-                    push(&mut f.network_rules, Sp::new(rule, r.head()));
+                    push(&mut f.network_rules, Sp::new(self.network_rule(&r, "protocols"), r.head()));
                 }
             }
             for coll in p.get("applicationRuleCollections").map(|l| l.items()).unwrap_or_default() {
@@ -135,7 +134,31 @@ impl<'e, 'a> Mapper<'e, 'a> {
         false
     }
 
+    /// IP groups are resources of their own, not in the model.
+    fn ip_groups(&self, r: &Cur) {
+        for key in ["sourceIpGroups", "destinationIpGroups"] {
+            if let Some(g) = r.get(key).filter(|g| !g.items().is_empty()) {
+                self.not_in_model(
+                    g.span.clone(),
+                    format!("IP groups (`{key}`) are not in the model yet: the rule is read without them"),
+                );
+            }
+        }
+    }
+
+    fn network_rule(&self, r: &Cur, protocols: &str) -> FirewallNetworkRule {
+        self.ip_groups(r);
+        FirewallNetworkRule {
+            name: r.get("name").and_then(|x| x.str()),
+            protocols: list(r, protocols),
+            sources: list(r, "sourceAddresses"),
+            destinations: joined(r, "destinationAddresses", "destinationFqdns"),
+            ports: list(r, "destinationPorts"),
+        }
+    }
+
     fn app_rule(&self, r: &Cur) -> FirewallAppRule {
+        self.ip_groups(r);
         if let Some(tags) = r.get("fqdnTags").filter(|t| !t.items().is_empty()) {
             self.not_in_model(
                 tags.span.clone(),
@@ -194,17 +217,7 @@ impl<'e, 'a> Mapper<'e, 'a> {
                 let kind = r.get("ruleType").and_then(|t| t.str()).map(|t| t.value.to_ascii_lowercase());
                 match kind.as_deref() {
                     Some("networkrule") => {
-                        let rule = FirewallNetworkRule {
-                            name: r.get("name").and_then(|x| x.str()),
-                            protocols: list(&r, "ipProtocols"),
-                            sources: list(&r, "sourceAddresses"),
-                            destinations: join(
-                                list(&r, "destinationAddresses"),
-                                list(&r, "destinationFqdns"),
-                            ),
-                            ports: list(&r, "destinationPorts"),
-                        };
-                        push(&mut network, Sp::new(rule, r.head()));
+                        push(&mut network, Sp::new(self.network_rule(&r, "ipProtocols"), r.head()));
                     }
                     Some("applicationrule") => push(&mut application, Sp::new(self.app_rule(&r), r.head())),
                     _ => self.not_in_model(
