@@ -3,7 +3,7 @@
 //!
 //! Paths are relative to the book root and go through [`Guard`], so nothing outside the book
 //! is read. A file that cannot be read is an error located at that file; everything inside
-//! the files is [`topology::arm::import`]'s business.
+//! the files is [`crate::topology::arm::import`]'s business.
 //!
 //! Bicep: when a `bicep` executable is on `PATH`, `bicep build --stdout FILE` (as PSRule for
 //! Azure does) prints the ARM template the file compiles to, which is imported like any

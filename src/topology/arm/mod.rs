@@ -1,5 +1,5 @@
 //! The ARM template front end: an Azure Resource Manager deployment template (and its
-//! parameters file) read into the same typed [`Topology`] a YAML block gives.
+//! parameters file) read into the same typed [`Topology`](crate::topology::model::Topology) a YAML block gives.
 //!
 //! [`json`] parses with a span for every value; [`expr`] parses the `[...]` expression
 //! language and [`eval`] / [`funcs`] evaluate it in the scope of each template ([`scope`]:

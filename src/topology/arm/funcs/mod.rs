@@ -12,7 +12,7 @@
 //! - Strings: `concat`, `format` (`{0}`, `{{`), `toLower`, `toUpper`, `trim`, `replace`,
 //!   `split`, `substring`, `startsWith`, `endsWith`, `indexOf`, `lastIndexOf`, `padLeft`,
 //!   `join`, `string`, `int`, `json`.
-//! - Arrays, objects, numbers (in [`data`], like most string functions): `empty`, `length`, `contains`, `first`, `last`,
+//! - Arrays, objects, numbers (in `data`, like most string functions): `empty`, `length`, `contains`, `first`, `last`,
 //!   `take`, `skip`, `createArray`, `array`, `createObject`, `union` (objects deeply),
 //!   `intersection`, `items`, `tryGet`, `range`, `min`, `max`, `add`, `sub`, `mul`, `div`, `mod`.
 //!
