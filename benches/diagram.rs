@@ -5,11 +5,14 @@
 //! `cargo bench --bench diagram`. Only `diagram::render` is timed (the block is checked once
 //! before); the figures are the median and the best of several rounds.
 
+// A measuring program: it prints its figures.
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
+
 use std::hint::black_box;
 use std::time::Instant;
 
+use topobook::check::{CheckSettings, check_yaml};
 use topobook::diagram::{DiagramOptions, render};
-use topobook::topology::{CheckSettings, check_yaml};
 
 fn fixture(name: &str) -> String {
     let path = format!("{}/{name}", env!("CARGO_MANIFEST_DIR"));

@@ -4,6 +4,9 @@
 //! expected rule at the line and column of the property in the `.json`, and every expression
 //! feature and error has its own small fixture whose import is snapshotted.
 
+// Tests and measuring programs unwrap what they set up themselves.
+#![allow(clippy::unwrap_used)]
+
 #[path = "support/topology_summary.rs"]
 mod summary;
 

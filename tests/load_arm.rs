@@ -2,6 +2,9 @@
 //! are located, and Bicep goes through a real `bicep` executable on `PATH` (small scripts
 //! standing in for the Bicep CLI: one prints a compiled template, one fails, one hangs).
 
+// Tests and measuring programs unwrap what they set up themselves.
+#![allow(clippy::unwrap_used)]
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::time::Duration;
@@ -70,7 +73,7 @@ fn paths_outside_the_book_and_missing_files_are_located_errors() {
 
     let e =
         import_template(&guard, "infra/azuredeploy.json", Some("infra/missing.parameters.json")).unwrap_err();
-    assert_eq!(e.code, "io");
+    assert_eq!(e.code.as_str(), "io");
     assert!(
         e.message.contains("`infra/missing.parameters.json`") && e.message.contains("not found"),
         "{}",
@@ -101,7 +104,7 @@ fn bicep_goes_through_the_cli_on_path() {
     let empty = bin.path().join("empty");
     std::fs::create_dir_all(&empty).unwrap();
     let e = import_bicep(&guard, &Bicep::with_path(&empty), "infra/main.bicep", None).unwrap_err();
-    assert_eq!(e.code, "bicep-not-found");
+    assert_eq!(e.code.as_str(), "bicep-not-found");
     assert!(e.message.contains("`infra/main.bicep`") && e.message.contains("not on `PATH`"), "{}", e.message);
     let help = e.help.as_deref().unwrap();
     assert!(
@@ -139,7 +142,7 @@ fn bicep_goes_through_the_cli_on_path() {
         "echo \"main.bicep(1,7) : Error BCP018: Expected the \\\"=\\\" character at this location.\" >&2\nexit 1",
     );
     let e = import_bicep(&guard, &Bicep::with_path(&failing), "infra/main.bicep", None).unwrap_err();
-    assert_eq!(e.code, "bicep-build");
+    assert_eq!(e.code.as_str(), "bicep-build");
     assert!(e.message.contains("`bicep build infra/main.bicep` failed"), "{}", e.message);
     assert!(e.message.contains("Error BCP018: Expected the \"=\" character"), "{}", e.message);
     assert_eq!(&*e.location.as_ref().unwrap().file, "infra/main.bicep");

@@ -19,8 +19,8 @@ mod status;
 mod svg;
 pub mod text;
 
+use crate::check::{BlockReport, Outcome};
 use crate::diag::Disposition;
-use crate::topology::{BlockReport, Outcome};
 
 /// The diagram's stylesheet: colours as CSS variables for light, dark and print. A page
 /// includes it once; a standalone SVG embeds it (see [`DiagramOptions::standalone`]).
@@ -92,7 +92,7 @@ fn targets_in(scene: &scene::Scene, report: &BlockReport) -> Vec<Option<String>>
         .diagnostics
         .iter()
         .map(|d| {
-            let ids = d.yaml_path.as_deref().map(|p| status::targets(scene, p)).unwrap_or_default();
+            let ids = d.subject.as_ref().map(|s| status::targets(scene, s)).unwrap_or_default();
             let names: Vec<&str> = ids.iter().map(|&i| scene.elems[i].what.as_str()).collect();
             (!names.is_empty()).then(|| names.join(", "))
         })

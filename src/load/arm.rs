@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::{Guard, MAX_PAGE_BYTES};
-use crate::diag::{Diagnostic, Location, Severity, codes};
+use crate::diag::{Diagnostic, Location, Severity, ToolCode};
 use crate::topology::arm;
 use crate::topology::import::{ImportProblem, Imported};
 
@@ -89,7 +89,7 @@ fn is_executable(p: &std::path::Path) -> bool {
     p.is_file()
 }
 
-fn error(code: &'static str, rel: &str, message: String, help: &str) -> Box<Diagnostic> {
+fn error(code: ToolCode, rel: &str, message: String, help: &str) -> Box<Diagnostic> {
     Box::new(Diagnostic::error(code, message).with_help(help).at(Location::file_start(rel.into())))
 }
 
@@ -104,7 +104,7 @@ pub fn import_bicep(
     let params = read_parameters(guard, parameters)?;
     let Some(exe) = bicep.executable() else {
         return Err(error(
-            codes::BICEP_NOT_FOUND,
+            ToolCode::BicepNotFound,
             file,
             format!("cannot compile `{file}`: the Bicep CLI (`bicep`) is not on `PATH`"),
             "install the Bicep CLI so that `bicep` is on `PATH` (`az bicep install` puts it in `~/.azure/bin`), \
@@ -118,7 +118,7 @@ pub fn import_bicep(
         0,
         ImportProblem {
             severity: Severity::Note,
-            code: codes::BICEP_BUILD,
+            code: ToolCode::BicepBuild.as_str(),
             message: format!(
                 "`{file}` was compiled by `bicep build`: locations point into the compiled JSON template, not into the `.bicep` file"
             ),
@@ -150,7 +150,7 @@ fn run(
     std::os::unix::process::CommandExt::process_group(&mut command, 0);
     let mut child = command.spawn().map_err(|e| {
         error(
-            codes::BICEP_BUILD,
+            ToolCode::BicepBuild,
             rel,
             format!("cannot run `{}`: {}", exe.display(), e.to_string().to_lowercase()),
             "check that the Bicep CLI on `PATH` is executable",
@@ -158,7 +158,7 @@ fn run(
     })?;
     let (Some(mut out), Some(mut err)) = (child.stdout.take(), child.stderr.take()) else {
         return Err(error(
-            codes::BICEP_BUILD,
+            ToolCode::BicepBuild,
             rel,
             "cannot read the output of `bicep build`".into(),
             "try again",
@@ -193,7 +193,7 @@ fn run(
     let err = String::from_utf8_lossy(&stderr.join().unwrap_or_default()).trim().to_string();
     let Some(status) = status else {
         return Err(error(
-            codes::BICEP_BUILD,
+            ToolCode::BicepBuild,
             rel,
             format!("`bicep build {rel}` did not finish within {} s and was stopped", timeout.as_secs()),
             "check that the Bicep CLI works (`bicep --version`), or point `src=` at the compiled JSON template",
@@ -202,7 +202,7 @@ fn run(
     if !status.success() || out.is_empty() {
         let said = if err.is_empty() { "it printed nothing".to_string() } else { shorten(&err) };
         return Err(error(
-            codes::BICEP_BUILD,
+            ToolCode::BicepBuild,
             rel,
             format!("`bicep build {rel}` failed ({status}): {said}"),
             "fix the Bicep file (the Bicep CLI's messages above say where), or point `src=` at a compiled JSON template",
@@ -210,7 +210,7 @@ fn run(
     }
     if out.len() > MAX_PAGE_BYTES {
         return Err(error(
-            codes::INPUT_LIMIT,
+            ToolCode::InputLimit,
             rel,
             format!("the template `bicep build {rel}` prints is larger than {} MiB", MAX_PAGE_BYTES >> 20),
             "split the Bicep file into smaller ones",
@@ -218,7 +218,7 @@ fn run(
     }
     String::from_utf8(out).map_err(|_| {
         error(
-            codes::BICEP_BUILD,
+            ToolCode::BicepBuild,
             rel,
             format!("`bicep build {rel}` printed text that is not UTF-8"),
             "check the Bicep CLI",
@@ -228,14 +228,7 @@ fn run(
 
 /// Kill the CLI and everything in its process group.
 fn stop(child: &mut std::process::Child) {
-    #[cfg(unix)]
-    if let Ok(pid) = i32::try_from(child.id()) {
-        // SAFETY: `kill` has no memory effects; the group is the one `process_group(0)` made
-        // for this child, whose ID is its own.
-        unsafe {
-            libc::kill(-pid, libc::SIGKILL);
-        }
-    }
+    crate::sys::kill_process_group(child.id());
     let _ = child.kill();
     let _ = child.wait();
 }

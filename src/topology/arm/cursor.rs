@@ -11,12 +11,12 @@
 
 use std::ops::Range;
 
-use super::codes;
 use super::eval::{At, Eval};
 use super::expr::{self, Text};
 use super::json::{J, JKind};
 use super::resid::{self, ResId};
 use super::value::Val;
+use crate::diag::ToolCode;
 use crate::diag::{Severity, did_you_mean};
 use crate::topology::model::List;
 use crate::topology::yaml::Sp;
@@ -206,7 +206,7 @@ impl<'e, 'a> Cur<'e, 'a> {
         if found != "unknown" {
             self.ev.report(
                 Severity::Warning,
-                codes::ARM_VALUE,
+                ToolCode::ArmValue.as_str(),
                 self.span.clone(),
                 format!("`{}` should be {expected}, not {found}: it is left out", self.key),
                 Some("fix the value; Azure would refuse it".into()),
@@ -284,7 +284,7 @@ impl<'e, 'a> Cur<'e, 'a> {
             .unwrap_or_default();
         self.ev.report(
             Severity::Warning,
-            codes::ARM_VALUE,
+            ToolCode::ArmValue.as_str(),
             self.span.clone(),
             format!(
                 "`{}` is `{}`, which the topology model does not know: it is left out",
@@ -308,7 +308,7 @@ impl<'e, 'a> Cur<'e, 'a> {
             None => {
                 self.ev.report(
                     Severity::Warning,
-                    codes::ARM_VALUE,
+                    ToolCode::ArmValue.as_str(),
                     s.span.clone(),
                     format!("`{}` should be a resource ID, not `{}`: it is left out", self.key, s.value),
                     Some("use `resourceId(...)` or a full `/subscriptions/.../providers/...` ID".into()),
@@ -329,7 +329,7 @@ impl<'e, 'a> Cur<'e, 'a> {
         if !id.is("Microsoft.Network/virtualNetworks/subnets") || id.names.len() != 2 {
             self.ev.report(
                 Severity::Warning,
-                codes::ARM_VALUE,
+                ToolCode::ArmValue.as_str(),
                 id.span.clone(),
                 format!("`{}` should be a subnet ID, not a `{}` ID: it is left out", self.key, id.ty),
                 None,

@@ -13,10 +13,11 @@ use std::rc::Rc;
 
 use super::expr::{self, Expr, ExprKind, Text};
 use super::json::{J, JKind, JStr};
+use super::note_help;
 use super::scope::Registry;
 use super::value::{self, Val};
-use super::{codes, note_help};
 use crate::diag::Severity;
+use crate::diag::ToolCode;
 use crate::topology::import::ImportProblem;
 
 /// Index of a [`Scope`].
@@ -191,7 +192,7 @@ impl<'a> Eval<'a> {
     }
 
     pub fn note(&self, span: Range<usize>, message: String, help: Option<String>) {
-        self.report(Severity::Note, codes::CANNOT_EVALUATE, span, message, help);
+        self.report(Severity::Note, ToolCode::CannotEvaluate.as_str(), span, message, help);
     }
 
     /// Evaluate a whole JSON value (objects and arrays member by member). `copy` arrays of
@@ -265,7 +266,7 @@ impl<'a> Eval<'a> {
         let Some(c) = count else {
             self.report(
                 Severity::Error,
-                codes::ARM_TEMPLATE,
+                ToolCode::ArmTemplate.as_str(),
                 owner.head(),
                 "this `copy` loop has no `count`".into(),
                 Some("give the loop a `count`".into()),
@@ -286,7 +287,7 @@ impl<'a> Eval<'a> {
                 _ => {
                     self.report(
                         Severity::Error,
-                        codes::ARM_TEMPLATE,
+                        ToolCode::ArmTemplate.as_str(),
                         c.span.clone(),
                         format!("a `copy` loop's `count` must be a number from 0 to {MAX_COPIES}"),
                         Some("Azure refuses other counts; fix the count".into()),
@@ -308,7 +309,7 @@ impl<'a> Eval<'a> {
                     Err(e) => {
                         self.report(
                             Severity::Error,
-                            codes::ARM_EXPRESSION,
+                            ToolCode::ArmExpression.as_str(),
                             cx.file_span(&e.span),
                             format!("this expression does not parse: {}", e.message),
                             Some("fix the expression; Azure would refuse the template".into()),

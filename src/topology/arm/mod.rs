@@ -28,7 +28,7 @@ use std::sync::Arc;
 use super::import::{ImportProblem, Imported};
 use super::sources::SourceSet;
 use crate::diag::Severity;
-pub use crate::diag::codes;
+use crate::diag::ToolCode;
 use eval::{At, Env, Eval};
 use json::J;
 
@@ -78,7 +78,7 @@ fn read(path: &str, text: &str, base: usize, problems: &mut Vec<ImportProblem>) 
             for d in dups {
                 problems.push(ImportProblem {
                     severity: Severity::Error,
-                    code: codes::DUPLICATE_KEY,
+                    code: ToolCode::DuplicateKey.as_str(),
                     message: format!("`{}` appears twice in this object: the first one is read", d.key),
                     help: Some("remove one of them".into()),
                     span: d.span,
@@ -89,7 +89,7 @@ fn read(path: &str, text: &str, base: usize, problems: &mut Vec<ImportProblem>) 
         Err(e) => {
             problems.push(ImportProblem {
                 severity: Severity::Error,
-                code: codes::JSON_SYNTAX,
+                code: ToolCode::JsonSyntax.as_str(),
                 message: format!("`{path}` is not valid JSON: {}", e.message),
                 help: Some(
                     "fix the JSON here; ARM templates are JSON, with `//` and `/* */` comments allowed"
@@ -131,7 +131,7 @@ fn is_template(path: &str, j: &J, problems: &mut Vec<ImportProblem>) -> bool {
     let span = j.get("$schema").map(|s| s.span.clone()).unwrap_or_else(|| j.head());
     problems.push(ImportProblem {
         severity: Severity::Error,
-        code: codes::NOT_ARM_TEMPLATE,
+        code: ToolCode::NotArmTemplate.as_str(),
         message,
         help: Some(help),
         span,
@@ -159,7 +159,7 @@ fn is_parameters(path: &str, j: &J, problems: &mut Vec<ImportProblem>) -> bool {
             let span = j.get("$schema").map(|s| s.span.clone()).unwrap_or_else(|| j.head());
             problems.push(ImportProblem {
                 severity: Severity::Error,
-                code: codes::ARM_PARAMETERS,
+                code: ToolCode::ArmParameters.as_str(),
                 message,
                 help: Some(help.into()),
                 span,

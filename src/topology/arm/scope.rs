@@ -11,11 +11,11 @@
 
 use std::collections::HashMap;
 
-use super::codes;
 use super::eval::{At, Env, Eval, Param, RUNTIME, Scope, ScopeId, Source, mark_runtime};
 use super::json::J;
 use super::resid::{self, RESOURCE_GROUP, SUBSCRIPTION};
 use super::value::Val;
+use crate::diag::ToolCode;
 use crate::diag::{Severity, did_you_mean};
 
 /// Deepest nesting of deployments followed.
@@ -118,7 +118,7 @@ pub fn root<'a>(ev: &Eval<'a>, template: &'a J, file: Option<&'a J>) -> ScopeId 
                     .unwrap_or_default();
                 ev.report(
                     Severity::Warning,
-                    codes::ARM_PARAMETERS,
+                    ToolCode::ArmParameters.as_str(),
                     m.key_span.clone(),
                     format!("the template declares no parameter `{}`", m.key),
                     Some(format!("{hint}remove it or fix its name")),
@@ -138,7 +138,7 @@ pub fn root<'a>(ev: &Eval<'a>, template: &'a J, file: Option<&'a J>) -> ScopeId 
                     (None, None) => {
                         ev.report(
                             Severity::Warning,
-                            codes::ARM_PARAMETERS,
+                            ToolCode::ArmParameters.as_str(),
                             g.key_span.clone(),
                             format!("parameter `{}` has neither `value` nor `reference`", m.key),
                             Some("write `{\"value\": ...}`".into()),
@@ -219,7 +219,7 @@ fn resource<'a>(
     if !r.is_object() {
         ev.report(
             Severity::Error,
-            codes::ARM_TEMPLATE,
+            ToolCode::ArmTemplate.as_str(),
             r.head(),
             format!("a resource must be an object, not {}", r.kind_name()),
             None,
@@ -263,7 +263,7 @@ fn one<'a>(ev: &Eval<'a>, r: &'a J, symbolic: Option<&str>, at: &At, parent: Opt
             ),
             other => ev.report(
                 Severity::Error,
-                codes::ARM_TEMPLATE,
+                ToolCode::ArmTemplate.as_str(),
                 c.span.clone(),
                 format!("a `condition` must be true or false, not {}", other.kind_name()),
                 None,
@@ -278,7 +278,7 @@ fn one<'a>(ev: &Eval<'a>, r: &'a J, symbolic: Option<&str>, at: &At, parent: Opt
             other => {
                 ev.report(
                     Severity::Error,
-                    codes::ARM_TEMPLATE,
+                    ToolCode::ArmTemplate.as_str(),
                     j.span.clone(),
                     format!("a resource's `{key}` must be a string, not {}", other.kind_name()),
                     None,
@@ -291,7 +291,7 @@ fn one<'a>(ev: &Eval<'a>, r: &'a J, symbolic: Option<&str>, at: &At, parent: Opt
     if r.get("type").is_none() {
         ev.report(
             Severity::Error,
-            codes::ARM_TEMPLATE,
+            ToolCode::ArmTemplate.as_str(),
             r.head(),
             "this resource has no `type`".into(),
             Some("write its type, e.g. `\"type\": \"Microsoft.Network/virtualNetworks\"`".into()),
@@ -327,7 +327,7 @@ fn one<'a>(ev: &Eval<'a>, r: &'a J, symbolic: Option<&str>, at: &At, parent: Opt
     {
         ev.report(
             Severity::Note,
-            codes::ARM_TEMPLATE,
+            ToolCode::ArmTemplate.as_str(),
             r.head(),
             format!("this declares a `{t}` with the name of an earlier one: the first declaration is read"),
             Some("declare each resource once, or make the declarations agree".into()),

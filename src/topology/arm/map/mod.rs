@@ -17,11 +17,11 @@ mod workspace;
 use std::collections::BTreeSet;
 use std::ops::Range;
 
-use super::codes;
 use super::cursor::Cur;
 use super::eval::Eval;
 use super::scope::Declared;
 use crate::diag::Severity;
+use crate::diag::ToolCode;
 use crate::topology::model::{List, Topology};
 use crate::topology::yaml::Sp;
 
@@ -138,7 +138,7 @@ impl<'e, 'a> Mapper<'e, 'a> {
             let span = d.node.get("type").map(|t| t.span.clone()).unwrap_or_else(|| d.node.head());
             self.ev.report(
                 Severity::Note,
-                codes::NOT_IN_MODEL,
+                ToolCode::NotInModel.as_str(),
                 span,
                 format!("resources of type `{ty}` are not part of the topology model: they are left out"),
                 None,
@@ -148,7 +148,7 @@ impl<'e, 'a> Mapper<'e, 'a> {
 
     /// A note that something read is not in the model yet.
     pub fn not_in_model(&self, span: Range<usize>, message: String) {
-        self.ev.report(Severity::Note, codes::NOT_IN_MODEL, span, message, None);
+        self.ev.report(Severity::Note, ToolCode::NotInModel.as_str(), span, message, None);
     }
 
     /// A cursor on the resource object.

@@ -3,7 +3,7 @@
 
 use super::{Mapper, push, push_to};
 use crate::diag::Severity;
-use crate::topology::arm::codes;
+use crate::diag::ToolCode;
 use crate::topology::arm::cursor::Cur;
 use crate::topology::arm::scope::Declared;
 use crate::topology::model::*;
@@ -42,7 +42,7 @@ impl<'e, 'a> Mapper<'e, 'a> {
                     Some((_, v)) => list.push(Sp::new(*v, b.span.clone())),
                     None => self.ev.report(
                         Severity::Warning,
-                        codes::ARM_VALUE,
+                        ToolCode::ArmValue.as_str(),
                         b.span.clone(),
                         format!(
                             "`bypass` holds `{part}`, which the topology model does not know: it is left out"
