@@ -138,10 +138,12 @@ item) and swallows everything after it. Close it with a fence line at least as l
 left out of the topology; the other files of the module are still read.";
     CannotEvaluate = "cannot-evaluate", Note,
         "A value of the infrastructure code that topobook cannot know",
-        "The value comes from a data source, a module output, a function topobook does not \
-evaluate, or Azure assigns it when the code is applied. The field is left unknown (never \
-guessed), so the rules that need it are not evaluated. Give it a literal value, a variable \
-default or a tfvars value to have it checked.";
+        "The value is known only when the code is applied (a data source, a module output, a \
+runtime property, the resource group's location, a `list*()` result), or it comes from a \
+function topobook does not evaluate or a variable or parameter without a value. The field is \
+left unknown, never guessed, and so is everything computed from it: the rules that need it \
+are not evaluated. Give it a literal value, a variable default, a tfvars value or a value in \
+the parameters file to have it checked.";
     UndeclaredReference = "undeclared-reference", Error,
         "A reference to something the module does not declare",
         "The code names a variable, local value, resource, data source or module that the module \
@@ -149,8 +151,44 @@ does not declare; Terraform refuses it. The help line suggests the closest decla
     NotInModel = "not-in-model", Note,
         "A resource or setting the topology model does not describe",
         "The infrastructure code holds something that matters to the network (a load balancer, an \
-application security group, a managed network) that the topology model has no place for. It \
-is not checked.";
+application security group, a firewall's NAT rules) that the topology model has no place for. \
+It is left out of the topology and not checked; the note names it so that the diagram and the \
+checks are read knowing it is missing.";
+    JsonSyntax = "json-syntax", Error,
+        "An infrastructure-code file that is not valid JSON",
+        "An ARM template or parameters file could not be read as JSON (comments are allowed, \
+trailing commas and single quotes are not). Nothing is imported until the error at the reported \
+position is fixed.";
+    NotArmTemplate = "not-arm-template", Error,
+        "A JSON file given as an ARM template that is not one",
+        "A `json topology` source must be an Azure Resource Manager deployment template: a JSON \
+object whose `$schema` ends in `deploymentTemplate.json#`, as `bicep build` writes. Point `src=` \
+at the template and `parameters=` at its parameters file.";
+    ArmTemplate = "arm-template", Error,
+        "An ARM template Azure would refuse",
+        "A resource without `type`, a `copy` loop without a valid `count`, a `condition` that is not \
+a boolean: the template would fail to deploy. Fix it at the reported position.";
+    ArmExpression = "arm-expression", Error,
+        "An ARM template expression that does not parse",
+        "A `[...]` string is an expression of the template language; this one is malformed. What \
+depends on it is left unknown.";
+    ArmParameters = "arm-parameters", Warning,
+        "A parameters file that does not fit its template",
+        "The parameters file sets a parameter the template does not declare (often a typo: the \
+help suggests the closest name), or gives one neither `value` nor `reference`.";
+    ArmValue = "arm-value", Warning,
+        "A value of infrastructure code the topology model cannot hold",
+        "A property has the wrong type, or a value outside the choices Azure and the model know \
+(`defaultAction: Allo`). The property is left out of the topology.";
+    BicepNotFound = "bicep-not-found", Error,
+        "A Bicep source, but no Bicep CLI on `PATH`",
+        "A `bicep topology` source is compiled by the official Bicep CLI. Install it so that \
+`bicep` is on `PATH`, or compile the file (`bicep build main.bicep`) and point `src=` at the \
+JSON template.";
+    BicepBuild = "bicep-build", Error,
+        "`bicep build` failed, timed out, or compiled the source",
+        "The Bicep CLI's own messages are quoted. As a note, it says that locations point into the \
+template the Bicep file compiles to, not into the `.bicep` file.";
 }
 
 impl ToolCode {

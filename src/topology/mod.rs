@@ -7,6 +7,7 @@
 //! [`Net`] and turns what they find into diagnostics.
 
 pub mod addr;
+pub mod arm;
 pub mod block;
 pub mod egress;
 pub mod emit;
