@@ -83,6 +83,9 @@ pub enum Disposition {
     Suppressed,
     /// Asked for by the block's `expect=`; listed, never fails.
     Expected,
+    /// A known finding recorded in the baseline (`topobook check --baseline`); listed,
+    /// never fails.
+    Baselined,
 }
 
 /// One problem, with everything a report format needs.
@@ -281,6 +284,10 @@ pub mod codes {
     pub const THEME: &str = "theme";
     /// Markdown that probably does not say what its author meant (a code fence never closed).
     pub const MARKDOWN: &str = "markdown";
+    /// A relative link that leaves the book: it cannot be checked.
+    pub const OUTSIDE_LINK: &str = "outside-link";
+    /// A baseline file that cannot be read, or an entry of it that matches no finding.
+    pub const BASELINE: &str = "baseline";
 }
 
 /// The closest candidate to `input` (for "did you mean"), if one is close enough.

@@ -14,10 +14,19 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check the book in DIR and write its site to DIR/<build-dir>/ (default `site/`).
+    ///
+    /// The site is always written, failing blocks shown as failing, unless `book.toml`,
+    /// `SUMMARY.md`, the theme or the baseline cannot be read or a file cannot be written.
+    /// Exit codes: 0 nothing at or above the `--fail-on` level; 1 findings at that level (the
+    /// site is written); 2 nothing written (configuration or I/O error).
     Build {
         /// The book folder (holding `book.toml`).
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// Exit 1 when findings at this level exist: `error` (the default, or `[build] fail-on`
+        /// in `book.toml`), `warning`, or `never`.
+        #[arg(long, value_enum, value_name = "LEVEL")]
+        fail_on: Option<FailOn>,
     },
     /// Serve the book in DIR with live reload: each save shows in the browser at once.
     Serve {
@@ -63,6 +72,13 @@ enum Command {
         /// Also show notes from advisory (info-level) rules in human, short and github output.
         #[arg(long)]
         notes: bool,
+        /// Known findings: those FILE lists are reported as baselined, not failing (instead of
+        /// `[check] baseline` in `book.toml`).
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Record the findings of this run in FILE (stale entries dropped), then report with it.
+        #[arg(long, value_name = "FILE")]
+        write_baseline: Option<PathBuf>,
     },
     /// List the rules: ID, severity, area, title.
     Rules {
@@ -85,6 +101,13 @@ enum Deny {
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Never,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
 enum RulesFormat {
     Table,
     Json,
@@ -93,14 +116,21 @@ enum RulesFormat {
 fn main() {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Build { dir } => topobook::cmd::build::run(&dir, topobook::site::SiteOptions::default()),
+        Command::Build { dir, fail_on } => {
+            let fail_on = fail_on.map(|f| match f {
+                FailOn::Error => topobook::load::FailOn::Error,
+                FailOn::Warning => topobook::load::FailOn::Warning,
+                FailOn::Never => topobook::load::FailOn::Never,
+            });
+            topobook::cmd::build::run(&dir, topobook::site::SiteOptions::default(), fail_on)
+        }
         Command::Serve { dir, port, host, open } => topobook::cmd::serve::run(
             &dir,
             &topobook::cmd::serve::Args { host, port, open },
             topobook::site::SiteOptions::default(),
         ),
         Command::Init { dir } => topobook::cmd::init::run(&dir),
-        Command::Check { args, format, output, deny, profile, notes } => {
+        Command::Check { args, format, output, deny, profile, notes, baseline, write_baseline } => {
             topobook::cmd::check::run(&topobook::cmd::check::CheckArgs {
                 args,
                 format,
@@ -108,6 +138,8 @@ fn main() {
                 deny_warnings: deny.is_some(),
                 profile,
                 notes,
+                baseline,
+                write_baseline,
             })
         }
         Command::Rules { format } => topobook::cmd::rules::list(matches!(format, RulesFormat::Json)),

@@ -16,6 +16,62 @@ pub enum LinkLevel {
     Warn,
 }
 
+/// `[build] fail-on`: the lowest level of finding that makes `topobook build` exit 1 (after
+/// the site is written).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum FailOn {
+    /// Active errors (the default).
+    #[default]
+    Error,
+    /// Active errors and warnings.
+    Warning,
+    /// Nothing: the exit code is 0 whatever the findings (configuration and I/O errors still
+    /// exit 2).
+    Never,
+}
+
+impl FailOn {
+    pub const NAMES: &'static [&'static str] = &["error", "warning", "never"];
+
+    pub fn parse(name: &str) -> Option<FailOn> {
+        match name {
+            "error" => Some(FailOn::Error),
+            "warning" => Some(FailOn::Warning),
+            "never" => Some(FailOn::Never),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailOn::Error => "error",
+            FailOn::Warning => "warning",
+            FailOn::Never => "never",
+        }
+    }
+}
+
+/// `[build] outside-links`: what a relative link that leaves the book is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum OutsideLinks {
+    /// A warning saying it cannot be checked (the default).
+    #[default]
+    Warn,
+    /// Nothing (the book links to sites deployed beside it on purpose).
+    Ignore,
+}
+
+/// `[output.html] topology-pages`: when the site gets the status page and the rules reference.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum TopologyPages {
+    /// When the book has at least one topology block (the default): a book without any, such
+    /// as an mdBook book, gets neither pages nor their sidebar entries.
+    #[default]
+    Auto,
+    /// Always.
+    Always,
+}
+
 /// `[output.html]`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HtmlConfig {
@@ -30,6 +86,12 @@ pub struct HtmlConfig {
     pub sanitize: bool,
     /// `[output.html.search] enable`.
     pub search: bool,
+    /// `[output.html.print] enable`: write `print.html`, the whole book on one page.
+    pub print: bool,
+    /// `[output.html.print] page-break`: each chapter starts a printed page.
+    pub print_page_break: bool,
+    /// `topology-pages`: when to write `status.html` and the rules reference.
+    pub topology_pages: TopologyPages,
 }
 
 impl HtmlConfig {
@@ -68,9 +130,18 @@ pub struct Config {
     pub language: String,
     /// Source folder, relative to the book root.
     pub src: String,
+    /// Whether `book.toml` sets `src` (without it, `load` picks `content/` or mdBook's `src/`).
+    pub src_set: bool,
     /// Output folder, relative to the book root.
     pub build_dir: String,
     pub link_check: LinkLevel,
+    /// `[build] fail-on`.
+    pub fail_on: FailOn,
+    /// `[build] outside-links`.
+    pub outside_links: OutsideLinks,
+    /// `[check] baseline`: the baseline file, relative to the book root, and the span of its
+    /// value in `book.toml` (for errors about the file).
+    pub baseline: Option<(String, Range<usize>)>,
     pub html: HtmlConfig,
 }
 
@@ -82,8 +153,12 @@ impl Default for Config {
             description: None,
             language: "en".to_string(),
             src: "content".to_string(),
+            src_set: false,
             build_dir: "site".to_string(),
             link_check: LinkLevel::Error,
+            fail_on: FailOn::Error,
+            outside_links: OutsideLinks::Warn,
+            baseline: None,
             html: HtmlConfig {
                 theme: "default".to_string(),
                 site_url: None,
@@ -91,17 +166,30 @@ impl Default for Config {
                 edit_url_template: None,
                 sanitize: false,
                 search: true,
+                print: true,
+                print_page_break: true,
+                topology_pages: TopologyPages::Auto,
             },
         }
     }
 }
 
 const BOOK_KEYS: &[&str] = &["title", "authors", "description", "language", "src"];
-const BUILD_KEYS: &[&str] = &["build-dir", "link-check"];
-const HTML_KEYS: &[&str] =
-    &["theme", "site-url", "git-repository-url", "edit-url-template", "sanitize", "search"];
+const BUILD_KEYS: &[&str] = &["build-dir", "link-check", "fail-on", "outside-links"];
+const CHECK_KEYS: &[&str] = &["baseline"];
+const HTML_KEYS: &[&str] = &[
+    "theme",
+    "site-url",
+    "git-repository-url",
+    "edit-url-template",
+    "sanitize",
+    "search",
+    "print",
+    "topology-pages",
+];
 const SEARCH_KEYS: &[&str] = &["enable"];
-const TOP_KEYS: &[&str] = &["book", "build", "output", "preprocessor", "rust"];
+const PRINT_KEYS: &[&str] = &["enable", "page-break"];
+const TOP_KEYS: &[&str] = &["book", "build", "check", "output", "preprocessor", "rust"];
 
 // mdBook compatibility: what topobook does with the keys of mdBook's `book.toml`.
 //
@@ -109,7 +197,9 @@ const TOP_KEYS: &[&str] = &["book", "build", "output", "preprocessor", "rust"];
 // the build, and unknown keys (typos) must still be caught. So every key falls in one of four
 // classes:
 //
-// 1. A topobook key (`BOOK_KEYS`, `BUILD_KEYS`, `HTML_KEYS`, `SEARCH_KEYS`): read.
+// 1. A topobook key (`BOOK_KEYS`, `BUILD_KEYS`, `CHECK_KEYS`, `HTML_KEYS`, `SEARCH_KEYS`,
+//    `PRINT_KEYS`): read. mdBook's own keys whose meaning topobook shares are read too
+//    (`[output.html.print] enable` and `page-break`).
 // 2. An mdBook key with nothing to do in topobook, because topobook already does it
 //    (`smart-punctuation`, `admonitions`: always on; the built-in `links` and `index`
 //    preprocessors; `[output.linkcheck]`: links are always checked) or because it only tunes
@@ -143,7 +233,6 @@ const MDBOOK_HTML_KEYS: &[&str] = &[
     "live-reload-endpoint",
     "hash-files",
     "sidebar-header-nav",
-    "print",
     "fold",
     "playground",
     "playpen",
@@ -275,6 +364,50 @@ impl Ctx<'_> {
         }
     }
 
+    /// One of the `allowed` strings.
+    fn choice(&mut self, full: &str, v: &Spanned<DeValue<'_>>, allowed: &[&str]) -> Option<String> {
+        let s = self.string(full, v)?;
+        if allowed.contains(&s.as_str()) {
+            return Some(s);
+        }
+        let list: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
+        let help = match did_you_mean(&s, allowed.iter().copied()) {
+            Some(m) => format!("did you mean `{m}`?"),
+            None => format!("write `{} = \"{}\"`", full.rsplit('.').next().unwrap_or(full), allowed[0]),
+        };
+        self.diag(
+            Diagnostic::error(codes::CONFIG, format!("`{full}` must be {}, not `{s}`", list.join(", ")))
+                .with_help(help),
+            v.span(),
+        );
+        None
+    }
+
+    /// A relative path of a file inside the book.
+    fn book_file(&mut self, full: &str, v: &Spanned<DeValue<'_>>) -> Option<String> {
+        let s = self.string(full, v)?;
+        let bad = s.is_empty()
+            || s.starts_with('/')
+            || s.contains('\\')
+            || s.ends_with('/')
+            || s.split('/').any(|c| c == ".." || c.is_empty());
+        if bad {
+            self.diag(
+                Diagnostic::error(
+                    codes::CONFIG,
+                    format!("`{full}` must be a file inside the book, not `{s}`"),
+                )
+                .with_help(
+                    "use a path relative to `book.toml`, such as `topobook-baseline.json`, without `..`",
+                ),
+                v.span(),
+            );
+            return None;
+        }
+        let parts: Vec<&str> = s.split('/').filter(|c| *c != ".").collect();
+        Some(parts.join("/"))
+    }
+
     /// A relative folder path that stays inside the book.
     fn folder(&mut self, full: &str, v: &Spanned<DeValue<'_>>) -> Option<String> {
         let s = self.string(full, v)?;
@@ -356,7 +489,10 @@ pub fn parse(file: Arc<str>, text: &str) -> (Config, Vec<Diagnostic>) {
                         "language" => {
                             config.language = cx.string("book.language", v).unwrap_or(config.language)
                         }
-                        "src" => config.src = cx.folder("book.src", v).unwrap_or(config.src),
+                        "src" => {
+                            config.src_set = true;
+                            config.src = cx.folder("book.src", v).unwrap_or(config.src)
+                        }
                         "authors" => match v.get_ref().as_array() {
                             Some(items) => {
                                 for item in items.iter() {
@@ -397,10 +533,33 @@ pub fn parse(file: Arc<str>, text: &str) -> (Config, Vec<Diagnostic>) {
                             ),
                             None => {}
                         },
+                        "fail-on" => {
+                            if let Some(f) = cx.choice("build.fail-on", v, FailOn::NAMES) {
+                                config.fail_on = FailOn::parse(&f).unwrap_or_default();
+                            }
+                        }
+                        "outside-links" => {
+                            match cx.choice("build.outside-links", v, &["warn", "ignore"]).as_deref() {
+                                Some("ignore") => config.outside_links = OutsideLinks::Ignore,
+                                Some(_) => config.outside_links = OutsideLinks::Warn,
+                                None => {}
+                            }
+                        }
                         other if MDBOOK_BUILD_KEYS.contains(&other) => {
                             cx.ignored(&format!("build.{other}"), k.span())
                         }
                         _ => cx.unknown("build", k, BUILD_KEYS, MDBOOK_BUILD_KEYS),
+                    }
+                }
+            }
+            "check" => {
+                let Some(t) = cx.table("check", value) else { continue };
+                for (k, v) in t {
+                    match k.get_ref().as_ref() {
+                        "baseline" => {
+                            config.baseline = cx.book_file("check.baseline", v).map(|p| (p, v.span()))
+                        }
+                        _ => cx.unknown("check", k, CHECK_KEYS, &[]),
                     }
                 }
             }
@@ -490,6 +649,29 @@ fn parse_html(cx: &mut Ctx<'_>, h: &DeTable<'_>, html: &mut HtmlConfig) {
                     }
                 }
             }
+            "print" => {
+                let Some(p) = cx.table("output.html.print", v) else { continue };
+                for (pk, pv) in p {
+                    match pk.get_ref().as_ref() {
+                        "enable" => {
+                            html.print = cx.boolean("output.html.print.enable", pv).unwrap_or(html.print)
+                        }
+                        "page-break" => {
+                            html.print_page_break = cx
+                                .boolean("output.html.print.page-break", pv)
+                                .unwrap_or(html.print_page_break)
+                        }
+                        _ => cx.unknown("output.html.print", pk, PRINT_KEYS, &[]),
+                    }
+                }
+            }
+            "topology-pages" => {
+                match cx.choice("output.html.topology-pages", v, &["auto", "always"]).as_deref() {
+                    Some("always") => html.topology_pages = TopologyPages::Always,
+                    Some(_) => html.topology_pages = TopologyPages::Auto,
+                    None => {}
+                }
+            }
             other if MDBOOK_HTML_KEYS.contains(&other) => {
                 cx.ignored(&format!("output.html.{other}"), k.span())
             }
@@ -513,121 +695,4 @@ fn parse_html(cx: &mut Ctx<'_>, h: &DeTable<'_>, html: &mut HtmlConfig) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn run(text: &str) -> (Config, Vec<Diagnostic>) {
-        parse("book.toml".into(), text)
-    }
-
-    #[test]
-    fn reads_known_keys_and_defaults() {
-        let (c, d) = run(
-            "[book]\ntitle = \"T\"\nauthors = [\"a\", \"b\"]\nsrc = \"src\"\n[build]\nlink-check = \"warn\"\n\
-             [output.html]\nsite-url = \"https://x.test/\"\nsanitize = true\n[output.html.search]\nenable = false\n",
-        );
-        assert!(d.is_empty(), "{d:?}");
-        assert_eq!(c.title, "T");
-        assert_eq!(c.authors, ["a", "b"]);
-        assert_eq!(c.src, "src");
-        assert_eq!(c.build_dir, "site");
-        assert_eq!(c.link_check, LinkLevel::Warn);
-        assert!(c.html.sanitize && !c.html.search);
-        assert_eq!(c.html.site_url.as_deref(), Some("https://x.test/"));
-    }
-
-    #[test]
-    fn unknown_keys_are_located_with_a_suggestion() {
-        let (_, d) = run("[book]\ntitle = \"T\"\nauthor = [\"a\"]\n");
-        assert_eq!(d.len(), 1);
-        assert_eq!(d[0].message, "unknown key `book.author` in `book.toml`");
-        assert_eq!(d[0].help.as_deref(), Some("did you mean `authors`?"));
-        let loc = d[0].location.as_ref().map(|l| (l.start.line, l.start.column));
-        assert_eq!(loc, Some((3, 1)));
-    }
-
-    #[test]
-    fn mdbook_keys_are_notes_or_warnings_and_bad_values_errors() {
-        let (c, d) = run(
-            "[rust]\nedition = \"2021\"\n[output.html]\nadditional-css = []\n[build]\nsrc = 1\nbuild-dir = \"../x\"\n",
-        );
-        let mut sev: Vec<_> = d.iter().map(|d| d.severity.as_str()).collect();
-        sev.sort();
-        assert_eq!(sev, ["error", "error", "note", "warning"], "{d:#?}");
-        assert_eq!(c.build_dir, "site");
-    }
-
-    /// The four classes of the decision at the top of this file, on mdBook's own keys.
-    #[test]
-    fn mdbook_keys_by_class() {
-        let text = "[output.html]\nmath = true\nmathjax-support = false\nhash-files = true\n\
-                    [output.html.playground]\neditable = true\n[output.html.redirect]\n\"/a.html\" = \"b.html\"\n\
-                    [output.html.search]\nboost-title = 2\n[output.linkcheck]\n\
-                    [preprocessor.links]\n[preprocessor.katex]\n";
-        let (c, d) = run(text);
-        let mut got: Vec<(&str, &str)> =
-            d.iter().map(|d| (d.message.split('`').nth(1).unwrap_or(""), d.severity.as_str())).collect();
-        got.sort();
-        assert_eq!(
-            got,
-            [
-                ("output.html.hash-files", "note"),
-                ("output.html.math", "warning"),
-                ("output.html.mathjax-support", "note"),
-                ("output.html.playground", "note"),
-                ("output.html.redirect", "warning"),
-                ("output.html.search.boost-title", "note"),
-                ("output.linkcheck", "note"),
-                ("preprocessor.katex", "warning"),
-                ("preprocessor.links", "note"),
-            ],
-            "{d:#?}"
-        );
-        let math = d.iter().find(|d| d.message.starts_with("`output.html.math`"));
-        assert!(math.is_some_and(|d| d.message.ends_with("equations are shown as written, not typeset")));
-        assert_eq!(c, Config::default());
-    }
-
-    #[test]
-    fn typos_of_mdbook_keys_are_errors_suggesting_them() {
-        let (_, d) = run("[output.html]\nmathjax-suport = true\n[output.html.search]\nlimit-result = 3\n");
-        let got: Vec<_> = d.iter().map(|d| (d.severity.as_str(), d.help.as_deref().unwrap_or(""))).collect();
-        assert_eq!(
-            got,
-            [("error", "did you mean `mathjax-support`?"), ("error", "did you mean `limit-results`?")]
-        );
-    }
-
-    #[test]
-    fn a_build_folder_that_holds_the_book_is_refused() {
-        for (toml, why) in [
-            ("[build]\nbuild-dir = \".\"\n", "the whole book"),
-            ("[build]\nbuild-dir = \"./\"\n", "the whole book"),
-            ("[build]\nbuild-dir = \"content\"\n", "the source folder `content`"),
-            ("[build]\nbuild-dir = \"./content/.\"\n", "the source folder `content`"),
-            ("[book]\nsrc = \"docs/src\"\n[build]\nbuild-dir = \"docs\"\n", "the source folder `docs/src`"),
-            ("[build]\nbuild-dir = \"content/out\"\n", "a folder inside the source folder `content`"),
-            ("[build]\nbuild-dir = \"themes\"\n", "the `themes` folder"),
-            ("[build]\nbuild-dir = \"themes/default/out\"\n", "the `themes` folder"),
-        ] {
-            let (c, d) = run(toml);
-            assert_eq!(d.len(), 1, "{toml}: {d:?}");
-            assert!(d[0].message.contains(&format!("would replace {why}")), "{toml}: {}", d[0].message);
-            assert_eq!(d[0].severity.as_str(), "error");
-            assert_eq!(c.build_dir, "site");
-        }
-        for ok in
-            ["[build]\nbuild-dir = \"./public\"\n", "[book]\nsrc = \".\"\n[build]\nbuild-dir = \"out\"\n"]
-        {
-            let (_, d) = run(ok);
-            assert!(d.is_empty(), "{ok}: {d:?}");
-        }
-    }
-
-    #[test]
-    fn syntax_errors_do_not_panic() {
-        let (c, d) = run("[book\ntitle = ");
-        assert_eq!(d.len(), 1);
-        assert_eq!(c, Config::default());
-    }
-}
+mod tests;

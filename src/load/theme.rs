@@ -59,6 +59,7 @@ builtin!(
     "templates/prev-next.html",
     "templates/rule.html",
     "templates/rules-index.html",
+    "templates/print.html",
     "static/css/theme.css",
     "static/css/topology.css",
     "static/css/print.css",

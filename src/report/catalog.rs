@@ -163,6 +163,22 @@ match a finding. An expired suppression no longer applies: the finding counts ag
 item) and swallows everything after it. Close it with a fence line at least as long.",
         Severity::Warning,
     ),
+    tool(
+        codes::OUTSIDE_LINK,
+        "A relative link that leaves the book",
+        "A link such as `../other-book/page.html` points outside the book's source folder, often to \
+a site deployed beside this one. topobook cannot know whether it exists, so it is not checked. \
+`[build] outside-links = \"ignore\"` in `book.toml` stops the warning.",
+        Severity::Warning,
+    ),
+    tool(
+        codes::BASELINE,
+        "A baseline file that cannot be read, or a stale entry of it",
+        "The baseline (`topobook check --baseline FILE`, `[check] baseline` in `book.toml`) lists known \
+findings that do not fail a run. An entry that matches no finding any more is stale: \
+`topobook check --write-baseline FILE` rewrites the file without it.",
+        Severity::Note,
+    ),
 ];
 
 /// The tool code `code`, if it is one.

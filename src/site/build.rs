@@ -4,7 +4,7 @@ use minijinja::{Value, context};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::diag::{Diagnostic, codes};
+use crate::diag::{Diagnostic, Disposition, Severity, codes};
 use crate::markdown::escape;
 use crate::output::Output;
 use crate::render::nav::{SidebarItem, sitemap, toc_js};
@@ -12,6 +12,11 @@ use crate::render::{BodyContext, body_html, highlight, value};
 
 use super::Site;
 use super::nav::NavItem;
+use super::print::{PRINT_PATH, PrintMap};
+
+/// Pages rendered together (in parallel) before their parts of `print.html` are written: a
+/// one-shot build holds at most this many pages' HTML at once.
+const CHUNK: usize = 128;
 
 /// What a build did.
 #[derive(Debug, Default)]
@@ -37,6 +42,10 @@ pub(super) struct BookCtx<'a> {
     search: bool,
     git_repository_url: Option<&'a str>,
     generator: &'static str,
+    /// `print.html` is written (the header's print button opens it).
+    print: bool,
+    /// The status page and the rules reference are written.
+    topology_pages: bool,
 }
 
 #[derive(Serialize)]
@@ -67,7 +76,24 @@ pub(super) struct PageCtx<'a> {
     pub edit_url: Option<String>,
     pub canonical: Option<String>,
     pub failing: usize,
+    /// Errors of the page outside its topology blocks (broken links, front matter,
+    /// includes...), which the page lists at its top.
+    pub problems: Vec<ProblemCtx>,
+    /// The page's failing topology blocks, linked.
+    pub failing_blocks: Vec<LinkCtx>,
 }
+
+/// A problem of a page, as the page lists it.
+#[derive(Serialize)]
+pub(super) struct ProblemCtx {
+    pub code: String,
+    pub message: String,
+    /// `content/a.md:12`.
+    pub place: Option<String>,
+}
+
+/// At most this many problems are listed at the top of a page.
+const MAX_PROBLEMS: usize = 20;
 
 impl Site {
     pub(super) fn book_ctx(&self) -> BookCtx<'_> {
@@ -80,6 +106,8 @@ impl Site {
             search: c.html.search,
             git_repository_url: c.html.git_repository_url.as_deref(),
             generator: concat!("topobook ", env!("CARGO_PKG_VERSION")),
+            print: c.html.print,
+            topology_pages: self.topology_pages(),
         }
     }
 
@@ -94,8 +122,8 @@ impl Site {
         Some(LinkCtx { title: p.title.clone(), url: format!("{from_root}{}", p.out_path) })
     }
 
-    /// Render page `i` to its HTML.
-    pub(super) fn render_page(&self, i: usize) -> Result<Vec<u8>, Box<Diagnostic>> {
+    /// Page `i`: its HTML, and its body (for `print.html`).
+    pub(super) fn render_page_and_body(&self, i: usize) -> Result<(Vec<u8>, String), Box<Diagnostic>> {
         let Some(p) = self.pages.get(i) else {
             return Err(Box::new(Diagnostic::error(codes::IO, "no such page")));
         };
@@ -131,13 +159,25 @@ impl Site {
             edit_url: cfg.edit_url_template.as_ref().map(|t| t.replace("{path}", &p.source.path)),
             canonical: self.canonical(&p.out_path),
             failing: p.failing(),
+            problems: page_problems(p),
+            failing_blocks: p
+                .reports
+                .iter()
+                .filter(|r| {
+                    matches!(r.outcome, crate::topology::Outcome::Failed | crate::topology::Outcome::Invalid)
+                })
+                .map(|r| LinkCtx {
+                    title: r.options.title.clone().unwrap_or_else(|| r.id.clone()),
+                    url: format!("#{}", r.id),
+                })
+                .collect(),
         };
         let ctx = context! {
             book => value(self.book_ctx()),
             page => value(&page),
-            content => Value::from_safe_string(body),
+            content => Value::from_safe_string(body.clone()),
         };
-        self.renderer.render("page.html", &ctx).map(String::into_bytes)
+        self.renderer.render("page.html", &ctx).map(|html| (html.into_bytes(), body))
     }
 
     fn sidebar_items(&self, items: &[NavItem]) -> Vec<SidebarItem> {
@@ -181,6 +221,7 @@ impl Site {
             failing => failing,
             rule_areas => self.sidebar_rules(),
             rule_count => crate::rules::registry().len(),
+            topology_pages => self.topology_pages(),
         };
         let html = self.renderer.render("sidebar.html", &ctx)?;
         let page = context! {
@@ -211,6 +252,8 @@ impl Site {
             edit_url: None,
             canonical: None,
             failing: 0,
+            problems: Vec::new(),
+            failing_blocks: Vec::new(),
         };
         let ctx = context! {
             book => value(self.book_ctx()),
@@ -261,7 +304,11 @@ impl Site {
                 failed.extend(["toc.js".to_string(), "toc.html".to_string()]);
             }
         }
-        for (name, r) in [("status.html", self.render_status()), ("404.html", self.render_404())] {
+        let mut pages = vec![("404.html", self.render_404())];
+        if self.topology_pages() {
+            pages.insert(0, ("status.html", self.render_status()));
+        }
+        for (name, r) in pages {
             match r {
                 Ok(b) => files.push((name.to_string(), b)),
                 Err(d) => {
@@ -313,23 +360,7 @@ impl Site {
     fn build_with(&mut self, out: &dyn Output, once: bool) -> BuildReport {
         self.started_render = std::time::Instant::now();
         let mut report = BuildReport::default();
-        let results: Vec<(String, Result<bool, Box<Diagnostic>>)> = (0..self.pages.len())
-            .into_par_iter()
-            .map(|i| {
-                let path = self.pages[i].out_path.clone();
-                let r = self.render_page(i).and_then(|html| out.write(&path, html));
-                (path, r)
-            })
-            .collect();
-        for (path, r) in results {
-            match r {
-                Ok(_) => report.written.push(path),
-                Err(d) => {
-                    report.diagnostics.push(*d);
-                    report.failed.push(path);
-                }
-            }
-        }
+        self.render_pages(out, once, &mut report);
         if once {
             for p in &mut self.pages {
                 p.parsed.body = Vec::new();
@@ -348,10 +379,12 @@ impl Site {
             );
         }
         let fires = self.fires();
-        for (path, r) in self.rule_pages(&fires, None) {
-            match r.and_then(|html| out.write(&path, html)) {
-                Ok(_) => report.written.push(path),
-                Err(d) => report.diagnostics.push(*d),
+        if self.topology_pages() {
+            for (path, r) in self.rule_pages(&fires, None) {
+                match r.and_then(|html| out.write(&path, html)) {
+                    Ok(_) => report.written.push(path),
+                    Err(d) => report.diagnostics.push(*d),
+                }
             }
         }
         self.fires = fires;
@@ -397,6 +430,97 @@ impl Site {
         self.outputs = report.written.iter().chain(&report.failed).cloned().collect();
         report
     }
+}
+
+impl Site {
+    /// Render every page into `out`, in reading order, a chunk of pages at a time in
+    /// parallel, and `print.html` with them: each chunk's parts are streamed to it. A site that
+    /// is rendered again (`!once`) keeps the parts, for the preview's later `print.html`.
+    fn render_pages(&mut self, out: &dyn Output, once: bool, report: &mut BuildReport) {
+        let print = self.book.config.html.print;
+        let map = if print { self.print_map() } else { PrintMap::default() };
+        let mut sink = None;
+        let mut tail = String::new();
+        if print {
+            match self.print_frame().and_then(|(head, t)| {
+                tail = t;
+                let mut s = out.create(PRINT_PATH)?;
+                s.push(head.as_bytes())?;
+                Ok(s)
+            }) {
+                Ok(s) => sink = Some(s),
+                Err(d) => {
+                    report.diagnostics.push(*d);
+                    report.failed.push(PRINT_PATH.to_string());
+                }
+            }
+        }
+        let mut parts: Vec<Option<std::sync::Arc<str>>> = vec![None; if once { 0 } else { self.pages.len() }];
+        let order = self.reading_order();
+        for chunk in order.chunks(CHUNK) {
+            type Rendered = (usize, String, Result<bool, Box<Diagnostic>>, Option<String>);
+            let results: Vec<Rendered> = chunk
+                .par_iter()
+                .map(|&i| {
+                    let path = self.pages[i].out_path.clone();
+                    match self.render_page_and_body(i) {
+                        Ok((html, body)) => {
+                            let part = print.then(|| self.print_part(i, &body, &map));
+                            drop(body);
+                            (i, path.clone(), out.write(&path, html), part)
+                        }
+                        Err(d) => (i, path, Err(d), None),
+                    }
+                })
+                .collect();
+            for (i, path, r, part) in results {
+                match r {
+                    Ok(_) => report.written.push(path),
+                    Err(d) => {
+                        report.diagnostics.push(*d);
+                        report.failed.push(path);
+                    }
+                }
+                if let (Some(part), Some(s)) = (&part, &mut sink)
+                    && let Err(d) = s.push(part.as_bytes())
+                {
+                    report.diagnostics.push(*d);
+                }
+                if let (Some(part), Some(slot)) = (part, parts.get_mut(i)) {
+                    *slot = Some(std::sync::Arc::from(part));
+                }
+            }
+        }
+        if let Some(mut s) = sink {
+            let done = s.push(tail.as_bytes()).and_then(|()| s.finish());
+            match done {
+                Ok(_) => report.written.push(PRINT_PATH.to_string()),
+                Err(d) => report.diagnostics.push(*d),
+            }
+        }
+        self.print_parts = parts;
+        self.print_stale = false;
+    }
+}
+
+/// The errors of a page besides its blocks' findings (which their status panels show):
+/// reading, includes, front matter, Markdown, links, missing figures. The page lists them at
+/// its top.
+fn page_problems(p: &super::PageState) -> Vec<ProblemCtx> {
+    p.source
+        .diagnostics
+        .iter()
+        .chain(&p.parsed.diagnostics)
+        .chain(&p.link_diagnostics)
+        .chain(p.figures.iter().flatten().filter_map(|f| f.problem.as_ref()))
+        .filter(|d| d.disposition == Disposition::Active && d.severity == Severity::Error)
+        .take(MAX_PROBLEMS)
+        .map(|d| ProblemCtx {
+            code: d.code.to_string(),
+            message: d.message.clone(),
+            place: d.location.as_ref().map(|l| format!("{}:{}", l.file, l.start.line)),
+        })
+        .collect()
 }
 
 /// Hand the memory freed so far back to the system (glibc keeps freed pages of every thread's

@@ -54,6 +54,7 @@ fn severity_look(d: &Diagnostic) -> (&'static str, &'static str, String) {
         },
         Disposition::Expected => ("expected", "◆", format!("Expected {sev}")),
         Disposition::Suppressed => ("suppressed", "○", format!("Suppressed {sev}")),
+        Disposition::Baselined => ("baselined", "◌", format!("Baselined {sev}")),
     }
 }
 
@@ -145,6 +146,11 @@ fn finding_html(out: &mut String, report: &BlockReport, it: &Item<'_>, cx: &Cx<'
             out,
             "<p class=\"finding-reason\"><span class=\"finding-label\">Reason</span> {}</p>",
             inline_code(reason)
+        );
+    }
+    if d.disposition == Disposition::Baselined {
+        out.push_str(
+            "<p class=\"finding-reason\"><span class=\"finding-label\">Baselined</span> A known finding, recorded in the book's baseline: it does not fail the build until it is fixed.</p>",
         );
     }
     let mut meta = Vec::new();

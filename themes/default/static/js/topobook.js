@@ -122,6 +122,8 @@
       document.head.appendChild(s);
     };
     input.addEventListener("focus", load, { once: true });
+    // `?search=WORD`: open the search with its results at once.
+    if (/[?&]search=/.test(location.search)) load();
     document.addEventListener("keydown", function (e) {
       if (e.key === "/" && document.activeElement !== input && !/input|textarea/i.test(document.activeElement.tagName)) {
         e.preventDefault();
