@@ -89,16 +89,28 @@ fn two_builds_are_byte_identical() {
 }
 
 #[test]
-fn a_failed_build_leaves_the_previous_site_in_place() {
+fn a_build_that_stops_leaves_the_previous_site_in_place() {
     let run = build("markdown");
     assert_eq!(run.code, 0);
     let before = snapshot_tree(&run.site());
+    // A broken link is a finding: the site is written, with the link.
     std::fs::write(run.root().join("content/features.md"), "# Broken\n\n[nowhere](missing.md)\n")
         .expect("write");
-    let dir = run.dir;
-    let run = rebuild(dir);
-    assert_eq!(run.code, 1);
-    assert_eq!(snapshot_tree(&run.site()), before);
+    let run = rebuild(run.dir);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.read("features.html").contains("href=\"missing.html\""));
+    assert!(run.stderr.contains("exit 1 because fail-on = error"), "{}", run.stderr);
+    let written = snapshot_tree(&run.site());
+    assert_ne!(written, before);
+    // `book.toml` that does not parse: nothing is written.
+    let toml = run.root().join("book.toml");
+    let text = std::fs::read_to_string(&toml).expect("book.toml");
+    std::fs::write(&toml, format!("{text}\n[build\n")).expect("write");
+    std::fs::write(run.root().join("content/features.md"), "# Changed again\n").expect("write");
+    let run = rebuild(run.dir);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("nothing was written, `site/` is unchanged"), "{}", run.stderr);
+    assert_eq!(snapshot_tree(&run.site()), written);
     let names: Vec<String> = std::fs::read_dir(run.root())
         .expect("dir")
         .flatten()

@@ -89,7 +89,9 @@ fn bad_front_matter_is_reported_and_the_rest_builds() {
 #[test]
 fn unknown_config_keys_are_errors_with_suggestions() {
     let run = build("unknown-config");
-    assert_eq!(run.code, 1);
+    // An error in `book.toml` stops the build: the site would not be the book meant.
+    assert_eq!(run.code, 2);
+    assert!(!run.site().exists());
     insta::assert_snapshot!(run.diagnostics());
 }
 
@@ -131,7 +133,7 @@ fn topology_blocks_in_quotes_and_lists() {
 }
 
 #[test]
-fn a_broken_template_override_is_located_and_the_build_fails() {
+fn a_broken_template_override_is_located_and_nothing_is_written() {
     let dir = common::book("overrides");
     std::fs::write(
         dir.path().join("themes/corporate/templates/prev-next.html"),
@@ -139,7 +141,7 @@ fn a_broken_template_override_is_located_and_the_build_fails() {
     )
     .expect("write");
     let run = rebuild(dir);
-    assert_eq!(run.code, 1);
+    assert_eq!(run.code, 2);
     // Reported once (not once per page), at the line of the override that failed.
     insta::assert_snapshot!(run.diagnostics());
     assert!(!run.site().exists());

@@ -89,8 +89,10 @@ pub fn run(dir: &Path, options: SiteOptions, fail_on: Option<FailOn>) -> i32 {
     let _ = err.write_all(human::render_all(&shown_diags, &sources, color).as_bytes());
     let diags = shown_diags;
     // Rendering or writing failed: a template that does not render, a file not written.
-    let broken: Vec<Diagnostic> =
+    let mut broken: Vec<Diagnostic> =
         report.diagnostics.iter().filter(|d| d.severity == Severity::Error).cloned().collect();
+    diag::sort(&mut broken);
+    broken.dedup();
     if !broken.is_empty() || !report.failed.is_empty() {
         out.abort();
         let why = if broken.is_empty() {

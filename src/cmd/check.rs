@@ -243,7 +243,7 @@ fn human_report(
     let hidden = run
         .diagnostics
         .iter()
-        .filter(|d| d.disposition == Disposition::Active && d.severity == Severity::Note)
+        .filter(|d| d.disposition == Disposition::Active && super::build::advisory(d))
         .count();
     text.push_str(&run.summary().line());
     text.push('\n');

@@ -428,12 +428,17 @@ pub fn load(root: &Path) -> Result<Book, LoadError> {
 }
 
 /// Without `src` in `book.toml`: `content/` (topobook's layout) when it exists, else `src/`
-/// (mdBook's default, so a published mdBook book builds as it is), with a note saying which.
+/// (mdBook's default, so a published mdBook book builds as it is). A note says which when it
+/// is not topobook's usual layout: `src/` is used, or both folders exist.
 fn default_src(root: &Path, config: &mut Config, diags: &mut Vec<Diagnostic>) -> Result<(), LoadError> {
     let at = Location::file_start("book.toml".into());
-    let (src, why) = if root.join("content").is_dir() {
-        ("content", "topobook's default")
-    } else if root.join("src").is_dir() {
+    let (content, src) = (root.join("content").is_dir(), root.join("src").is_dir());
+    let (src, why) = if content && !src {
+        config.src = "content".to_string();
+        return Ok(());
+    } else if content {
+        ("content", "topobook's default; `src/` is not read")
+    } else if src {
         ("src", "mdBook's default, as there is no `content/`")
     } else {
         return Err(LoadError(format!(
