@@ -269,7 +269,8 @@ impl Site {
         self.simple_page("404.html", "Page not found", "404.html", &root, context! {})
     }
 
-    /// `index.html` when no page is the home page: a redirect to the first page.
+    /// `index.html` when no page is the home page: a redirect to the first page, which keeps
+    /// the query and the fragment (`index.html?search=vault` opens the search there too).
     fn redirect_index(&self) -> Option<Vec<u8>> {
         if self.pages.iter().any(|p| p.out_path == "index.html") {
             return None;
@@ -278,8 +279,9 @@ impl Site {
         let url = escape(&first.out_path);
         Some(
             format!(
-                "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{}</title><meta http-equiv=\"refresh\" content=\"0; url={url}\"><link rel=\"canonical\" href=\"{url}\"></head><body><a href=\"{url}\">{}</a></body></html>\n",
+                "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{}</title><script>location.replace({}+location.search+location.hash)</script><meta http-equiv=\"refresh\" content=\"0; url={url}\"><link rel=\"canonical\" href=\"{url}\"></head><body><a href=\"{url}\">{}</a></body></html>\n",
                 escape(&self.book.config.title),
+                js_string(&first.out_path),
                 escape(&first.title)
             )
             .into_bytes(),
@@ -501,6 +503,15 @@ impl Site {
         self.print_parts = parts;
         self.print_stale = false;
     }
+}
+
+/// `s` as a JavaScript string literal that is safe inside `<script>` (no `<`, `>` or `&`).
+fn js_string(s: &str) -> String {
+    serde_json::to_string(s)
+        .unwrap_or_else(|_| "\"\"".to_string())
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 /// The errors of a page besides its blocks' findings (which their status panels show):

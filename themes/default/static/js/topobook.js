@@ -73,15 +73,20 @@
       button.textContent = "Copied";
       setTimeout(function () { button.classList.remove("copied"); button.textContent = "Copy"; }, 1500);
     };
-    if (navigator.clipboard && navigator.clipboard.writeText) {
-      navigator.clipboard.writeText(text).then(done, function () {});
-    } else {
+    // The clipboard API may be refused (a page opened from disk, no permission): then the
+    // selection and `copy` command.
+    var fallback = function () {
       var area = document.createElement("textarea");
       area.value = text;
       document.body.appendChild(area);
       area.select();
-      try { document.execCommand("copy"); done(); } catch (err) { /* ignore */ }
+      try { if (document.execCommand("copy")) done(); } catch (err) { /* ignore */ }
       document.body.removeChild(area);
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(done, fallback);
+    } else {
+      fallback();
     }
   });
 
