@@ -93,10 +93,16 @@ fn every_feature_works_from_file_urls() {
 
     // A copy button copies (the clipboard API, or the fallback when it is refused).
     b.click("button.copy");
-    b.wait_for("the copy button says it copied", "var c = document.querySelector('button.copy'); return c.textContent === 'Copied'");
+    b.wait_for(
+        "the copy button says it copied",
+        "var c = document.querySelector('button.copy'); return c.textContent === 'Copied'",
+    );
 
     // The print button opens the whole book, which shows every chapter.
-    assert_eq!(b.eval("return document.getElementById('print-button').getAttribute('href')"), "print.html?print");
+    assert_eq!(
+        b.eval("return document.getElementById('print-button').getAttribute('href')"),
+        "print.html?print"
+    );
     b.go(&file_url(&site, "print.html"));
     let chapters = b.eval("return document.querySelectorAll('section.print-chapter').length");
     assert_eq!(chapters, 4, "every page is a chapter of print.html");

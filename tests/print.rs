@@ -43,7 +43,11 @@ fn print_html_holds_the_book_as_one_document() {
     let html = std::fs::read_to_string(site.join("print.html")).expect("print.html");
     // Every chapter, in the order of the sidebar.
     let paths = values(&html, "data-path");
-    assert_eq!(paths[1..], ["index.html", "broken.html", "counter-examples.html", "secured.html"], "{paths:?}");
+    assert_eq!(
+        paths[1..],
+        ["index.html", "broken.html", "counter-examples.html", "secured.html"],
+        "{paths:?}"
+    );
     let mut at = 0;
     for t in TITLES {
         let i = html[at..].find(&format!(">{t}<")).unwrap_or_else(|| panic!("`{t}` missing or out of order"));
@@ -73,7 +77,10 @@ fn print_html_holds_the_book_as_one_document() {
     assert!(html.contains("verdict-fail"), "the failing block's panel");
     let details: Vec<&str> =
         html.match_indices("<details").map(|(i, _)| &html[i..i + html[i..].find('>').unwrap_or(0)]).collect();
-    assert!(!details.is_empty() && details.iter().all(|d| d.contains(" open")), "folded parts are open: {details:?}");
+    assert!(
+        !details.is_empty() && details.iter().all(|d| d.contains(" open")),
+        "folded parts are open: {details:?}"
+    );
     assert!(!html.contains("id=\"sidebar\"") && !html.contains("search-input"));
     // The figure of `secured.md` is found from the site root.
     assert!(values(&html, "src").contains(&"media/overview.svg"));
@@ -82,11 +89,14 @@ fn print_html_holds_the_book_as_one_document() {
     assert!(ids.contains_key("broken--a-key-vault-that-refuses-trusted-services"));
     // Each page's header has the print button, which opens the page and its print dialog.
     let page = std::fs::read_to_string(site.join("secured.html")).expect("page");
-    assert!(page.contains("id=\"print-button\" class=\"icon-button print-button\" href=\"print.html?print\""));
+    assert!(
+        page.contains("id=\"print-button\" class=\"icon-button print-button\" href=\"print.html?print\"")
+    );
 }
 
 fn tool(name: &str) -> Option<PathBuf> {
-    let found = ["/usr/bin", "/usr/local/bin", "/bin"].iter().map(|d| Path::new(d).join(name)).find(|p| p.is_file());
+    let found =
+        ["/usr/bin", "/usr/local/bin", "/bin"].iter().map(|d| Path::new(d).join(name)).find(|p| p.is_file());
     if found.is_none() {
         assert!(
             std::env::var_os("TOPOBOOK_BROWSER_TESTS").is_none(),
@@ -118,7 +128,8 @@ fn print_html_prints_to_a_pdf_with_every_chapter_and_diagram() {
     assert!(pages[0].contains("Isolated Azure ML") && pages[0].contains("Contents"), "{}", pages[0]);
     // Each chapter starts a page: its title is the first line of one.
     for t in TITLES {
-        let starts = pages.iter().any(|p| p.lines().find(|l| !l.trim().is_empty()).is_some_and(|l| l.trim() == *t));
+        let starts =
+            pages.iter().any(|p| p.lines().find(|l| !l.trim().is_empty()).is_some_and(|l| l.trim() == *t));
         assert!(starts, "no page starts with the chapter `{t}`");
     }
     // Every diagram is printed: each draws its legend, as text the PDF keeps.

@@ -240,7 +240,9 @@ impl Site {
                 let at = match &l.in_book {
                     Some(file) if line > 0 => {
                         let index = crate::diag::LineIndex::new(&l.text);
-                        let start = index.line_start(line as usize - 1);
+                        let line_start = index.line_start(line as usize - 1);
+                        let indent = l.text[line_start..].len() - l.text[line_start..].trim_start().len();
+                        let start = line_start + indent;
                         let end = l.text[start..].find('\n').map_or(l.text.len(), |i| start + i);
                         Ok(index.location(file.clone(), &l.text, start..end))
                     }

@@ -39,7 +39,9 @@ pub fn tools() -> Option<(PathBuf, PathBuf)> {
                 std::env::var_os("TOPOBOOK_BROWSER_TESTS").is_none(),
                 "TOPOBOOK_BROWSER_TESTS is set but chromium or chromedriver is missing; install Debian's `chromium` and `chromium-driver`"
             );
-            eprintln!("skipped: chromium or chromedriver not found (set TOPOBOOK_BROWSER_TESTS to make this a failure)");
+            eprintln!(
+                "skipped: chromium or chromedriver not found (set TOPOBOOK_BROWSER_TESTS to make this a failure)"
+            );
             None
         }
     }
