@@ -77,7 +77,7 @@ fn the_exit_code_follows_fail_on() {
     let run = rebuild(dir);
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("`build.fail-on` must be `error`, `warning`, `never`, not `warnings`"),
+        run.stderr.contains("`build.fail-on` must be `error`, `warning` or `never`, not `warnings`"),
         "{}",
         run.stderr
     );

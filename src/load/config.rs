@@ -371,13 +371,16 @@ impl Ctx<'_> {
             return Some(s);
         }
         let list: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
+        let list = match list.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            _ => list.join(""),
+        };
         let help = match did_you_mean(&s, allowed.iter().copied()) {
             Some(m) => format!("did you mean `{m}`?"),
             None => format!("write `{} = \"{}\"`", full.rsplit('.').next().unwrap_or(full), allowed[0]),
         };
         self.diag(
-            Diagnostic::error(codes::CONFIG, format!("`{full}` must be {}, not `{s}`", list.join(", ")))
-                .with_help(help),
+            Diagnostic::error(codes::CONFIG, format!("`{full}` must be {list}, not `{s}`")).with_help(help),
             v.span(),
         );
         None

@@ -114,3 +114,47 @@ fn syntax_errors_do_not_panic() {
     assert_eq!(d.len(), 1);
     assert_eq!(c, Config::default());
 }
+
+#[test]
+fn build_check_and_print_keys() {
+    let (c, d) = run("[book]\ntitle = \"T\"\n[build]\nfail-on = \"warning\"\noutside-links = \"ignore\"\n\
+         [check]\nbaseline = \"ci/./known.json\"\n[output.html]\ntopology-pages = \"always\"\n\
+         [output.html.print]\nenable = false\npage-break = false\n");
+    assert!(d.is_empty(), "{d:?}");
+    assert_eq!(c.fail_on, FailOn::Warning);
+    assert_eq!(c.outside_links, OutsideLinks::Ignore);
+    assert_eq!(c.baseline.as_ref().map(|(p, _)| p.as_str()), Some("ci/known.json"));
+    assert_eq!(c.html.topology_pages, TopologyPages::Always);
+    assert!(!c.html.print && !c.html.print_page_break);
+    assert!(!c.src_set);
+    // The defaults: fail on errors, warn about links that leave the book, print.
+    let (c, _) = run("[book]\nsrc = \"src\"\n");
+    assert!(c.src_set);
+    assert_eq!((c.fail_on, c.outside_links, c.html.topology_pages), Default::default());
+    assert!(c.html.print && c.html.print_page_break && c.baseline.is_none());
+}
+
+#[test]
+fn bad_values_of_the_new_keys_are_located_errors() {
+    let (c, d) = run(
+        "[build]\nfail-on = \"warnings\"\noutside-links = \"error\"\n[check]\nbaseline = \"../known.json\"\n\
+         [output.html]\ntopology-pages = true\n[output.html.print]\nenabled = true\n",
+    );
+    let mut got: Vec<(u32, &str)> =
+        d.iter().map(|d| (d.location.as_ref().map_or(0, |l| l.start.line), d.message.as_str())).collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            (2, "`build.fail-on` must be `error`, `warning` or `never`, not `warnings`"),
+            (3, "`build.outside-links` must be `warn` or `ignore`, not `error`"),
+            (5, "`check.baseline` must be a file inside the book, not `../known.json`"),
+            (7, "`output.html.topology-pages` must be a string, not boolean"),
+            (9, "unknown key `output.html.print.enabled` in `book.toml`"),
+        ]
+    );
+    assert_eq!(d[0].help.as_deref(), Some("did you mean `warning`?"));
+    assert!(d.iter().any(|d| d.help.as_deref() == Some("did you mean `enable`?")));
+    assert_eq!(c.fail_on, FailOn::Error);
+    assert!(c.baseline.is_none());
+}
