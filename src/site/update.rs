@@ -253,11 +253,11 @@ impl Site {
             let rendered = self.render_page_and_body(i);
             if let (true, Ok((_, body))) = (print, &rendered) {
                 let part = self.print_part(i, body, &map);
-                if let Some(slot) = self.print_parts.get_mut(i) {
-                    if slot.as_deref() != Some(part.as_str()) {
-                        *slot = Some(std::sync::Arc::from(part));
-                        self.print_stale = true;
-                    }
+                if let Some(slot) = self.print_parts.get_mut(i)
+                    && slot.as_deref() != Some(part.as_str())
+                {
+                    *slot = Some(std::sync::Arc::from(part));
+                    self.print_stale = true;
                 }
             }
             match rendered.and_then(|(html, _)| out.write(&path, html)) {
