@@ -334,6 +334,8 @@ mod tests {
         assert!(d.fails(true));
         d.disposition = Disposition::Suppressed;
         assert!(!d.fails(true));
+        d.disposition = Disposition::Baselined;
+        assert!(!d.fails(true));
         assert!(Diagnostic::error("x", "y").fails(false));
         assert!(!Diagnostic::note("x", "y").fails(true));
     }

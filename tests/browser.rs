@@ -63,8 +63,7 @@ fn url(path: &Path) -> String {
 }
 
 /// The site of `tests/books/diagrams` plus the failing page of `tests/books/diagrams-failing`,
-/// built by the library: `topobook build` refuses to publish a failing book, but the preview
-/// shows exactly these pages.
+/// built by the library (the pages `topobook build` and the preview write).
 fn build_book() -> (tempfile::TempDir, PathBuf) {
     let dir = common::book("diagrams");
     let broken = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/books/diagrams-failing/content/broken.md");
