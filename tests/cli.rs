@@ -39,7 +39,7 @@ fn init_then_build() {
     assert_eq!(code, 0, "{err}");
     let (code, _, err) = topobook(&["build"], Some(&book));
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("built 2 pages and 1 topology blocks"), "{err}");
+    assert!(err.contains("built 2 pages and 1 topology block "), "{err}");
     let page = std::fs::read_to_string(book.join("site/secure-workspace.html")).expect("page");
     assert!(page.contains("<figure class=\"topology"));
     // No theme folder is needed: the default theme is in the binary.

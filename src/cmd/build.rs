@@ -126,13 +126,17 @@ pub fn run(dir: &Path, options: SiteOptions, fail_on: Option<FailOn>) -> i32 {
     };
     let _ = writeln!(
         err,
-        "built {} pages and {} topology blocks{} into `{shown}/` in {:.2}s: {counts}; {verdict}",
-        site.pages.len(),
-        site.reports().count(),
+        "built {} and {}{} into `{shown}/` in {:.2}s: {counts}; {verdict}",
+        plural(site.pages.len(), "page", "pages"),
+        plural(site.reports().count(), "topology block", "topology blocks"),
         if failing_blocks > 0 { format!(" ({failing_blocks} failing)") } else { String::new() },
         started.elapsed().as_secs_f64(),
     );
     if fails { exit::DIAGNOSTICS } else { exit::OK }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Does this problem of the book as a whole stop the build before anything is written? An
