@@ -9,68 +9,11 @@ use toml::de::{DeTable, DeValue};
 
 use crate::diag::{Diagnostic, LineIndex, codes, did_you_mean};
 
-/// What a broken internal link is: an error (the default) or a warning.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LinkLevel {
-    Error,
-    Warn,
-}
+mod mdbook;
+mod values;
 
-/// `[build] fail-on`: the lowest level of finding that makes `topobook build` exit 1 (after
-/// the site is written).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum FailOn {
-    /// Active errors (the default).
-    #[default]
-    Error,
-    /// Active errors and warnings.
-    Warning,
-    /// Nothing: the exit code is 0 whatever the findings (configuration and I/O errors still
-    /// exit 2).
-    Never,
-}
-
-impl FailOn {
-    pub const NAMES: &'static [&'static str] = &["error", "warning", "never"];
-
-    pub fn parse(name: &str) -> Option<FailOn> {
-        match name {
-            "error" => Some(FailOn::Error),
-            "warning" => Some(FailOn::Warning),
-            "never" => Some(FailOn::Never),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FailOn::Error => "error",
-            FailOn::Warning => "warning",
-            FailOn::Never => "never",
-        }
-    }
-}
-
-/// `[build] outside-links`: what a relative link that leaves the book is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum OutsideLinks {
-    /// A warning saying it cannot be checked (the default).
-    #[default]
-    Warn,
-    /// Nothing (the book links to sites deployed beside it on purpose).
-    Ignore,
-}
-
-/// `[output.html] topology-pages`: when the site gets the status page and the rules reference.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum TopologyPages {
-    /// When the book has at least one topology block (the default): a book without any, such
-    /// as an mdBook book, gets neither pages nor their sidebar entries.
-    #[default]
-    Auto,
-    /// Always.
-    Always,
-}
+use mdbook::*;
+pub use values::{FailOn, LinkLevel, OutsideLinks, TopologyPages};
 
 /// `[output.html]`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -215,57 +158,6 @@ const TOP_KEYS: &[&str] = &["book", "build", "check", "output", "preprocessor", 
 //
 // Warning about every mdBook key was rejected: it would make `--deny warnings` fail on every
 // mdBook book for settings that change nothing a reader sees.
-
-/// mdBook `[book]` keys without effect in topobook.
-const MDBOOK_BOOK_KEYS: &[&str] = &["multilingual", "text-direction"];
-/// mdBook `[build]` keys without effect in topobook.
-const MDBOOK_BUILD_KEYS: &[&str] = &["create-missing", "use-default-preprocessors", "extra-watch-dirs"];
-/// mdBook `[output.html]` keys without effect in topobook (class 2).
-const MDBOOK_HTML_KEYS: &[&str] = &[
-    "default-theme",
-    "preferred-dark-theme",
-    "smart-punctuation",
-    "curly-quotes",
-    "admonitions",
-    "copy-fonts",
-    "no-section-label",
-    "git-repository-icon",
-    "live-reload-endpoint",
-    "hash-files",
-    "sidebar-header-nav",
-    "fold",
-    "playground",
-    "playpen",
-];
-/// mdBook `[output.html]` features topobook does not implement, with what the reader loses
-/// (class 3).
-const MDBOOK_HTML_UNSUPPORTED: &[(&str, &str)] = &[
-    ("mathjax-support", "equations are shown as written, not typeset"),
-    ("math", "equations are shown as written, not typeset"),
-    ("definition-lists", "definition lists are shown as plain paragraphs"),
-    ("additional-css", "these stylesheets are not loaded; override theme files in `themes/<name>/` instead"),
-    ("additional-js", "these scripts are not loaded; override theme files in `themes/<name>/` instead"),
-    ("code", "code lines hidden with custom prefixes (`hidelines`) are shown"),
-    ("redirect", "no redirect pages are written, so the old addresses are not found"),
-    ("cname", "no `CNAME` file is written for GitHub Pages"),
-    ("input-404", "the not-found page comes from the theme's `404.html`, not from this page"),
-    ("google-analytics", "no analytics snippet is added"),
-];
-/// mdBook `[output.html.search]` keys without effect in topobook.
-const MDBOOK_SEARCH_KEYS: &[&str] = &[
-    "limit-results",
-    "teaser-word-count",
-    "use-boolean-and",
-    "boost-title",
-    "boost-hierarchy",
-    "boost-paragraph",
-    "expand",
-    "heading-split-level",
-    "copy-js",
-    "chapter",
-];
-/// mdBook's built-in preprocessors, whose work topobook does itself.
-const MDBOOK_BUILTIN_PREPROCESSORS: &[&str] = &["links", "index"];
 
 struct Ctx<'a> {
     file: Arc<str>,
