@@ -169,7 +169,19 @@ impl Site {
         let ids = |list: &str| -> String {
             list.split_ascii_whitespace().map(|id| map.id(here, id)).collect::<Vec<_>>().join(" ")
         };
-        let rewritten = rewrite::rewrite(body, true, &mut |a| match a.name {
+        let names = [
+            "id",
+            "for",
+            "aria-labelledby",
+            "aria-describedby",
+            "aria-controls",
+            "headers",
+            "href",
+            "xlink:href",
+            "src",
+            "poster",
+        ];
+        let rewritten = rewrite::rewrite(body, true, &names, &mut |a| match a.name {
             "id" | "for" | "aria-labelledby" | "aria-describedby" | "aria-controls" | "headers" => {
                 Some(ids(a.value))
             }

@@ -21,11 +21,19 @@ pub struct Attr<'a> {
 /// Tags whose content is raw text, not markup.
 const RAW: &[&str] = &["script", "style", "textarea", "title"];
 
-/// `html` with every attribute value `f` returns `Some` for replaced (written double-quoted
-/// and escaped), and `open` added to every `<details>` when `open_details`.
-pub fn rewrite(html: &str, open_details: bool, f: &mut dyn FnMut(&Attr<'_>) -> Option<String>) -> String {
+/// `html` with the value of every attribute named in `names` (lowercase) that `f` returns
+/// `Some` for replaced (written double-quoted and escaped), and `open` added to every
+/// `<details>` when `open_details`. Other attributes are neither decoded nor copied apart:
+/// a diagram's thousands of coordinates cost a scan, not an allocation each.
+pub fn rewrite(
+    html: &str,
+    open_details: bool,
+    names: &[&str],
+    f: &mut dyn FnMut(&Attr<'_>) -> Option<String>,
+) -> String {
     let bytes = html.as_bytes();
     let mut out = String::with_capacity(html.len() + html.len() / 16);
+    let mut attrs: Vec<AttrSpan> = Vec::new();
     let mut i = 0;
     while let Some(off) = html[i..].find('<') {
         let lt = i + off;
@@ -33,20 +41,16 @@ pub fn rewrite(html: &str, open_details: bool, f: &mut dyn FnMut(&Attr<'_>) -> O
         let rest = &html[lt..];
         let skip_to =
             |end: &str, from: usize| rest[from..].find(end).map_or(html.len(), |n| lt + from + n + end.len());
-        if rest.starts_with("<!--") {
-            let end = skip_to("-->", 4);
-            out.push_str(&html[lt..end]);
-            i = end;
-            continue;
-        }
-        if rest.starts_with("<![CDATA[") {
-            let end = skip_to("]]>", 9);
-            out.push_str(&html[lt..end]);
-            i = end;
-            continue;
-        }
-        if rest.starts_with("<!") || rest.starts_with("<?") || rest.starts_with("</") {
-            let end = skip_to(">", 1);
+        let skipped = if rest.starts_with("<!--") {
+            Some(skip_to("-->", 4))
+        } else if rest.starts_with("<![CDATA[") {
+            Some(skip_to("]]>", 9))
+        } else if rest.starts_with("<!") || rest.starts_with("<?") || rest.starts_with("</") {
+            Some(skip_to(">", 1))
+        } else {
+            None
+        };
+        if let Some(end) = skipped {
             out.push_str(&html[lt..end]);
             i = end;
             continue;
@@ -56,34 +60,34 @@ pub fn rewrite(html: &str, open_details: bool, f: &mut dyn FnMut(&Attr<'_>) -> O
             i = lt + 1;
             continue;
         }
-        match start_tag(html, lt) {
-            Some(tag) => {
-                write_tag(&mut out, html, &tag, open_details, f);
-                i = tag.end;
-                if RAW.contains(&tag.name.as_str()) && !tag.self_closing {
-                    // Copy the raw text up to its end tag.
-                    let close = format!("</{}", tag.name);
-                    let end = find_ci(&html[i..], &close).map_or(html.len(), |n| i + n);
-                    out.push_str(&html[i..end]);
-                    i = end;
-                }
-            }
-            None => {
-                // An unterminated tag: the rest is copied as it is.
-                out.push_str(&html[lt..]);
-                i = html.len();
-            }
+        let Some(tag) = start_tag(html, lt, &mut attrs) else {
+            // An unterminated tag: the rest is copied as it is.
+            out.push_str(&html[lt..]);
+            i = html.len();
+            break;
+        };
+        write_tag(&mut out, html, &tag, &attrs, open_details, names, f);
+        i = tag.end;
+        let name = &html[lt + 1..tag.name_end];
+        if !tag.self_closing
+            && let Some(raw) = RAW.iter().find(|r| r.eq_ignore_ascii_case(name))
+        {
+            // Copy the raw text up to its end tag.
+            let close = format!("</{raw}");
+            let end = find_ci(&html[i..], &close).map_or(html.len(), |n| i + n);
+            out.push_str(&html[i..end]);
+            i = end;
         }
     }
     out.push_str(&html[i..]);
     out
 }
 
+/// An attribute: the byte range of its name and of its value (without quotes), if any.
+type AttrSpan = (std::ops::Range<usize>, Option<std::ops::Range<usize>>);
+
 struct Tag {
-    name: String,
-    /// (name lowercase, byte range of the value without quotes, quoted?) of each attribute.
-    attrs: Vec<(String, Option<std::ops::Range<usize>>)>,
-    /// Byte range of the tag name.
+    /// Just past the tag name.
     name_end: usize,
     self_closing: bool,
     /// Just past the `>`.
@@ -96,35 +100,31 @@ fn find_ci(hay: &str, needle: &str) -> Option<usize> {
     (0..h.len().saturating_sub(n.len() - 1)).find(|&k| h[k..k + n.len()].eq_ignore_ascii_case(n))
 }
 
-/// Parse the start tag at `lt`.
-fn start_tag(html: &str, lt: usize) -> Option<Tag> {
+/// Parse the start tag at `lt`; its attributes go to `attrs` (cleared first).
+fn start_tag(html: &str, lt: usize, attrs: &mut Vec<AttrSpan>) -> Option<Tag> {
+    attrs.clear();
     let b = html.as_bytes();
     let mut p = lt + 1;
     while p < b.len() && !b[p].is_ascii_whitespace() && b[p] != b'>' && b[p] != b'/' {
         p += 1;
     }
-    let name = html[lt + 1..p].to_ascii_lowercase();
     let name_end = p;
-    let mut attrs = Vec::new();
     loop {
         while p < b.len() && (b[p].is_ascii_whitespace() || (b[p] == b'/' && b.get(p + 1) != Some(&b'>'))) {
             p += 1;
         }
-        if p >= b.len() {
-            return None;
-        }
-        if b[p] == b'>' {
-            return Some(Tag { name, attrs, name_end, self_closing: false, end: p + 1 });
-        }
-        if b[p] == b'/' {
+        match b.get(p) {
+            None => return None,
+            Some(b'>') => return Some(Tag { name_end, self_closing: false, end: p + 1 }),
             // `/>`
-            return Some(Tag { name, attrs, name_end, self_closing: true, end: p + 2 });
+            Some(b'/') => return Some(Tag { name_end, self_closing: true, end: p + 2 }),
+            Some(_) => {}
         }
         let start = p;
         while p < b.len() && !b[p].is_ascii_whitespace() && !matches!(b[p], b'=' | b'>' | b'/') {
             p += 1;
         }
-        let attr = html[start..p].to_ascii_lowercase();
+        let name = start..p;
         let mut q = p;
         while q < b.len() && b[q].is_ascii_whitespace() {
             q += 1;
@@ -149,9 +149,9 @@ fn start_tag(html: &str, lt: usize) -> Option<Tag> {
                     s..q
                 }
             };
-            attrs.push((attr, Some(value)));
+            attrs.push((name, Some(value)));
         } else {
-            attrs.push((attr, None));
+            attrs.push((name, None));
         }
     }
 }
@@ -160,23 +160,30 @@ fn write_tag(
     out: &mut String,
     html: &str,
     tag: &Tag,
+    attrs: &[AttrSpan],
     open_details: bool,
+    names: &[&str],
     f: &mut dyn FnMut(&Attr<'_>) -> Option<String>,
 ) {
     let lt = html[..tag.name_end].rfind('<').unwrap_or(0);
     out.push_str(&html[lt..tag.name_end]);
-    if open_details && tag.name == "details" && !tag.attrs.iter().any(|(n, _)| n == "open") {
+    if open_details
+        && html[lt + 1..tag.name_end].eq_ignore_ascii_case("details")
+        && !attrs.iter().any(|(n, _)| html[n.clone()].eq_ignore_ascii_case("open"))
+    {
         out.push_str(" open");
     }
     let mut copied = tag.name_end;
-    for (name, value) in &tag.attrs {
+    for (name, value) in attrs {
         let Some(range) = value else { continue };
+        let Some(known) = names.iter().find(|n| html[name.clone()].eq_ignore_ascii_case(n)) else { continue };
         let decoded = unescape(&html[range.clone()]);
-        let Some(new) = f(&Attr { name, value: &decoded }) else { continue };
+        let Some(new) = f(&Attr { name: known, value: &decoded }) else { continue };
         // Replace the value with its quotes.
-        let quoted =
-            html.as_bytes().get(range.start.wrapping_sub(1)).is_some_and(|c| *c == b'"' || *c == b'\'')
-                && html.as_bytes().get(range.end).is_some_and(|c| *c == b'"' || *c == b'\'');
+        let b = html.as_bytes();
+        let quoted = range.start > 0
+            && matches!(b[range.start - 1], b'"' | b'\'')
+            && b.get(range.end).is_some_and(|c| matches!(c, b'"' | b'\''));
         let (from, to) = if quoted { (range.start - 1, range.end + 1) } else { (range.start, range.end) };
         out.push_str(&html[copied..from]);
         out.push('"');
@@ -236,7 +243,7 @@ mod tests {
     use super::*;
 
     fn prefix_ids(html: &str) -> String {
-        rewrite(html, true, &mut |a| match a.name {
+        rewrite(html, true, &["id", "href"], &mut |a| match a.name {
             "id" => Some(format!("p--{}", a.value)),
             "href" if a.value.starts_with('#') => Some(format!("#p--{}", &a.value[1..])),
             _ => None,
@@ -259,8 +266,10 @@ mod tests {
 
     #[test]
     fn decodes_and_escapes_values() {
-        let got = rewrite("<a href=\"a.html?x=1&amp;y=2\">", false, &mut |a| Some(format!("{}&z", a.value)));
-        assert_eq!(got, "<a href=\"a.html?x=1&amp;y=2&amp;z\">");
+        let got = rewrite("<a HREF=\"a.html?x=1&amp;y=2\">", false, &["href"], &mut |a| {
+            Some(format!("{}&z", a.value))
+        });
+        assert_eq!(got, "<a HREF=\"a.html?x=1&amp;y=2&amp;z\">");
         assert_eq!(unescape("&#39;&#x41;&unknown;&amp"), "'A&unknown;&amp");
         // A broken tag is copied, never a panic.
         assert_eq!(prefix_ids("<p>x <a href=\"#a"), "<p>x <a href=\"#a");
