@@ -122,8 +122,12 @@ impl Site {
         Some(LinkCtx { title: p.title.clone(), url: format!("{from_root}{}", p.out_path) })
     }
 
-    /// Page `i`: its HTML, and its body (for `print.html`).
-    pub(super) fn render_page_and_body(&self, i: usize) -> Result<(Vec<u8>, String), Box<Diagnostic>> {
+    /// Page `i`: its HTML, and its part of `print.html` when `print` is given.
+    pub(super) fn render_page(
+        &self,
+        i: usize,
+        print: Option<&PrintMap>,
+    ) -> Result<(Vec<u8>, Option<String>), Box<Diagnostic>> {
         let Some(p) = self.pages.get(i) else {
             return Err(Box::new(Diagnostic::error(codes::IO, "no such page")));
         };
@@ -172,12 +176,13 @@ impl Site {
                 })
                 .collect(),
         };
+        let part = print.map(|map| self.print_part(i, &body, map));
         let ctx = context! {
             book => value(self.book_ctx()),
             page => value(&page),
-            content => Value::from_safe_string(body.clone()),
+            content => Value::from_safe_string(body),
         };
-        self.renderer.render("page.html", &ctx).map(|html| (html.into_bytes(), body))
+        self.renderer.render("page.html", &ctx).map(|html| (html.into_bytes(), part))
     }
 
     fn sidebar_items(&self, items: &[NavItem]) -> Vec<SidebarItem> {
@@ -465,12 +470,8 @@ impl Site {
                 .par_iter()
                 .map(|&i| {
                     let path = self.pages[i].out_path.clone();
-                    match self.render_page_and_body(i) {
-                        Ok((html, body)) => {
-                            let part = print.then(|| self.print_part(i, &body, &map));
-                            drop(body);
-                            (i, path.clone(), out.write(&path, html), part)
-                        }
+                    match self.render_page(i, print.then_some(&map)) {
+                        Ok((html, part)) => (i, path.clone(), out.write(&path, html), part),
                         Err(d) => (i, path, Err(d), None),
                     }
                 })

@@ -250,9 +250,9 @@ impl Site {
         let map = if print { self.print_map() } else { Default::default() };
         for i in render {
             let path = self.pages[i].out_path.clone();
-            let rendered = self.render_page_and_body(i);
-            if let (true, Ok((_, body))) = (print, &rendered) {
-                let part = self.print_part(i, body, &map);
+            let rendered = self.render_page(i, print.then_some(&map));
+            if let Ok((_, Some(part))) = &rendered {
+                let part = part.clone();
                 if let Some(slot) = self.print_parts.get_mut(i)
                     && slot.as_deref() != Some(part.as_str())
                 {

@@ -181,7 +181,16 @@ impl Site {
             "src",
             "poster",
         ];
-        let rewritten = rewrite::rewrite(body, true, &names, &mut |a| match a.name {
+        let mut part = String::with_capacity(body.len() + body.len() / 16 + 256);
+        part.push_str(&format!(
+            "<section class=\"print-chapter\" id=\"{}\" data-path=\"{}\">\n<article class=\"content\">\n",
+            escape(&chapter_id(&slug)),
+            escape(here)
+        ));
+        if p.parsed.first_h1().is_none() {
+            part.push_str(&format!("<h1 class=\"print-chapter-title\">{}</h1>\n", escape(&p.title)));
+        }
+        rewrite::rewrite_into(&mut part, body, true, &names, &mut |a| match a.name {
             "id" | "for" | "aria-labelledby" | "aria-describedby" | "aria-controls" | "headers" => {
                 Some(ids(a.value))
             }
@@ -195,16 +204,8 @@ impl Site {
             }
             _ => None,
         });
-        let title = if p.parsed.first_h1().is_some() {
-            String::new()
-        } else {
-            format!("<h1 class=\"print-chapter-title\">{}</h1>\n", escape(&p.title))
-        };
-        format!(
-            "<section class=\"print-chapter\" id=\"{}\" data-path=\"{}\">\n<article class=\"content\">\n{title}{rewritten}</article>\n</section>\n",
-            escape(&chapter_id(&slug)),
-            escape(here)
-        )
+        part.push_str("</article>\n</section>\n");
+        part
     }
 
     /// The contents of `print.html`: the navigation's chapters, parts and separators.

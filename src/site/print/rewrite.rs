@@ -25,14 +25,27 @@ const RAW: &[&str] = &["script", "style", "textarea", "title"];
 /// `Some` for replaced (written double-quoted and escaped), and `open` added to every
 /// `<details>` when `open_details`. Other attributes are neither decoded nor copied apart:
 /// a diagram's thousands of coordinates cost a scan, not an allocation each.
+#[cfg(test)]
 pub fn rewrite(
     html: &str,
     open_details: bool,
     names: &[&str],
     f: &mut dyn FnMut(&Attr<'_>) -> Option<String>,
 ) -> String {
-    let bytes = html.as_bytes();
     let mut out = String::with_capacity(html.len() + html.len() / 16);
+    rewrite_into(&mut out, html, open_details, names, f);
+    out
+}
+
+/// [`rewrite`], appending to `out`.
+pub fn rewrite_into(
+    out: &mut String,
+    html: &str,
+    open_details: bool,
+    names: &[&str],
+    f: &mut dyn FnMut(&Attr<'_>) -> Option<String>,
+) {
+    let bytes = html.as_bytes();
     let mut attrs: Vec<AttrSpan> = Vec::new();
     let mut i = 0;
     while let Some(off) = html[i..].find('<') {
@@ -66,7 +79,7 @@ pub fn rewrite(
             i = html.len();
             break;
         };
-        write_tag(&mut out, html, &tag, &attrs, open_details, names, f);
+        write_tag(out, html, &tag, &attrs, open_details, names, f);
         i = tag.end;
         let name = &html[lt + 1..tag.name_end];
         if !tag.self_closing
@@ -80,7 +93,6 @@ pub fn rewrite(
         }
     }
     out.push_str(&html[i..]);
-    out
 }
 
 /// An attribute: the byte range of its name and of its value (without quotes), if any.
