@@ -61,7 +61,10 @@ fn broken_links_and_anchors_fail_with_locations() {
     let run = build("broken-links");
     assert_eq!(run.code, 1);
     insta::assert_snapshot!(run.diagnostics());
-    assert!(!run.site().exists(), "a failed build must not create the site");
+    // The site is written, the links as they are, the page listing its broken links.
+    let page = run.read("index.html");
+    assert!(page.contains("href=\"othr.html\""), "the broken link is written");
+    assert!(page.contains("<div class=\"page-problems\""), "the page lists its errors");
     let leftovers: Vec<_> = std::fs::read_dir(run.root())
         .map(|r| r.flatten().map(|e| e.file_name()).collect())
         .unwrap_or_default();
