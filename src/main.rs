@@ -14,6 +14,11 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check the book in DIR and write its site to DIR/<build-dir>/ (default `site/`).
+    ///
+    /// The site is always written, failing blocks shown as failing, unless `book.toml`,
+    /// `SUMMARY.md`, the theme or the baseline cannot be read or a file cannot be written.
+    /// Exit codes: 0 nothing at or above the `--fail-on` level; 1 findings at that level (the
+    /// site is written); 2 nothing written (configuration or I/O error).
     Build {
         /// The book folder (holding `book.toml`).
         #[arg(default_value = ".")]
@@ -22,6 +27,10 @@ enum Command {
         /// overrides `[check] profile` of `book.toml`.
         #[arg(long, value_name = "PROFILE")]
         profile: Option<topobook::rules::Profile>,
+        /// Exit 1 when findings at this level exist: `error` (the default, or `[build] fail-on`
+        /// in `book.toml`), `warning`, or `never`. The site is written either way.
+        #[arg(long, value_enum, value_name = "LEVEL")]
+        fail_on: Option<topobook::load::FailOn>,
     },
     /// Serve the book in DIR with live reload: each save shows in the browser at once.
     Serve {
@@ -73,6 +82,13 @@ enum Command {
         /// Also show notes from advisory (info-level) rules in human, short and github output.
         #[arg(long)]
         notes: bool,
+        /// Known findings: those FILE lists are reported as baselined, not failing (instead of
+        /// `[check] baseline` in `book.toml`).
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Record the findings of this run in FILE (stale entries dropped), then report with it.
+        #[arg(long, value_name = "FILE")]
+        write_baseline: Option<PathBuf>,
     },
     /// Print the YAML topology equivalent to infrastructure code (a Terraform module).
     ///
@@ -126,14 +142,16 @@ fn site_options(profile: Option<topobook::rules::Profile>) -> topobook::site::Si
 fn main() {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Build { dir, profile } => topobook::cmd::build::run(&dir, site_options(profile)),
+        Command::Build { dir, profile, fail_on } => {
+            topobook::cmd::build::run(&dir, site_options(profile), fail_on)
+        }
         Command::Serve { dir, port, host, open, profile } => topobook::cmd::serve::run(
             &dir,
             &topobook::cmd::serve::Args { host, port, open },
             site_options(profile),
         ),
         Command::Init { dir } => topobook::cmd::init::run(&dir),
-        Command::Check { args, format, output, deny, profile, notes } => {
+        Command::Check { args, format, output, deny, profile, notes, baseline, write_baseline } => {
             topobook::cmd::check::run(&topobook::cmd::check::CheckArgs {
                 args,
                 format,
@@ -141,6 +159,8 @@ fn main() {
                 deny_warnings: deny.is_some(),
                 profile,
                 notes,
+                baseline,
+                write_baseline,
             })
         }
         Command::Import { path, format } => topobook::cmd::import::run(&path, format),

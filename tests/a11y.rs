@@ -61,7 +61,7 @@ fn tools() -> Option<Tools> {
 /// the preview shows exactly these pages).
 fn build(root: &Path, target: &Path) {
     let check = CheckSettings { today: time::macros::date!(2026 - 01 - 15), ..CheckSettings::default() };
-    let mut site = Site::load(root, SiteOptions { check }).expect("load");
+    let mut site = Site::load(root, SiteOptions { check, ..SiteOptions::default() }).expect("load");
     let out = DiskOutput::begin(target).expect("output");
     let report = site.build(&out);
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);

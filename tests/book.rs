@@ -21,8 +21,11 @@ use topobook::site::{Site, SiteOptions};
 
 fn site() -> Site {
     let settings = CheckSettings { today: time::macros::date!(2026 - 11 - 27), ..CheckSettings::default() };
-    Site::load(Path::new(env!("CARGO_MANIFEST_DIR")), SiteOptions { check: settings })
-        .expect("the book loads")
+    Site::load(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        SiteOptions { check: settings, ..SiteOptions::default() },
+    )
+    .expect("the book loads")
 }
 
 fn place(d: &topobook::diag::Diagnostic) -> String {

@@ -65,14 +65,13 @@ fn url(path: &Path) -> String {
 }
 
 /// The site of `tests/books/diagrams` plus the failing page of `tests/books/diagrams-failing`,
-/// built by the library: `topobook build` refuses to publish a failing book, but the preview
-/// shows exactly these pages.
+/// built by the library (the pages `topobook build` and the preview write).
 fn build_book() -> (tempfile::TempDir, PathBuf) {
     let dir = common::book("diagrams");
     let broken = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/books/diagrams-failing/content/broken.md");
     std::fs::copy(&broken, dir.path().join("content/broken.md")).expect("copy the failing page");
     let check = CheckSettings { today: time::macros::date!(2026 - 01 - 15), ..CheckSettings::default() };
-    let mut site = Site::load(dir.path(), SiteOptions { check }).expect("load");
+    let mut site = Site::load(dir.path(), SiteOptions { check, ..SiteOptions::default() }).expect("load");
     let target = dir.path().join("site");
     let out = DiskOutput::begin(&target).expect("output");
     let report = site.build(&out);

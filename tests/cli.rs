@@ -42,7 +42,7 @@ fn init_then_build() {
     assert_eq!(code, 0, "{err}");
     let (code, _, err) = topobook(&["build"], Some(&book));
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("built 2 pages and 1 topology blocks"), "{err}");
+    assert!(err.contains("built 2 pages and 1 topology block "), "{err}");
     let page = std::fs::read_to_string(book.join("site/secure-workspace.html")).expect("page");
     assert!(page.contains("<figure class=\"topology"));
     // No theme folder is needed: the default theme is in the binary.
@@ -70,12 +70,13 @@ fn profiles_on_the_command_line_and_in_book_toml() {
     assert!(err.contains("unknown profile `2021`") && err.contains("2026-02"), "{err}");
     let (code, _, err) = topobook(&["serve", "--profile", "2021"], Some(&book));
     assert_eq!(code, 2, "{err}");
-    // In `book.toml`, an unknown profile is a located configuration error.
+    // In `book.toml`, an unknown profile is a located configuration error: like every error
+    // of `book.toml`, it stops the build before anything is written.
     let toml = std::fs::read_to_string(book.join("book.toml")).expect("toml");
     std::fs::write(book.join("book.toml"), toml.replace("profile = \"current\"", "profile = \"2019\""))
         .expect("write");
     let (code, _, err) = topobook(&["build"], Some(&book));
-    assert_eq!(code, 1, "{err}");
+    assert_eq!(code, 2, "{err}");
     assert!(err.contains("unknown profile `2019` in `check.profile`") && err.contains("book.toml:"), "{err}");
 }
 
@@ -139,16 +140,28 @@ fn two_builds_are_byte_identical() {
 }
 
 #[test]
-fn a_failed_build_leaves_the_previous_site_in_place() {
+fn a_build_that_stops_leaves_the_previous_site_in_place() {
     let run = build("markdown");
     assert_eq!(run.code, 0);
     let before = snapshot_tree(&run.site());
+    // A broken link is a finding: the site is written, with the link.
     std::fs::write(run.root().join("content/features.md"), "# Broken\n\n[nowhere](missing.md)\n")
         .expect("write");
-    let dir = run.dir;
-    let run = rebuild(dir);
-    assert_eq!(run.code, 1);
-    assert_eq!(snapshot_tree(&run.site()), before);
+    let run = rebuild(run.dir);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.read("features.html").contains("href=\"missing.html\""));
+    assert!(run.stderr.contains("exit 1 because fail-on = error"), "{}", run.stderr);
+    let written = snapshot_tree(&run.site());
+    assert_ne!(written, before);
+    // `book.toml` that does not parse: nothing is written.
+    let toml = run.root().join("book.toml");
+    let text = std::fs::read_to_string(&toml).expect("book.toml");
+    std::fs::write(&toml, format!("{text}\n[build\n")).expect("write");
+    std::fs::write(run.root().join("content/features.md"), "# Changed again\n").expect("write");
+    let run = rebuild(run.dir);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("nothing was written, `site/` is unchanged"), "{}", run.stderr);
+    assert_eq!(snapshot_tree(&run.site()), written);
     let names: Vec<String> = std::fs::read_dir(run.root())
         .expect("dir")
         .flatten()

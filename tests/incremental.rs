@@ -96,7 +96,8 @@ fn config_theme_and_new_pages_rebuild_everything() {
     std::fs::remove_file(&new).expect("remove");
     let up = site.update(&[new.as_path()], &out).expect("update");
     assert!(up.full);
-    assert_eq!(up.removed, ["gamma.html"]);
+    // The page, and the search shard of its words (the book has no rules reference to index).
+    assert_eq!(up.removed, ["gamma.html", "search/g.js", "search/g.json"]);
     assert!(out.get("gamma.html").is_none());
     let toml = dir.path().join("book.toml");
     std::fs::write(&toml, "[book]\ntitle = \"Renamed book\"\n").expect("write");
@@ -205,4 +206,77 @@ fn a_missing_chapter_that_appears_rebuilds_the_book() {
     assert!(up.full);
     assert!(!site.has_errors(), "{:?}", site.diagnostics());
     assert!(out.get("guide/configure.html").is_some());
+}
+
+#[test]
+fn print_html_follows_edits_when_the_saves_stop() {
+    let dir = common::book("summary-nav");
+    let (mut site, out) = load(dir.path());
+    assert!(page(&out, "print.html").contains("id=\"chapter-guide-install\""));
+    let file = dir.path().join("content/guide/install.md");
+    std::fs::write(&file, "# install page\n\nA sentence only the print page will show.\n").expect("write");
+    let up = site.update(&[file.as_path()], &out).expect("update");
+    // The page at once; `print.html` with the search index, when the saves stop.
+    assert!(up.search_stale && !up.changed.contains(&"print.html".to_string()), "{up:?}");
+    let (changed, diags) = site.refresh_search(&out);
+    assert!(diags.is_empty(), "{diags:?}");
+    assert!(changed.contains(&"print.html".to_string()), "{changed:?}");
+    let print = page(&out, "print.html");
+    assert!(print.contains("A sentence only the print page will show."));
+    // Every chapter is still there, once, in order.
+    let chapters: Vec<&str> =
+        print.match_indices("<section class=\"print-chapter\"").map(|(i, _)| &print[i..i + 80]).collect();
+    assert_eq!(chapters.len(), site.pages.len(), "{chapters:?}");
+}
+
+#[test]
+fn the_first_topology_block_brings_the_status_page_and_the_rules_reference() {
+    let dir = common::book("tree-nav");
+    let (mut site, out) = load(dir.path());
+    assert!(out.get("status.html").is_none() && out.get("rules/index.html").is_none());
+    assert!(!page(&out, "toc.js").contains("Book status"));
+    let file = dir.path().join("content/alpha.md");
+    std::fs::write(&file, "# Alpha\n\n```yaml topology\nvnets: []\n```\n").expect("write");
+    let up = site.update(&[file.as_path()], &out).expect("update");
+    assert!(up.full, "{up:?}");
+    assert!(out.get("status.html").is_some() && out.get("rules/AML-KV-002.html").is_some());
+    assert!(page(&out, "toc.js").contains("Book status"));
+    // And they go with the last one.
+    std::fs::write(&file, "# Alpha\n\nNo block any more.\n").expect("write");
+    let up = site.update(&[file.as_path()], &out).expect("update");
+    assert!(up.full && up.removed.contains(&"status.html".to_string()), "{up:?}");
+    assert!(out.get("rules/index.html").is_none());
+}
+
+#[test]
+fn the_baseline_applies_to_every_update() {
+    let dir = common::book("check");
+    let (code, _, err) = common::topobook(&["check", "--write-baseline", "known.json"], Some(dir.path()));
+    assert_eq!(code, 0, "{err}");
+    let toml = dir.path().join("book.toml");
+    let text = std::fs::read_to_string(&toml).expect("book.toml");
+    // Under the book's own `[check]` table when it has one.
+    let text = match text.find("[check]\n") {
+        Some(at) => format!("{}[check]\nbaseline = \"known.json\"\n{}", &text[..at], &text[at + 8..]),
+        None => format!("{text}\n[check]\nbaseline = \"known.json\"\n"),
+    };
+    std::fs::write(&toml, text).expect("write");
+    let mut site = Site::load(dir.path(), SiteOptions::default()).expect("load");
+    let out = MemoryOutput::new();
+    site.build(&out);
+    assert!(!site.has_errors(), "{:?}", site.diagnostics());
+    // An edit of the page keeps its findings baselined; a new broken link is a new error.
+    let file = dir.path().join("content/workspace.md");
+    let page_text = std::fs::read_to_string(&file).expect("page");
+    std::fs::write(&file, format!("{page_text}\nAnd [a new link](nowhere.md).\n")).expect("write");
+    site.update(&[file.as_path()], &out).expect("update");
+    let failing: Vec<String> =
+        site.diagnostics().iter().filter(|d| d.fails(false)).map(|d| d.message.clone()).collect();
+    assert_eq!(failing, ["link to `nowhere.md`, which is not in the book"]);
+    // Saving the baseline rebuilds with it: an empty one makes every finding count again.
+    let known = dir.path().join("known.json");
+    std::fs::write(&known, "{\"version\": 1, \"findings\": []}\n").expect("write");
+    let up = site.update(&[known.as_path()], &out).expect("update");
+    assert!(up.full);
+    assert_eq!(site.diagnostics().iter().filter(|d| d.fails(false)).count(), 5);
 }

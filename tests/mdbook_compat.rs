@@ -18,7 +18,7 @@ fn a_guide_folder_builds_except_its_include_from_outside() {
     // The only error: the page includes `../../examples/tool.rs`, outside the book folder.
     // mdBook's keys are notes or warnings; the prose `{{#include}}` is text.
     assert_eq!(code, 1, "{stderr}");
-    insta::assert_snapshot!(stderr);
+    insta::assert_snapshot!(common::without_time(&stderr));
 }
 
 /// The fix the error suggests: `book.toml` at the repository root, `src` pointing into `guide/`.

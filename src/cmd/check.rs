@@ -12,7 +12,7 @@ use crate::check::CheckSettings;
 use crate::diag::{Diagnostic, Disposition, Severity, ToolCode};
 use crate::report::{self, CheckRun, Format, human};
 use crate::rules::Profile;
-use crate::site::{Site, SiteOptions};
+use crate::site::{BaselineChoice, Site, SiteOptions};
 
 /// What `topobook check` was asked to do.
 #[derive(Debug, Clone)]
@@ -27,6 +27,10 @@ pub struct CheckArgs {
     pub profile: Option<Profile>,
     /// Include notes (info-level rules) in the human, short and github formats.
     pub notes: bool,
+    /// `--baseline FILE`: known findings, reported as baselined (instead of `[check] baseline`).
+    pub baseline: Option<PathBuf>,
+    /// `--write-baseline FILE`: record today's findings there, then report with it.
+    pub write_baseline: Option<PathBuf>,
 }
 
 /// Split the positional arguments into the book folder and page filters: the first argument
@@ -57,7 +61,7 @@ fn book_relative(book: &Path, filters: &[PathBuf]) -> Result<Vec<String>, String
         .collect()
 }
 
-fn matches(filters: &[String], file: &str) -> bool {
+pub(super) fn matches(filters: &[String], file: &str) -> bool {
     filters.is_empty()
         || filters
             .iter()
@@ -76,27 +80,67 @@ pub fn run(args: &CheckArgs) -> i32 {
         }
     };
     let settings = CheckSettings { profile: args.profile, ..CheckSettings::default() };
-    let site = match Site::load(&dir, SiteOptions { check: settings.clone() }) {
+    let options = SiteOptions {
+        check: settings.clone(),
+        baseline: match &args.baseline {
+            Some(file) => BaselineChoice::File(file.clone()),
+            None => BaselineChoice::FromConfig,
+        },
+        baseline_missing_ok: args.write_baseline.is_some(),
+    };
+    let mut site = match Site::load(&dir, options) {
         Ok(s) => s,
         Err(e) => {
             let _ = writeln!(err, "error: {e}");
             return exit::USAGE_OR_IO;
         }
     };
+    // A baseline that cannot be read stops the run before any report: the findings it knows
+    // would all count as new.
+    let broken: Vec<Diagnostic> = site
+        .book_diagnostics()
+        .iter()
+        .filter(|d| d.code == ToolCode::Baseline && d.severity == Severity::Error)
+        .cloned()
+        .collect();
+    if !broken.is_empty() {
+        let color = human::use_color(std::io::stderr().is_terminal());
+        let _ = err.write_all(human::render_all(&broken, &site.sources(), color).as_bytes());
+        return exit::USAGE_OR_IO;
+    }
+    if let Some(path) = &args.write_baseline {
+        match super::baseline::write(&mut site, path, &filters) {
+            Ok(line) => {
+                let _ = writeln!(err, "{line}");
+            }
+            Err(e) => {
+                let _ = writeln!(err, "error: {e}");
+                return exit::USAGE_OR_IO;
+            }
+        }
+    }
     let blocks: Vec<_> =
         site.reports().filter(|(p, _)| matches(&filters, &p.source.path)).map(|(_, r)| r.clone()).collect();
-    let diagnostics: Vec<Diagnostic> = site
+    let mut diagnostics: Vec<Diagnostic> = site
         .diagnostics()
         .into_iter()
+        .filter(|d| d.code != ToolCode::Baseline || d.severity == Severity::Error)
         .filter(|d| {
             d.location.as_ref().is_none_or(|l| matches(&filters, &l.file) || l.file.as_ref() == "book.toml")
         })
         .collect();
+    // Stale entries of the files the run looked at.
+    diagnostics
+        .extend(site.stale_entries().into_iter().filter(|(e, _)| matches(&filters, &e.file)).map(|(_, d)| d));
+    crate::diag::sort(&mut diagnostics);
     let settings = site.check_settings().clone();
     let run = CheckRun::new(blocks, diagnostics)
         .with_settings(&settings)
         .with_deny_warnings(args.deny_warnings)
         .with_path_prefix(&dir.to_string_lossy());
+    let baseline_name =
+        site.baseline().map(|(_, name, in_book)| if in_book { run.path(name) } else { name.to_string() });
+    let run = run.with_baseline(baseline_name);
 
     let format = args.format.unwrap_or(Format::Human);
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
@@ -185,12 +229,20 @@ fn human_report(
     let hidden = run
         .diagnostics
         .iter()
-        .filter(|d| d.disposition == Disposition::Active && d.severity == Severity::Note)
+        .filter(|d| d.disposition == Disposition::Active && super::build::advisory(d))
         .count();
     text.push_str(&run.summary().line());
     text.push('\n');
     if !notes && hidden > 0 {
         text.push_str(&format!("({hidden} notes from advisory rules not shown; `--notes` shows them)\n"));
+    }
+    let baselined = run.diagnostics.iter().filter(|d| d.disposition == Disposition::Baselined).count();
+    if baselined > 0 {
+        let file = run.baseline.as_deref().unwrap_or("the baseline");
+        text.push_str(&format!(
+            "({baselined} baselined finding{} not shown: known in `{file}`; the other formats list them)\n",
+            if baselined == 1 { "" } else { "s" }
+        ));
     }
     Some(text)
 }

@@ -1,6 +1,7 @@
 //! One file per subcommand. Each returns the process exit code: 0 success, 1 when an
 //! error-level diagnostic exists, 2 for usage or I/O errors.
 
+mod baseline;
 pub mod build;
 pub mod check;
 pub mod import;

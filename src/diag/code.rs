@@ -189,6 +189,16 @@ JSON template.";
         "`bicep build` failed, timed out, or compiled the source",
         "The Bicep CLI's own messages are quoted. As a note, it says that locations point into the \
 template the Bicep file compiles to, not into the `.bicep` file.";
+    OutsideLink = "outside-link", Warning,
+        "A relative link that leaves the book",
+        "A link such as `../other-book/page.html` points outside the book's source folder, often to \
+a site deployed beside this one. topobook cannot know whether it exists, so it is not checked. \
+`[build] outside-links = \"ignore\"` in `book.toml` stops the warning.";
+    Baseline = "baseline", Note,
+        "A baseline file that cannot be read, or a stale entry of it",
+        "The baseline (`topobook check --baseline FILE`, `[check] baseline` in `book.toml`) lists known \
+findings that do not fail a run. An entry that matches no finding any more is stale: \
+`topobook check --write-baseline FILE` rewrites the file without it.";
 }
 
 impl ToolCode {

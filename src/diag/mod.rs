@@ -87,6 +87,9 @@ pub enum Disposition {
     Suppressed,
     /// Asked for by the block's `expect=`; listed, never fails.
     Expected,
+    /// A known finding recorded in the baseline (`topobook check --baseline`); listed,
+    /// never fails.
+    Baselined,
 }
 
 /// One problem, with everything a report format needs.
@@ -300,6 +303,8 @@ mod tests {
         assert!(!d.fails(false));
         assert!(d.fails(true));
         d.disposition = Disposition::Suppressed;
+        assert!(!d.fails(true));
+        d.disposition = Disposition::Baselined;
         assert!(!d.fails(true));
         assert!(Diagnostic::error(ToolCode::Io, "y").fails(false));
         assert!(!Diagnostic::note(ToolCode::Io, "y").fails(true));

@@ -116,6 +116,12 @@ pub fn verdict(report: &BlockReport) -> String {
     if t.notes > 0 {
         head.push(plural(t.notes, "note", "notes"));
     }
+    // Known findings of the baseline: not failing, never hidden.
+    let baselined =
+        report.diagnostics.iter().filter(|d| d.disposition == crate::diag::Disposition::Baselined).count();
+    if baselined > 0 {
+        head.push(format!("{baselined} baselined"));
+    }
     let first = match report.outcome {
         Outcome::Ignored => return "not checked (`ignore`)".to_string(),
         Outcome::Invalid => {

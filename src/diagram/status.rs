@@ -25,7 +25,8 @@ pub(crate) enum Look {
 impl Look {
     pub fn of(d: &Diagnostic) -> Look {
         match (&d.disposition, d.severity) {
-            (Disposition::Suppressed, _) => Look::Suppressed,
+            // A baselined finding is known and does not fail: drawn as muted as a suppressed one.
+            (Disposition::Suppressed | Disposition::Baselined, _) => Look::Suppressed,
             (Disposition::Expected, _) => Look::Expected,
             (Disposition::Active, Severity::Error) => Look::Error,
             (Disposition::Active, Severity::Warning) => Look::Warning,
@@ -55,6 +56,7 @@ pub(crate) fn badge_text(d: &Diagnostic) -> String {
         Disposition::Active => d.code.to_string(),
         Disposition::Expected => format!("{} expected", d.code),
         Disposition::Suppressed => format!("{} suppressed", d.code),
+        Disposition::Baselined => format!("{} baselined", d.code),
     }
 }
 
@@ -64,6 +66,7 @@ pub(crate) fn badge_title(d: &Diagnostic) -> String {
     match d.disposition {
         Disposition::Active => {}
         Disposition::Expected => t.push_str(" (expected by this block)"),
+        Disposition::Baselined => t.push_str(" (baselined: a known finding that does not fail the build)"),
         Disposition::Suppressed => {
             t.push_str(" (suppressed");
             if let Some(r) = &d.suppression_reason {

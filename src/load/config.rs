@@ -10,12 +10,11 @@ use toml::de::{DeTable, DeValue};
 use crate::diag::{Diagnostic, LineIndex, ToolCode, did_you_mean};
 use crate::rules::Profile;
 
-/// What a broken internal link is: an error (the default) or a warning.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LinkLevel {
-    Error,
-    Warn,
-}
+mod mdbook;
+mod values;
+
+use mdbook::*;
+pub use values::{FailOn, LinkLevel, OutsideLinks, TopologyPages};
 
 /// `[output.html]`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,6 +30,12 @@ pub struct HtmlConfig {
     pub sanitize: bool,
     /// `[output.html.search] enable`.
     pub search: bool,
+    /// `[output.html.print] enable`: write `print.html`, the whole book on one page.
+    pub print: bool,
+    /// `[output.html.print] page-break`: each chapter starts a printed page.
+    pub print_page_break: bool,
+    /// `topology-pages`: when to write `status.html` and the rules reference.
+    pub topology_pages: TopologyPages,
 }
 
 impl HtmlConfig {
@@ -69,9 +74,18 @@ pub struct Config {
     pub language: String,
     /// Source folder, relative to the book root.
     pub src: String,
+    /// Whether `book.toml` sets `src` (without it, `load` picks `content/` or mdBook's `src/`).
+    pub src_set: bool,
     /// Output folder, relative to the book root.
     pub build_dir: String,
     pub link_check: LinkLevel,
+    /// `[build] fail-on`.
+    pub fail_on: FailOn,
+    /// `[build] outside-links`.
+    pub outside_links: OutsideLinks,
+    /// `[check] baseline`: the baseline file, relative to the book root, and the span of its
+    /// value in `book.toml` (for errors about the file).
+    pub baseline: Option<(String, Range<usize>)>,
     pub html: HtmlConfig,
     /// `[check] profile`: the rule profile of blocks that name none (`current` when absent);
     /// `--profile` overrides it.
@@ -86,8 +100,12 @@ impl Default for Config {
             description: None,
             language: "en".to_string(),
             src: "content".to_string(),
+            src_set: false,
             build_dir: "site".to_string(),
             link_check: LinkLevel::Error,
+            fail_on: FailOn::Error,
+            outside_links: OutsideLinks::Warn,
+            baseline: None,
             html: HtmlConfig {
                 theme: "default".to_string(),
                 site_url: None,
@@ -95,6 +113,9 @@ impl Default for Config {
                 edit_url_template: None,
                 sanitize: false,
                 search: true,
+                print: true,
+                print_page_break: true,
+                topology_pages: TopologyPages::Auto,
             },
             profile: None,
         }
@@ -102,11 +123,20 @@ impl Default for Config {
 }
 
 const BOOK_KEYS: &[&str] = &["title", "authors", "description", "language", "src"];
-const BUILD_KEYS: &[&str] = &["build-dir", "link-check"];
-const HTML_KEYS: &[&str] =
-    &["theme", "site-url", "git-repository-url", "edit-url-template", "sanitize", "search"];
+const BUILD_KEYS: &[&str] = &["build-dir", "link-check", "fail-on", "outside-links"];
+const CHECK_KEYS: &[&str] = &["baseline", "profile"];
+const HTML_KEYS: &[&str] = &[
+    "theme",
+    "site-url",
+    "git-repository-url",
+    "edit-url-template",
+    "sanitize",
+    "search",
+    "print",
+    "topology-pages",
+];
 const SEARCH_KEYS: &[&str] = &["enable"];
-const CHECK_KEYS: &[&str] = &["profile"];
+const PRINT_KEYS: &[&str] = &["enable", "page-break"];
 const TOP_KEYS: &[&str] = &["book", "build", "check", "output", "preprocessor", "rust"];
 
 // mdBook compatibility: what topobook does with the keys of mdBook's `book.toml`.
@@ -115,8 +145,9 @@ const TOP_KEYS: &[&str] = &["book", "build", "check", "output", "preprocessor", 
 // the build, and unknown keys (typos) must still be caught. So every key falls in one of four
 // classes:
 //
-// 1. A topobook key (`BOOK_KEYS`, `BUILD_KEYS`, `HTML_KEYS`, `SEARCH_KEYS`, `CHECK_KEYS`):
-//    read.
+// 1. A topobook key (`BOOK_KEYS`, `BUILD_KEYS`, `CHECK_KEYS`, `HTML_KEYS`, `SEARCH_KEYS`,
+//    `PRINT_KEYS`): read. mdBook's own keys whose meaning topobook shares are read too
+//    (`[output.html.print] enable` and `page-break`).
 // 2. An mdBook key with nothing to do in topobook, because topobook already does it
 //    (`smart-punctuation`, `admonitions`: always on; the built-in `links` and `index`
 //    preprocessors; `[output.linkcheck]`: links are always checked) or because it only tunes
@@ -132,58 +163,6 @@ const TOP_KEYS: &[&str] = &["book", "build", "check", "output", "preprocessor", 
 //
 // Warning about every mdBook key was rejected: it would make `--deny warnings` fail on every
 // mdBook book for settings that change nothing a reader sees.
-
-/// mdBook `[book]` keys without effect in topobook.
-const MDBOOK_BOOK_KEYS: &[&str] = &["multilingual", "text-direction"];
-/// mdBook `[build]` keys without effect in topobook.
-const MDBOOK_BUILD_KEYS: &[&str] = &["create-missing", "use-default-preprocessors", "extra-watch-dirs"];
-/// mdBook `[output.html]` keys without effect in topobook (class 2).
-const MDBOOK_HTML_KEYS: &[&str] = &[
-    "default-theme",
-    "preferred-dark-theme",
-    "smart-punctuation",
-    "curly-quotes",
-    "admonitions",
-    "copy-fonts",
-    "no-section-label",
-    "git-repository-icon",
-    "live-reload-endpoint",
-    "hash-files",
-    "sidebar-header-nav",
-    "print",
-    "fold",
-    "playground",
-    "playpen",
-];
-/// mdBook `[output.html]` features topobook does not implement, with what the reader loses
-/// (class 3).
-const MDBOOK_HTML_UNSUPPORTED: &[(&str, &str)] = &[
-    ("mathjax-support", "equations are shown as written, not typeset"),
-    ("math", "equations are shown as written, not typeset"),
-    ("definition-lists", "definition lists are shown as plain paragraphs"),
-    ("additional-css", "these stylesheets are not loaded; override theme files in `themes/<name>/` instead"),
-    ("additional-js", "these scripts are not loaded; override theme files in `themes/<name>/` instead"),
-    ("code", "code lines hidden with custom prefixes (`hidelines`) are shown"),
-    ("redirect", "no redirect pages are written, so the old addresses are not found"),
-    ("cname", "no `CNAME` file is written for GitHub Pages"),
-    ("input-404", "the not-found page comes from the theme's `404.html`, not from this page"),
-    ("google-analytics", "no analytics snippet is added"),
-];
-/// mdBook `[output.html.search]` keys without effect in topobook.
-const MDBOOK_SEARCH_KEYS: &[&str] = &[
-    "limit-results",
-    "teaser-word-count",
-    "use-boolean-and",
-    "boost-title",
-    "boost-hierarchy",
-    "boost-paragraph",
-    "expand",
-    "heading-split-level",
-    "copy-js",
-    "chapter",
-];
-/// mdBook's built-in preprocessors, whose work topobook does itself.
-const MDBOOK_BUILTIN_PREPROCESSORS: &[&str] = &["links", "index"];
 
 struct Ctx<'a> {
     file: Arc<str>,
@@ -305,6 +284,54 @@ impl Ctx<'_> {
         }
     }
 
+    /// One of the `allowed` strings.
+    fn choice(&mut self, full: &str, v: &Spanned<DeValue<'_>>, allowed: &[&str]) -> Option<String> {
+        let s = self.string(full, v)?;
+        if allowed.contains(&s.as_str()) {
+            return Some(s);
+        }
+        let list: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
+        let list = match list.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            _ => list.join(""),
+        };
+        let help = match did_you_mean(&s, allowed.iter().copied()) {
+            Some(m) => format!("did you mean `{m}`?"),
+            None => format!("write `{} = \"{}\"`", full.rsplit('.').next().unwrap_or(full), allowed[0]),
+        };
+        self.diag(
+            Diagnostic::error(ToolCode::Config, format!("`{full}` must be {list}, not `{s}`"))
+                .with_help(help),
+            v.span(),
+        );
+        None
+    }
+
+    /// A relative path of a file inside the book.
+    fn book_file(&mut self, full: &str, v: &Spanned<DeValue<'_>>) -> Option<String> {
+        let s = self.string(full, v)?;
+        let bad = s.is_empty()
+            || s.starts_with('/')
+            || s.contains('\\')
+            || s.ends_with('/')
+            || s.split('/').any(|c| c == ".." || c.is_empty());
+        if bad {
+            self.diag(
+                Diagnostic::error(
+                    ToolCode::Config,
+                    format!("`{full}` must be a file inside the book, not `{s}`"),
+                )
+                .with_help(
+                    "use a path relative to `book.toml`, such as `topobook-baseline.json`, without `..`",
+                ),
+                v.span(),
+            );
+            return None;
+        }
+        let parts: Vec<&str> = s.split('/').filter(|c| *c != ".").collect();
+        Some(parts.join("/"))
+    }
+
     /// A relative folder path that stays inside the book.
     fn folder(&mut self, full: &str, v: &Spanned<DeValue<'_>>) -> Option<String> {
         let s = self.string(full, v)?;
@@ -386,7 +413,10 @@ pub fn parse(file: Arc<str>, text: &str) -> (Config, Vec<Diagnostic>) {
                         "language" => {
                             config.language = cx.string("book.language", v).unwrap_or(config.language)
                         }
-                        "src" => config.src = cx.folder("book.src", v).unwrap_or(config.src),
+                        "src" => {
+                            config.src_set = true;
+                            config.src = cx.folder("book.src", v).unwrap_or(config.src)
+                        }
                         "authors" => match v.get_ref().as_array() {
                             Some(items) => {
                                 for item in items.iter() {
@@ -427,6 +457,18 @@ pub fn parse(file: Arc<str>, text: &str) -> (Config, Vec<Diagnostic>) {
                             ),
                             None => {}
                         },
+                        "fail-on" => {
+                            if let Some(f) = cx.choice("build.fail-on", v, &FailOn::names()) {
+                                config.fail_on = FailOn::parse(&f).unwrap_or_default();
+                            }
+                        }
+                        "outside-links" => {
+                            match cx.choice("build.outside-links", v, &["warn", "ignore"]).as_deref() {
+                                Some("ignore") => config.outside_links = OutsideLinks::Ignore,
+                                Some(_) => config.outside_links = OutsideLinks::Warn,
+                                None => {}
+                            }
+                        }
                         other if MDBOOK_BUILD_KEYS.contains(&other) => {
                             cx.ignored(&format!("build.{other}"), k.span())
                         }
@@ -439,6 +481,9 @@ pub fn parse(file: Arc<str>, text: &str) -> (Config, Vec<Diagnostic>) {
                 for (k, v) in t {
                     match k.get_ref().as_ref() {
                         "profile" => config.profile = cx.profile("check.profile", v),
+                        "baseline" => {
+                            config.baseline = cx.book_file("check.baseline", v).map(|p| (p, v.span()))
+                        }
                         _ => cx.unknown("check", k, CHECK_KEYS, &[]),
                     }
                 }
@@ -529,6 +574,29 @@ fn parse_html(cx: &mut Ctx<'_>, h: &DeTable<'_>, html: &mut HtmlConfig) {
                     }
                 }
             }
+            "print" => {
+                let Some(p) = cx.table("output.html.print", v) else { continue };
+                for (pk, pv) in p {
+                    match pk.get_ref().as_ref() {
+                        "enable" => {
+                            html.print = cx.boolean("output.html.print.enable", pv).unwrap_or(html.print)
+                        }
+                        "page-break" => {
+                            html.print_page_break = cx
+                                .boolean("output.html.print.page-break", pv)
+                                .unwrap_or(html.print_page_break)
+                        }
+                        _ => cx.unknown("output.html.print", pk, PRINT_KEYS, &[]),
+                    }
+                }
+            }
+            "topology-pages" => {
+                match cx.choice("output.html.topology-pages", v, &["auto", "always"]).as_deref() {
+                    Some("always") => html.topology_pages = TopologyPages::Always,
+                    Some(_) => html.topology_pages = TopologyPages::Auto,
+                    None => {}
+                }
+            }
             other if MDBOOK_HTML_KEYS.contains(&other) => {
                 cx.ignored(&format!("output.html.{other}"), k.span())
             }
@@ -552,5 +620,4 @@ fn parse_html(cx: &mut Ctx<'_>, h: &DeTable<'_>, html: &mut HtmlConfig) {
 }
 
 #[cfg(test)]
-#[path = "config_tests.rs"]
 mod tests;

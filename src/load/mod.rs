@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-pub use config::{Config, LinkLevel};
+pub use config::{Config, FailOn, LinkLevel, OutsideLinks, TopologyPages};
 pub use front_matter::FrontMatter;
 pub use include::Origin;
 pub use summary::{Chapter, Summary, SummaryItem};
@@ -388,8 +388,11 @@ pub fn load(root: &Path) -> Result<Book, LoadError> {
         ))
     })?;
     let mut files = BTreeMap::new();
-    let (config, mut diagnostics) = config::parse("book.toml".into(), &toml_text);
+    let (mut config, mut diagnostics) = config::parse("book.toml".into(), &toml_text);
     files.insert(Arc::from("book.toml"), Arc::from(toml_text));
+    if !config.src_set {
+        default_src(root, &mut config, &mut diagnostics)?;
+    }
     let src_dir = root.join(&config.src);
     if !src_dir.is_dir() {
         return Err(LoadError(format!(
@@ -424,6 +427,50 @@ pub fn load(root: &Path) -> Result<Book, LoadError> {
     let (theme, d) = theme::load(root, &guard, &config.html.theme);
     diagnostics.extend(d);
     Ok(Book { root: root.to_path_buf(), config, summary, pages, assets, theme, files, diagnostics })
+}
+
+/// Without `src` in `book.toml`: `content/` (topobook's layout) when it exists, else `src/`
+/// (mdBook's default, so a published mdBook book builds as it is). A note says which when it
+/// is not topobook's usual layout: `src/` is used, or both folders exist.
+fn default_src(root: &Path, config: &mut Config, diags: &mut Vec<Diagnostic>) -> Result<(), LoadError> {
+    let at = Location::file_start("book.toml".into());
+    let (content, src) = (root.join("content").is_dir(), root.join("src").is_dir());
+    let (src, why) = if content && !src {
+        config.src = "content".to_string();
+        return Ok(());
+    } else if content {
+        ("content", "topobook's default; `src/` is not read")
+    } else if src {
+        ("src", "mdBook's default, as there is no `content/`")
+    } else {
+        return Err(LoadError(format!(
+            "no source folder in `{}`: neither `content/` nor `src/` exists; create one or set `src` in `[book]`",
+            root.display()
+        )));
+    };
+    config.src = src.to_string();
+    diags.push(
+        Diagnostic::note(
+            ToolCode::Config,
+            format!("`book.toml` sets no `src`: pages are read from `{src}/` ({why})"),
+        )
+        .with_help(format!("write `src = \"{src}\"` in `[book]` to say so"))
+        .at(at),
+    );
+    Ok(())
+}
+
+/// Read a baseline file named on the command line (`topobook check --baseline FILE`): the
+/// user chose it, so it may be outside the book. At most [`MAX_PAGE_BYTES`].
+pub fn read_user_file(path: &Path) -> Result<String, String> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).map_err(|e| what_io(&e, "file"))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_PAGE_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(|e| what_io(&e, "file"))?;
+    if bytes.len() > MAX_PAGE_BYTES {
+        return Err(format!("larger than the limit of {} MiB", MAX_PAGE_BYTES >> 20));
+    }
+    String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())
 }
 
 /// The distinct, existing page paths named by `SUMMARY.md`, in order.

@@ -62,6 +62,7 @@ builtin!(
     "templates/block/figure.html",
     "templates/block/panel.html",
     "templates/block/source.html",
+    "templates/print.html",
     "static/css/theme.css",
     "static/css/topology.css",
     "static/css/print.css",

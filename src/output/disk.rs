@@ -127,6 +127,35 @@ impl Output for DiskOutput {
     fn remove(&self, path: &str) -> bool {
         is_safe_path(path) && std::fs::remove_file(self.staging.join(path)).is_ok()
     }
+
+    fn create(&self, path: &str) -> Result<Box<dyn super::Sink + '_>, Box<Diagnostic>> {
+        // An empty file first: the folders and the path's safety are checked once.
+        self.write(path, Vec::new())?;
+        let full = self.staging.join(path);
+        let file =
+            std::fs::OpenOptions::new().append(true).open(&full).map_err(|e| io_diag("write", &full, &e))?;
+        Ok(Box::new(Streamed { file: io::BufWriter::with_capacity(1 << 16, file), path: full }))
+    }
+}
+
+/// A file of the staging folder written piece by piece.
+struct Streamed {
+    file: io::BufWriter<std::fs::File>,
+    path: PathBuf,
+}
+
+impl super::Sink for Streamed {
+    fn push(&mut self, bytes: &[u8]) -> Result<(), Box<Diagnostic>> {
+        use io::Write as _;
+        self.file.write_all(bytes).map_err(|e| io_diag("write", &self.path, &e))
+    }
+
+    fn finish(self: Box<Self>) -> Result<bool, Box<Diagnostic>> {
+        use io::Write as _;
+        let Streamed { mut file, path } = *self;
+        file.flush().map_err(|e| io_diag("write", &path, &e))?;
+        Ok(true)
+    }
 }
 
 #[cfg(test)]

@@ -22,6 +22,40 @@ pub trait Output: Sync {
 
     /// Remove a file (a deleted page in an incremental update). Returns whether it existed.
     fn remove(&self, path: &str) -> bool;
+
+    /// Start a file written piece by piece, in order (`print.html`, the whole book on one
+    /// page): an output on disk streams the pieces to the file, so the whole never needs to be
+    /// in memory. The default gathers the pieces and [`Output::write`]s them at the end.
+    fn create(&self, path: &str) -> Result<Box<dyn Sink + '_>, Box<Diagnostic>> {
+        Ok(Box::new(Gathered { out: self, path: path.to_string(), bytes: Vec::new() }))
+    }
+}
+
+/// A file being written piece by piece ([`Output::create`]).
+pub trait Sink {
+    /// Append `bytes`.
+    fn push(&mut self, bytes: &[u8]) -> Result<(), Box<Diagnostic>>;
+    /// The file is complete. Returns whether its content changed.
+    fn finish(self: Box<Self>) -> Result<bool, Box<Diagnostic>>;
+}
+
+/// The default [`Sink`]: the pieces in memory, written whole at the end.
+struct Gathered<'a, O: Output + ?Sized> {
+    out: &'a O,
+    path: String,
+    bytes: Vec<u8>,
+}
+
+impl<O: Output + ?Sized> Sink for Gathered<'_, O> {
+    fn push(&mut self, bytes: &[u8]) -> Result<(), Box<Diagnostic>> {
+        self.bytes.extend_from_slice(bytes);
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>) -> Result<bool, Box<Diagnostic>> {
+        let Gathered { out, path, bytes } = *self;
+        out.write(&path, bytes)
+    }
 }
 
 /// Write a report file (`topobook check --output FILE`): to a temporary file beside it, then

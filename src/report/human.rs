@@ -88,6 +88,11 @@ pub fn render_one(d: &Diagnostic, sources: &dyn Sources, color: bool) -> String 
                 )
                 .into(),
         ),
+        Disposition::Baselined => elements.push(
+            Level::NOTE
+                .message("baselined: a known finding recorded in the baseline; it does not fail the build")
+                .into(),
+        ),
         Disposition::Suppressed => elements.push(
             Level::NOTE
                 .message(format!(

@@ -71,6 +71,8 @@ struct Finding<'a> {
     suppressed: bool,
     suppression_reason: Option<&'a str>,
     expected: bool,
+    /// A known finding recorded in the baseline (added in 0.1: v1 gains fields).
+    baselined: bool,
     fails: bool,
     url: Option<String>,
 }
@@ -138,6 +140,7 @@ fn finding<'a>(run: &CheckRun, d: &'a Diagnostic) -> Finding<'a> {
         suppressed: d.disposition == Disposition::Suppressed,
         suppression_reason: d.suppression_reason.as_deref(),
         expected: d.disposition == Disposition::Expected,
+        baselined: d.disposition == Disposition::Baselined,
         fails: run.fails(d),
         url: run.url(d),
     }

@@ -8,7 +8,8 @@
 //!   that could not be read) is an `<error>`; an ignored block is `<skipped>`; a block that
 //!   failed as its `expect=` said passes, with the expected findings in `<system-out>`.
 //! - Each suppressed finding is a skipped test case named `<block id> <rule>`, with the
-//!   reason as its message.
+//!   reason as its message; so is each baselined finding (`baselined: …`). An invalid block
+//!   whose errors are all baselined is skipped too.
 //! - Diagnostics of a page outside blocks (broken links, front matter) are one more test case
 //!   of that page, `page checks`; diagnostics without a file are the `book checks` case of a `book` suite.
 //!
@@ -90,6 +91,11 @@ fn block_case(run: &CheckRun, b: &BlockReport, page: &str) -> TestCase {
             s.set_message("ignored: the block has the `ignore` option");
             s
         }
+        Outcome::Invalid if failing.is_empty() => {
+            let mut s = TestCaseStatus::skipped();
+            s.set_message("invalid: the YAML could not be read, and its errors are baselined");
+            s
+        }
         Outcome::Failed => failure(run, NonSuccessKind::Failure, &failing, &active),
         Outcome::Invalid => failure(run, NonSuccessKind::Error, &failing, &active),
     };
@@ -149,15 +155,19 @@ fn suppressed_cases(run: &CheckRun, b: &BlockReport, page: &str) -> Vec<TestCase
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     b.diagnostics
         .iter()
-        .filter(|d| d.disposition == Disposition::Suppressed)
+        .filter(|d| matches!(d.disposition, Disposition::Suppressed | Disposition::Baselined))
         .map(|d| {
             let base = format!("{} {}", b.id, d.code);
             let n = seen.entry(base.clone()).or_insert(0);
             *n += 1;
             let name = if *n > 1 { format!("{base} #{n}") } else { base };
             let mut status = TestCaseStatus::skipped();
-            let reason = d.suppression_reason.as_deref().unwrap_or("no reason given");
-            status.set_message(format!("suppressed: {}", terminal_safe(reason)));
+            if d.disposition == Disposition::Baselined {
+                status.set_message("baselined: a known finding recorded in the baseline");
+            } else {
+                let reason = d.suppression_reason.as_deref().unwrap_or("no reason given");
+                status.set_message(format!("suppressed: {}", terminal_safe(reason)));
+            }
             status.set_description(entry(run, d));
             let mut case = TestCase::new(terminal_safe(&name), status);
             case.set_classname(terminal_safe(page));
@@ -181,8 +191,13 @@ fn page_case(run: &CheckRun, diags: &[&Diagnostic], page: &str, name: &str) -> T
     if name == PAGE_CASE {
         locate(&mut case, page, None);
     }
-    if failing.is_empty() && !active.is_empty() {
-        let lines: Vec<String> = active.iter().map(|d| entry(run, d)).collect();
+    let mut lines: Vec<String> = Vec::new();
+    if failing.is_empty() {
+        lines.extend(active.iter().map(|d| entry(run, d)));
+    }
+    let baselined = diags.iter().filter(|d| d.disposition == Disposition::Baselined);
+    lines.extend(baselined.map(|d| format!("baselined (a known finding): {}", entry(run, d))));
+    if !lines.is_empty() {
         case.set_system_out(lines.join("\n"));
     }
     case

@@ -17,6 +17,7 @@
 //! | [`EXIT_FINDINGS`] (1) | findings that fail the run: active errors, and warnings under `--deny warnings` |
 //! | [`EXIT_ERROR`] (2) | usage, configuration or I/O error: decided by the caller, never by a report |
 
+pub mod baseline;
 pub mod github;
 pub mod human;
 pub mod json;
@@ -135,6 +136,8 @@ pub struct CheckRun {
     /// Base URL of the rules reference (`https://docs.example.com/rules`); SARIF `helpUri`
     /// is only written with it (SARIF wants absolute URIs).
     pub rules_base_url: Option<String>,
+    /// The baseline file the run used, as the reports name it (`None`: no baseline).
+    pub baseline: Option<String>,
 }
 
 impl CheckRun {
@@ -166,7 +169,14 @@ impl CheckRun {
             profile: Profile::DEFAULT,
             path_prefix: String::new(),
             rules_base_url: None,
+            baseline: None,
         }
+    }
+
+    /// Name the baseline file the run used (`--baseline`, `[check] baseline`).
+    pub fn with_baseline(mut self, file: Option<String>) -> Self {
+        self.baseline = file;
+        self
     }
 
     /// Take the profile and the rules base URL from the settings the blocks were checked with.
@@ -239,6 +249,7 @@ impl CheckRun {
             match d.disposition {
                 Disposition::Suppressed => s.suppressed += 1,
                 Disposition::Expected => s.expected += 1,
+                Disposition::Baselined => s.baselined += 1,
                 Disposition::Active => match d.severity {
                     Severity::Error => s.errors += 1,
                     Severity::Warning => s.warnings += 1,
@@ -295,6 +306,8 @@ pub struct Summary {
     pub suppressed: usize,
     /// Findings an `expect=` block asked for.
     pub expected: usize,
+    /// Known findings recorded in the baseline (`--baseline`): listed, never failing.
+    pub baselined: usize,
     /// Diagnostics that fail the run (errors; warnings too under `--deny warnings`).
     pub failing: usize,
     pub deny_warnings: bool,
@@ -303,7 +316,8 @@ pub struct Summary {
 impl Summary {
     /// [`EXIT_FINDINGS`] when anything fails the run, else [`EXIT_OK`].
     pub fn exit_code(&self) -> u8 {
-        if self.failing > 0 || self.failed > 0 || self.invalid > 0 { EXIT_FINDINGS } else { EXIT_OK }
+        // An invalid block always has a failing error, unless the baseline knows it.
+        if self.failing > 0 || self.failed > 0 { EXIT_FINDINGS } else { EXIT_OK }
     }
 
     /// The one-line summary every terminal output ends with:
@@ -329,6 +343,7 @@ impl Summary {
             (self.notes, "note", "notes"),
             (self.suppressed, "suppressed", "suppressed"),
             (self.expected, "expected", "expected"),
+            (self.baselined, "baselined", "baselined"),
         ]
         .into_iter()
         .filter(|(n, _, _)| *n > 0)

@@ -14,7 +14,9 @@
 //!   matches alerts by (its upload action then logs that it computed another value for
 //!   the line and keeps ours).
 //! - Suppressed findings carry a `suppressions` entry with the reason; `expect=` findings
-//!   too, justified as deliberate counter-examples. Diagnostics without a location are
+//!   too, justified as deliberate counter-examples; baselined findings an `external` one
+//!   (the baseline file). With a baseline, every result has a `baselineState`: `unchanged`
+//!   for a baselined finding, `new` for the others. Diagnostics without a location are
 //!   tool execution notifications of the invocation.
 
 use std::collections::{BTreeMap, HashMap};
@@ -238,6 +240,10 @@ fn result(
 
     let justification = match d.disposition {
         Disposition::Active => None,
+        Disposition::Baselined => Some(match &run.baseline {
+            Some(file) => format!("known finding, recorded in the baseline `{file}`"),
+            None => "known finding, recorded in the baseline".to_string(),
+        }),
         Disposition::Suppressed => Some(match &d.suppression_reason {
             Some(reason) => format!("suppressed in `meta.suppress`: {reason}"),
             None => "suppressed in `meta.suppress`".to_string(),
@@ -246,8 +252,13 @@ fn result(
             Some("deliberate counter-example: the block's `expect=` option asks for this finding".to_string())
         }
     };
+    if run.baseline.is_some() {
+        let state = if d.disposition == Disposition::Baselined { "unchanged" } else { "new" };
+        r.baseline_state = Some(json!(state));
+    }
     if let Some(justification) = justification {
-        let mut sup = s::Suppression::builder().kind(json!("inSource")).build();
+        let kind = if d.disposition == Disposition::Baselined { "external" } else { "inSource" };
+        let mut sup = s::Suppression::builder().kind(json!(kind)).build();
         sup.status = Some(json!("accepted"));
         sup.justification = Some(justification);
         r.suppressions = Some(vec![sup]);
@@ -328,7 +339,13 @@ pub fn fingerprint(d: &Diagnostic, file: &str) -> String {
         (Some(_), Some(path)) => path.as_str(),
         _ => d.message.as_str(),
     };
-    let parts = [d.code.as_str(), file, d.block.as_deref().unwrap_or(""), last];
+    fingerprint_of(d.code.as_str(), file, d.block.as_deref().unwrap_or(""), last)
+}
+
+/// [`fingerprint`] from its parts: the code, the file, the block id (empty outside blocks)
+/// and the YAML path (the message when there is none).
+pub fn fingerprint_of(code: &str, file: &str, block: &str, last: &str) -> String {
+    let parts = [code, file, block, last];
     let mut h = SipHasher13::new_with_keys(0, 0);
     for p in parts {
         h.write(p.as_bytes());

@@ -50,8 +50,13 @@ fn exit_codes() {
         vec![
             with(Disposition::Suppressed, Diagnostic::error(rule("AML-KV-002"), "s")),
             with(Disposition::Expected, Diagnostic::error(rule("AML-KV-001"), "e")),
+            with(Disposition::Baselined, Diagnostic::error(rule("AML-ST-001"), "b")),
+            with(Disposition::Baselined, Diagnostic::warning(ToolCode::BrokenLink, "b")),
         ],
     );
+    let summary = accepted.clone().with_deny_warnings(true).summary();
+    assert_eq!((summary.baselined, summary.errors, summary.warnings, summary.failing), (2, 0, 0, 0));
+    assert!(summary.line().ends_with("1 suppressed, 1 expected, 2 baselined"), "{}", summary.line());
     assert_eq!(accepted.with_deny_warnings(true).exit_code(), EXIT_OK);
     assert_eq!(EXIT_ERROR, 2);
 }

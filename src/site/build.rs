@@ -4,7 +4,7 @@ use minijinja::{Value, context};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::diag::{Diagnostic, ToolCode};
+use crate::diag::{Diagnostic, Disposition, Severity, ToolCode};
 use crate::escape;
 use crate::output::Output;
 use crate::render::nav::{SidebarItem, sitemap, toc_js};
@@ -12,6 +12,11 @@ use crate::render::{BodyContext, body_html, highlight, value};
 
 use super::Site;
 use super::nav::NavItem;
+use super::print::{PRINT_PATH, PrintMap};
+
+/// Pages rendered together (in parallel) before their parts of `print.html` are written: a
+/// one-shot build holds at most this many pages' HTML at once.
+const CHUNK: usize = 128;
 
 /// What a build did.
 #[derive(Debug, Default)]
@@ -39,6 +44,10 @@ pub(super) struct BookCtx<'a> {
     search: bool,
     git_repository_url: Option<&'a str>,
     generator: &'static str,
+    /// `print.html` is written (the header's print button opens it).
+    print: bool,
+    /// The status page and the rules reference are written.
+    topology_pages: bool,
 }
 
 #[derive(Serialize)]
@@ -69,7 +78,24 @@ pub(super) struct PageCtx<'a> {
     pub edit_url: Option<String>,
     pub canonical: Option<String>,
     pub failing: usize,
+    /// Errors of the page outside its topology blocks (broken links, front matter,
+    /// includes...), which the page lists at its top.
+    pub problems: Vec<ProblemCtx>,
+    /// The page's failing topology blocks, linked.
+    pub failing_blocks: Vec<LinkCtx>,
 }
+
+/// A problem of a page, as the page lists it.
+#[derive(Serialize)]
+pub(super) struct ProblemCtx {
+    pub code: String,
+    pub message: String,
+    /// `content/a.md:12`.
+    pub place: Option<String>,
+}
+
+/// At most this many problems are listed at the top of a page.
+const MAX_PROBLEMS: usize = 20;
 
 impl Site {
     pub(super) fn book_ctx(&self) -> BookCtx<'_> {
@@ -82,6 +108,8 @@ impl Site {
             search: c.html.search,
             git_repository_url: c.html.git_repository_url.as_deref(),
             generator: concat!("topobook ", env!("CARGO_PKG_VERSION")),
+            print: c.html.print,
+            topology_pages: self.topology_pages(),
         }
     }
 
@@ -96,8 +124,12 @@ impl Site {
         Some(LinkCtx { title: p.title.clone(), url: format!("{from_root}{}", p.out_path) })
     }
 
-    /// Render page `i` to its HTML.
-    pub(super) fn render_page(&self, i: usize) -> Result<Vec<u8>, Box<Diagnostic>> {
+    /// Page `i`: its HTML, and its part of `print.html` when `print` is given.
+    pub(super) fn render_page(
+        &self,
+        i: usize,
+        print: Option<&PrintMap>,
+    ) -> Result<(Vec<u8>, Option<String>), Box<Diagnostic>> {
         let Some(p) = self.pages.get(i) else {
             return Err(Box::new(Diagnostic::error(ToolCode::Io, "no such page")));
         };
@@ -134,13 +166,26 @@ impl Site {
             edit_url: cfg.edit_url_template.as_ref().map(|t| t.replace("{path}", &p.source.path)),
             canonical: self.canonical(&p.out_path),
             failing: p.failing(),
+            problems: page_problems(p),
+            failing_blocks: p
+                .reports
+                .iter()
+                .filter(|r| {
+                    matches!(r.outcome, crate::check::Outcome::Failed | crate::check::Outcome::Invalid)
+                })
+                .map(|r| LinkCtx {
+                    title: r.options.title.clone().unwrap_or_else(|| r.id.clone()),
+                    url: format!("#{}", r.id),
+                })
+                .collect(),
         };
+        let part = print.map(|map| self.print_part(i, &body, map));
         let ctx = context! {
             book => value(self.book_ctx()),
             page => value(&page),
             content => Value::from_safe_string(body),
         };
-        self.renderer.render("page.html", &ctx).map(String::into_bytes)
+        self.renderer.render("page.html", &ctx).map(|html| (html.into_bytes(), part))
     }
 
     fn sidebar_items(&self, items: &[NavItem]) -> Vec<SidebarItem> {
@@ -184,6 +229,7 @@ impl Site {
             failing => failing,
             rule_areas => self.sidebar_rules(),
             rule_count => crate::rules::groups().len(),
+            topology_pages => self.topology_pages(),
         };
         let html = self.renderer.render("sidebar.html", &ctx)?;
         let page = context! {
@@ -214,6 +260,8 @@ impl Site {
             edit_url: None,
             canonical: None,
             failing: 0,
+            problems: Vec::new(),
+            failing_blocks: Vec::new(),
         };
         let ctx = context! {
             book => value(self.book_ctx()),
@@ -229,7 +277,8 @@ impl Site {
         self.simple_page("404.html", "Page not found", "404.html", &root, context! {})
     }
 
-    /// `index.html` when no page is the home page: a redirect to the first page.
+    /// `index.html` when no page is the home page: a redirect to the first page, which keeps
+    /// the query and the fragment (`index.html?search=vault` opens the search there too).
     fn redirect_index(&self) -> Option<Vec<u8>> {
         if self.pages.iter().any(|p| p.out_path == "index.html") {
             return None;
@@ -238,8 +287,9 @@ impl Site {
         let url = escape::html(&first.out_path);
         Some(
             format!(
-                "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{}</title><meta http-equiv=\"refresh\" content=\"0; url={url}\"><link rel=\"canonical\" href=\"{url}\"></head><body><a href=\"{url}\">{}</a></body></html>\n",
+                "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{}</title><script>location.replace({}+location.search+location.hash)</script><meta http-equiv=\"refresh\" content=\"0; url={url}\"><link rel=\"canonical\" href=\"{url}\"></head><body><a href=\"{url}\">{}</a></body></html>\n",
                 escape::html(&self.book.config.title),
+                js_string(&first.out_path),
                 escape::html(&first.title)
             )
             .into_bytes(),
@@ -264,7 +314,11 @@ impl Site {
                 failed.extend(["toc.js".to_string(), "toc.html".to_string()]);
             }
         }
-        for (name, r) in [("status.html", self.render_status()), ("404.html", self.render_404())] {
+        let mut pages = vec![("404.html", self.render_404())];
+        if self.topology_pages() {
+            pages.insert(0, ("status.html", self.render_status()));
+        }
+        for (name, r) in pages {
             match r {
                 Ok(b) => files.push((name.to_string(), b)),
                 Err(d) => {
@@ -316,23 +370,7 @@ impl Site {
     fn build_with(&mut self, out: &dyn Output, once: bool) -> BuildReport {
         let started = std::time::Instant::now();
         let mut report = BuildReport::default();
-        let results: Vec<(String, Result<bool, Box<Diagnostic>>)> = (0..self.pages.len())
-            .into_par_iter()
-            .map(|i| {
-                let path = self.pages[i].out_path.clone();
-                let r = self.render_page(i).and_then(|html| out.write(&path, html));
-                (path, r)
-            })
-            .collect();
-        for (path, r) in results {
-            match r {
-                Ok(_) => report.written.push(path),
-                Err(d) => {
-                    report.diagnostics.push(*d);
-                    report.failed.push(path);
-                }
-            }
-        }
+        self.render_pages(out, once, &mut report);
         if once {
             for p in &mut self.pages {
                 p.parsed.body = Vec::new();
@@ -345,10 +383,12 @@ impl Site {
         report.phases.push(("pages rendered and written", started.elapsed()));
         let t = std::time::Instant::now();
         let fires = self.fires();
-        for (path, r) in self.rule_pages(&fires, None) {
-            match r.and_then(|html| out.write(&path, html)) {
-                Ok(_) => report.written.push(path),
-                Err(d) => report.diagnostics.push(*d),
+        if self.topology_pages() {
+            for (path, r) in self.rule_pages(&fires, None) {
+                match r.and_then(|html| out.write(&path, html)) {
+                    Ok(_) => report.written.push(path),
+                    Err(d) => report.diagnostics.push(*d),
+                }
             }
         }
         self.fires = fires;
@@ -393,4 +433,100 @@ impl Site {
         self.outputs = report.written.iter().chain(&report.failed).cloned().collect();
         report
     }
+}
+
+impl Site {
+    /// Render every page into `out`, in reading order, a chunk of pages at a time in
+    /// parallel, and `print.html` with them: each chunk's parts are streamed to it. A site that
+    /// is rendered again (`!once`) keeps the parts, for the preview's later `print.html`.
+    fn render_pages(&mut self, out: &dyn Output, once: bool, report: &mut BuildReport) {
+        let print = self.book.config.html.print;
+        let map = if print { self.print_map() } else { PrintMap::default() };
+        let mut sink = None;
+        let mut tail = String::new();
+        if print {
+            match self.print_frame().and_then(|(head, t)| {
+                tail = t;
+                let mut s = out.create(PRINT_PATH)?;
+                s.push(head.as_bytes())?;
+                Ok(s)
+            }) {
+                Ok(s) => sink = Some(s),
+                Err(d) => {
+                    report.diagnostics.push(*d);
+                    report.failed.push(PRINT_PATH.to_string());
+                }
+            }
+        }
+        let mut parts: Vec<Option<std::sync::Arc<str>>> = vec![None; if once { 0 } else { self.pages.len() }];
+        let order = self.reading_order();
+        for chunk in order.chunks(CHUNK) {
+            type Rendered = (usize, String, Result<bool, Box<Diagnostic>>, Option<String>);
+            let results: Vec<Rendered> = chunk
+                .par_iter()
+                .map(|&i| {
+                    let path = self.pages[i].out_path.clone();
+                    match self.render_page(i, print.then_some(&map)) {
+                        Ok((html, part)) => (i, path.clone(), out.write(&path, html), part),
+                        Err(d) => (i, path, Err(d), None),
+                    }
+                })
+                .collect();
+            for (i, path, r, part) in results {
+                match r {
+                    Ok(_) => report.written.push(path),
+                    Err(d) => {
+                        report.diagnostics.push(*d);
+                        report.failed.push(path);
+                    }
+                }
+                if let (Some(part), Some(s)) = (&part, &mut sink)
+                    && let Err(d) = s.push(part.as_bytes())
+                {
+                    report.diagnostics.push(*d);
+                }
+                if let (Some(part), Some(slot)) = (part, parts.get_mut(i)) {
+                    *slot = Some(std::sync::Arc::from(part));
+                }
+            }
+        }
+        if let Some(mut s) = sink {
+            let done = s.push(tail.as_bytes()).and_then(|()| s.finish());
+            match done {
+                Ok(_) => report.written.push(PRINT_PATH.to_string()),
+                Err(d) => report.diagnostics.push(*d),
+            }
+        }
+        self.print_parts = parts;
+        self.print_stale = false;
+    }
+}
+
+/// `s` as a JavaScript string literal that is safe inside `<script>` (no `<`, `>` or `&`).
+fn js_string(s: &str) -> String {
+    serde_json::to_string(s)
+        .unwrap_or_else(|_| "\"\"".to_string())
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// The errors of a page besides its blocks' findings (which their status panels show):
+/// reading, includes, front matter, Markdown, links, missing figures. The page lists them at
+/// its top.
+fn page_problems(p: &super::PageState) -> Vec<ProblemCtx> {
+    p.source
+        .diagnostics
+        .iter()
+        .chain(&p.parsed.diagnostics)
+        .chain(&p.link_diagnostics)
+        .chain(p.figures.iter().flatten().filter_map(|f| f.problem.as_ref()))
+        .filter(|d| d.disposition == Disposition::Active && d.severity == Severity::Error)
+        .take(MAX_PROBLEMS)
+        .map(|d| ProblemCtx {
+            code: d.code.to_string(),
+            message: d.message.clone(),
+            place: d.location.as_ref().map(|l| format!("{}:{}", l.file, l.start.line)),
+        })
+        .collect()
 }

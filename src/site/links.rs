@@ -1,13 +1,15 @@
 //! Link checking: every internal link and `#anchor` of every page, on every build.
 
 use crate::diag::{Diagnostic, LineIndex, Severity, ToolCode, did_you_mean};
-use crate::load::LinkLevel;
+use crate::load::{LinkLevel, OutsideLinks};
 use crate::markdown::Target;
+use crate::markdown::links::Link;
 
 use super::{Site, relocate};
 
-/// Files topobook generates that pages may link to.
-const GENERATED: &[&str] = &["index.html", "404.html", "status.html", "toc.html", "sitemap.xml"];
+/// Files topobook generates that pages may link to (`status.html` and `rules/` only when the
+/// site has them, see [`Site::topology_pages`]; `print.html` when it is on).
+const GENERATED: &[&str] = &["index.html", "404.html", "toc.html", "sitemap.xml"];
 
 impl Site {
     fn page_by_rel(&self, rel: &str) -> Option<usize> {
@@ -35,15 +37,21 @@ impl Site {
         })
     }
 
-    /// Problems with one link of page `i`: (message, help).
-    fn check_link(&self, i: usize, target: &Target) -> Option<(String, String, ToolCode)> {
-        match target {
+    /// Problems with one link of page `i`: (message, help, code).
+    fn check_link(&self, i: usize, link: &Link, topology_pages: bool) -> Option<(String, String, ToolCode)> {
+        match &link.target {
             Target::External => None,
-            Target::Outside => Some((
-                "link points outside the source folder".to_string(),
-                "link to a page of the book, or use a full `https://` address".to_string(),
-                ToolCode::BrokenLink,
-            )),
+            // It may well exist (a sibling site deployed beside this one): it cannot be checked.
+            Target::Outside => match self.book.config.outside_links {
+                OutsideLinks::Ignore => None,
+                OutsideLinks::Warn => Some((
+                    format!("link to `{}` leaves the book, so topobook cannot check it", link.dest),
+                    "if it points to a site published beside this one, write `outside-links = \"ignore\"` \
+in `[build]` of `book.toml`; otherwise link to a page of the book"
+                        .to_string(),
+                    ToolCode::OutsideLink,
+                )),
+            },
             Target::SamePage(a) => (!self.has_anchor(i, a)).then(|| self.anchor_problem(i, a)),
             Target::Internal { path, anchor } => {
                 let target_page = if path.ends_with(".md") {
@@ -63,11 +71,14 @@ impl Site {
                     None => {
                         let exists = self.book.assets.iter().any(|a| a.rel == *path)
                             || GENERATED.contains(&path.as_str())
-                            || path.strip_prefix("rules/").is_some_and(|r| {
-                                r == "index.html"
-                                    || r.strip_suffix(".html")
-                                        .is_some_and(|id| crate::rules::by_id(id).is_some())
-                            })
+                            || (path == "print.html" && self.book.config.html.print)
+                            || (topology_pages && path == "status.html")
+                            || (topology_pages
+                                && path.strip_prefix("rules/").is_some_and(|r| {
+                                    r == "index.html"
+                                        || r.strip_suffix(".html")
+                                            .is_some_and(|id| crate::rules::by_id(id).is_some())
+                                }))
                             || self.book.theme.assets().any(|(p, _)| p == path)
                             || (!path.ends_with(".md")
                                 && self
@@ -110,7 +121,7 @@ impl Site {
     }
 
     /// The link problems of page `i`.
-    fn link_diagnostics(&self, i: usize) -> Vec<Diagnostic> {
+    fn link_diagnostics(&self, i: usize, topology_pages: bool) -> Vec<Diagnostic> {
         let Some(page) = self.pages.get(i) else { return Vec::new() };
         let severity = match self.book.config.link_check {
             LinkLevel::Error => Severity::Error,
@@ -119,9 +130,11 @@ impl Site {
         let mut diags = Vec::new();
         let mut index: Option<LineIndex> = None;
         for link in &page.parsed.links {
-            if let Some((msg, help, code)) = self.check_link(i, &link.target) {
+            if let Some((msg, help, code)) = self.check_link(i, link, topology_pages) {
                 let index = index.get_or_insert_with(|| LineIndex::new(&page.source.text));
                 let loc = index.location(page.source.path.clone(), &page.source.text, link.range.clone());
+                // A link that leaves the book is never an error: it may well exist.
+                let severity = if code == ToolCode::OutsideLink { Severity::Warning } else { severity };
                 let mut d = Diagnostic::new(severity, code, msg).with_help(help).at(loc);
                 if link.image {
                     d.message = d.message.replacen("link to", "image", 1).replacen(", which is", " is", 1);
@@ -135,7 +148,7 @@ impl Site {
 
     /// Recheck the links of page `i`.
     pub(super) fn check_links(&mut self, i: usize) {
-        let diags = self.link_diagnostics(i);
+        let diags = self.link_diagnostics(i, self.topology_pages());
         if let Some(p) = self.pages.get_mut(i) {
             p.link_diagnostics = diags;
         }
@@ -144,8 +157,9 @@ impl Site {
     /// Recheck every link of the book (in parallel).
     pub(super) fn check_all_links(&mut self) {
         use rayon::prelude::*;
+        let topology_pages = self.topology_pages();
         let results: Vec<Vec<Diagnostic>> =
-            (0..self.pages.len()).into_par_iter().map(|i| self.link_diagnostics(i)).collect();
+            (0..self.pages.len()).into_par_iter().map(|i| self.link_diagnostics(i, topology_pages)).collect();
         for (p, d) in self.pages.iter_mut().zip(results) {
             p.link_diagnostics = d;
         }

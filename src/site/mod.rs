@@ -7,10 +7,12 @@
 //! site.update(paths) re-read, re-parse, re-check and re-render only what changed
 //! ```
 
+mod baseline;
 mod build;
 mod figures;
 mod links;
 pub mod nav;
+mod print;
 mod reference;
 mod search;
 mod status;
@@ -22,6 +24,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+pub use baseline::BaselineChoice;
 pub use search::SearchJob;
 pub use update::Update;
 
@@ -36,6 +39,11 @@ use crate::render::topology::Figure;
 #[derive(Clone, Debug, Default)]
 pub struct SiteOptions {
     pub check: CheckSettings,
+    /// Where the baseline comes from (`[check] baseline` unless `check --baseline` names one).
+    pub baseline: BaselineChoice,
+    /// A baseline file that does not exist yet is an empty baseline, not an error
+    /// (`check --write-baseline` is about to write it).
+    pub baseline_missing_ok: bool,
 }
 
 /// Everything known about one page.
@@ -96,6 +104,16 @@ pub struct Site {
     search_stale: bool,
     /// Where each rule fires, as the rule pages last written show it.
     fires: reference::Fires,
+    /// The baseline in use.
+    baseline: Option<baseline::Loaded>,
+    /// Notes for the baseline entries that match no finding.
+    stale: Vec<Diagnostic>,
+    /// Each page's part of `print.html`, kept by a site that is rendered again (the
+    /// preview), by page index; empty for a one-shot build, which streams them.
+    print_parts: Vec<Option<Arc<str>>>,
+    /// Pages changed since `print.html` was last written (the preview writes it when the
+    /// saves stop, with the search index).
+    print_stale: bool,
 }
 
 /// Point a diagnostic made against the expanded text of a page at the file the bytes came
@@ -241,10 +259,16 @@ impl Site {
             outputs: Default::default(),
             search_stale: false,
             fires: Default::default(),
+            baseline: None,
+            stale: Vec::new(),
+            print_parts: Vec::new(),
+            print_stale: false,
         };
         site.nav = site.build_nav();
         site.resolve_all_figures();
         site.check_all_links();
+        site.read_baseline();
+        site.apply_baseline();
         Ok(site)
     }
 
@@ -285,6 +309,7 @@ impl Site {
         for p in &self.pages {
             all.extend(p.diagnostics().cloned());
         }
+        all.extend(self.stale.iter().cloned());
         diag::sort(&mut all);
         all.dedup();
         all
@@ -307,12 +332,25 @@ impl Site {
         for (p, t) in self.renderer.override_sources() {
             m.insert(p.clone(), t.clone());
         }
+        if let Some(b) = &self.baseline
+            && let Some(file) = &b.in_book
+        {
+            m.insert(file.clone(), b.text.clone());
+        }
         for p in &self.pages {
             for (f, t) in &p.source.files {
                 m.insert(f.clone(), t.clone());
             }
         }
         m
+    }
+
+    /// Does the site get the status page and the rules reference (and their sidebar entries
+    /// and search entries)? With at least one topology block, or when `book.toml` asks for them
+    /// (`topology-pages = "always"`).
+    pub fn topology_pages(&self) -> bool {
+        self.book.config.html.topology_pages == load::TopologyPages::Always
+            || self.pages.iter().any(|p| !p.reports.is_empty())
     }
 
     /// Every block report of the book, in page order.

@@ -62,6 +62,7 @@ fn disposition(d: &Diagnostic) -> &'static str {
         Disposition::Active => "active",
         Disposition::Expected => "expected",
         Disposition::Suppressed => "suppressed",
+        Disposition::Baselined => "baselined",
     }
 }
 
@@ -79,6 +80,7 @@ struct RuleCtx {
     fires: usize,
     expected: usize,
     suppressed: usize,
+    baselined: usize,
 }
 
 fn rule_ctx(rule: &'static Rule, fires: Option<&Vec<Fire>>) -> RuleCtx {
@@ -95,6 +97,7 @@ fn rule_ctx(rule: &'static Rule, fires: Option<&Vec<Fire>>) -> RuleCtx {
         fires: count("active"),
         expected: count("expected"),
         suppressed: count("suppressed"),
+        baselined: count("baselined"),
     }
 }
 
@@ -232,6 +235,8 @@ impl Site {
             edit_url: None,
             canonical: self.canonical(&path),
             failing: 0,
+            problems: Vec::new(),
+            failing_blocks: Vec::new(),
         };
         let ctx = context! {
             book => value(self.book_ctx()),
@@ -261,6 +266,8 @@ impl Site {
             edit_url: None,
             canonical: self.canonical(INDEX_PATH),
             failing: 0,
+            problems: Vec::new(),
+            failing_blocks: Vec::new(),
         };
         let ctx = context! {
             book => value(self.book_ctx()),

@@ -21,6 +21,8 @@ struct Summary {
     invalid: usize,
     errors: usize,
     warnings: usize,
+    /// Findings the baseline knows.
+    baselined: usize,
     pages: usize,
     pages_failing: usize,
 }
@@ -130,6 +132,8 @@ impl Site {
                 summary.blocks += 1;
                 summary.errors += b.errors;
                 summary.warnings += b.warnings;
+                summary.baselined +=
+                    r.diagnostics.iter().filter(|d| d.disposition == Disposition::Baselined).count();
                 match r.outcome {
                     Outcome::Passed => summary.passed += 1,
                     Outcome::Failed => summary.failed += 1,

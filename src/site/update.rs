@@ -105,9 +105,11 @@ impl Site {
         let src = self.book.config.src.clone();
         let summary = load::under(&src, "SUMMARY.md");
         let rels: Vec<String> = paths.iter().filter_map(|p| self.rel_to_root(p)).collect();
+        let baseline_file = self.baseline_file().map(str::to_string);
         let structural = rels.iter().any(|r| {
             r == "book.toml"
                 || *r == summary
+                || baseline_file.as_deref() == Some(r.as_str())
                 || r.starts_with("themes/")
                 || (r.ends_with(".md")
                     && load::strip_dir(&src, r).is_some_and(|inner| {
@@ -168,6 +170,7 @@ impl Site {
         }
         // Re-read, re-parse and re-check the touched pages.
         let old_neighbours: Vec<_> = (0..self.pages.len()).map(|i| self.nav.neighbours(i)).collect();
+        let topology_pages = self.topology_pages();
         let mut shared_dirty = false;
         let mut anchors_changed = Vec::new();
         for &i in &touched {
@@ -176,7 +179,8 @@ impl Site {
             let rel = old.source.rel.clone();
             let summary_title = self.summary_title(&rel);
             let source = load::read_page(&self.guard, &self.book.config, &rel);
-            let page = process(source, &self.options.check, summary_title.as_deref());
+            let mut page = process(source, &self.options.check, summary_title.as_deref());
+            super::baseline::baseline_page(&mut page, self.baseline.as_ref().map(|b| &b.baseline));
             update.reparsed.push(page.source.path.to_string());
             let after = visible(&page);
             self.pages[i] = page;
@@ -198,6 +202,11 @@ impl Site {
             if before.anchors != after.anchors || before.outcomes != after.outcomes {
                 anchors_changed.push(i);
             }
+        }
+        // The first topology block of the book, or the last one gone: the status page, the rules
+        // reference and their sidebar and search entries appear or go.
+        if self.topology_pages() != topology_pages {
+            return self.rebuild(out);
         }
         let mut render: BTreeSet<usize> = touched.clone();
         render.extend(dedup_block_ids(&mut self.pages));
@@ -233,15 +242,33 @@ impl Site {
                 self.check_links(i);
             }
         }
+        // Links were checked again: their findings, and the stale entries, against the baseline.
+        if self.baseline.is_some() {
+            self.apply_baseline();
+        }
+        let print = self.book.config.html.print;
+        let map = if print { self.print_map() } else { Default::default() };
         for i in render {
             let path = self.pages[i].out_path.clone();
-            match self.render_page(i).and_then(|html| out.write(&path, html)) {
+            let rendered = self.render_page(i, print.then_some(&map));
+            if let Ok((_, Some(part))) = &rendered {
+                let part = part.clone();
+                if let Some(slot) = self.print_parts.get_mut(i)
+                    && slot.as_deref() != Some(part.as_str())
+                {
+                    *slot = Some(std::sync::Arc::from(part));
+                    self.print_stale = true;
+                }
+            }
+            match rendered.and_then(|(html, _)| out.write(&path, html)) {
                 Ok(true) => update.changed.push(path),
                 Ok(false) => {}
                 Err(d) => update.diagnostics.push(*d),
             }
         }
         if shared_dirty {
+            // Titles or the order changed: the contents of `print.html` too.
+            self.print_stale |= print;
             let (files, diags, _) = self.shared_files();
             update.diagnostics.extend(diags);
             for (path, bytes) in files {
@@ -255,7 +282,7 @@ impl Site {
         // Rule pages whose "where it fires" list changed, and the index with its counts.
         let fires = self.fires();
         let stale = changed_rules(&self.fires, &fires);
-        if !stale.is_empty() {
+        if !stale.is_empty() && self.topology_pages() {
             for (path, r) in self.rule_pages(&fires, Some(&stale)) {
                 match r.and_then(|html| out.write(&path, html)) {
                     Ok(true) => update.changed.push(path),
@@ -266,13 +293,15 @@ impl Site {
             self.fires = fires;
         }
         update.diagnostics.extend(self.renderer.take_block_errors());
-        update.search_stale = self.search_stale;
+        // `print.html` is written with the search index, when the saves stop.
+        update.search_stale = self.search_stale || self.print_stale;
         update.changed.sort();
         update.changed.dedup();
         Ok(update)
     }
 
-    /// Rewrite the search index if body edits left it behind; returns the changed paths.
+    /// Rewrite the search index and `print.html` if edits left them behind; returns the
+    /// changed paths.
     pub fn refresh_search(&mut self, out: &dyn Output) -> (Vec<String>, Vec<Diagnostic>) {
         let mut diags = Vec::new();
         let changed = match self.take_search_job() {

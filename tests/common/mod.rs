@@ -28,19 +28,24 @@ impl Run {
 
     /// The diagnostics without the timing of the summary line.
     pub fn diagnostics(&self) -> String {
-        self.stderr
-            .lines()
-            .map(|l| match l.find(" in ") {
-                Some(i) if l.starts_with("built ") => {
-                    let rest = &l[i + 4..];
-                    let after = rest.find(' ').map(|j| &rest[j..]).unwrap_or("");
-                    format!("{} in <time>{after}", &l[..i])
-                }
-                _ => l.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
+        without_time(&self.stderr)
     }
+}
+
+/// `stderr` of `build` without the timing of its summary line.
+pub fn without_time(stderr: &str) -> String {
+    stderr
+        .lines()
+        .map(|l| match l.find(" in ") {
+            Some(i) if l.starts_with("built ") => {
+                let rest = &l[i + 4..];
+                let after = rest.find([' ', ':']).map(|j| &rest[j..]).unwrap_or("");
+                format!("{} in <time>{after}", &l[..i])
+            }
+            _ => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 pub fn copy_dir(from: &Path, to: &Path) {

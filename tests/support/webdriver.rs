@@ -1,5 +1,7 @@
 //! Headless Chromium driven over WebDriver by `chromedriver` (Debian's `chromium-driver`):
 //! plain JSON over HTTP, so the tests need nothing but the HTTP client they already use.
+//! Include with `#[path = "support/webdriver.rs"] mod webdriver;`.
+#![allow(dead_code, clippy::print_stderr)]
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -22,6 +24,27 @@ pub fn find(names: &[&str]) -> Option<PathBuf> {
         }
     }
     None
+}
+
+/// How long a wait for the page may take, by default.
+pub const PATIENCE: Duration = Duration::from_secs(30);
+
+/// Chromium and chromedriver, or `None` when the test may be skipped (they are missing and
+/// `TOPOBOOK_BROWSER_TESTS` is not set; with it set, their absence fails the test).
+pub fn tools() -> Option<(PathBuf, PathBuf)> {
+    match (find(&["chromium", "chromium-browser"]), find(&["chromedriver"])) {
+        (Some(c), Some(d)) => Some((c, d)),
+        _ => {
+            assert!(
+                std::env::var_os("TOPOBOOK_BROWSER_TESTS").is_none(),
+                "TOPOBOOK_BROWSER_TESTS is set but chromium or chromedriver is missing; install Debian's `chromium` and `chromium-driver`"
+            );
+            eprintln!(
+                "skipped: chromium or chromedriver not found (set TOPOBOOK_BROWSER_TESTS to make this a failure)"
+            );
+            None
+        }
+    }
 }
 
 /// chromedriver, killed when dropped, and one browser session.
@@ -127,6 +150,29 @@ impl Browser {
     /// Run `script` (a function body) in the page and return its value.
     pub fn eval(&self, script: &str) -> Value {
         post(&self.agent, &self.url("execute/sync"), &json!({"script": script, "args": []}))["value"].clone()
+    }
+
+    /// The WebDriver id of the first element matching the CSS `selector`.
+    fn element(&self, selector: &str) -> String {
+        let found =
+            post(&self.agent, &self.url("element"), &json!({"using": "css selector", "value": selector}));
+        let id = found["value"].as_object().and_then(|o| o.values().next()).and_then(Value::as_str);
+        id.unwrap_or_else(|| panic!("no element `{selector}`: {found}")).to_string()
+    }
+
+    /// Click the first element matching `selector` as a user does (a WebDriver click: a real
+    /// pointer event with user activation).
+    pub fn click(&self, selector: &str) {
+        let id = self.element(selector);
+        let res = post(&self.agent, &self.url(&format!("element/{id}/click")), &json!({}));
+        assert!(res["value"].is_null(), "click on `{selector}` failed: {res}");
+    }
+
+    /// Type `text` into the first element matching `selector`.
+    pub fn type_into(&self, selector: &str, text: &str) {
+        let id = self.element(selector);
+        let res = post(&self.agent, &self.url(&format!("element/{id}/value")), &json!({"text": text}));
+        assert!(res["value"].is_null(), "typing into `{selector}` failed: {res}");
     }
 
     /// Run `script` (a function body whose last argument is the callback) and return what it

@@ -53,6 +53,7 @@ fn severity_look(d: &Diagnostic) -> (&'static str, &'static str, String) {
         },
         Disposition::Expected => ("expected", "◆", format!("Expected {sev}")),
         Disposition::Suppressed => ("suppressed", "○", format!("Suppressed {sev}")),
+        Disposition::Baselined => ("baselined", "◌", format!("Baselined {sev}")),
     }
 }
 
@@ -131,6 +132,8 @@ struct FindingView<'a> {
     help: Option<&'a str>,
     /// What else to know (e.g. that a finding is new under the profile the run asked for).
     note: Option<&'a str>,
+    /// A known finding recorded in the book's baseline.
+    baselined: bool,
     /// Why a suppressed finding is suppressed.
     reason: Option<&'a str>,
     /// Is there a diagram to show it on; what it is shown on (`None`: the whole-block strip).
@@ -184,6 +187,7 @@ fn finding<'a>(
         message: &d.message,
         help: d.help.as_deref(),
         note: d.note.as_deref(),
+        baselined: d.disposition == Disposition::Baselined,
         reason: (d.disposition == Disposition::Suppressed)
             .then(|| d.suppression_reason.as_deref().unwrap_or("no reason given")),
         on_diagram,

@@ -32,6 +32,7 @@ fn mark_look(d: &Diagnostic) -> Option<(u8, &'static str)> {
     match (&d.disposition, d.severity) {
         (Disposition::Suppressed, _) => None,
         (Disposition::Expected, _) => Some((2, "expected")),
+        (Disposition::Baselined, _) => Some((1, "note")),
         (Disposition::Active, Severity::Error) => Some((4, "error")),
         (Disposition::Active, Severity::Warning) => Some((3, "warning")),
         (Disposition::Active, Severity::Note) => Some((1, "note")),
@@ -54,6 +55,7 @@ fn marks(
         let end = if loc.end.line > start && loc.end.column == 1 { loc.end.line - 1 } else { loc.end.line };
         let text = match d.disposition {
             Disposition::Expected => format!("expected {}", d.code),
+            Disposition::Baselined => format!("baselined {} {}", d.severity, d.code),
             _ => format!("{} {}", d.severity, d.code),
         };
         for line in start.max(shown.start)..=end.max(start).min(shown.end.saturating_sub(1)) {

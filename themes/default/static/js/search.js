@@ -1,4 +1,7 @@
-// topobook search: loads docs.json once and the shard of each query word on demand.
+// topobook search: loads the document list once and the shard of each query word on demand.
+// Index files are loaded as scripts (`search/a.js` registers `window.topobookIndex["a"]`), not
+// with fetch(), so that search works in a site opened from disk (file://) too.
+// `index.html?search=WORD` (any page) opens the search with the results for WORD.
 (function () {
   "use strict";
   var input = document.getElementById("search-input");
@@ -11,8 +14,24 @@
   var known = null;
   var STOP = ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on", "or", "that", "the", "this", "to", "was", "with"];
 
-  function fetchJson(url) {
-    return fetch(url).then(function (r) { if (!r.ok) throw new Error(url); return r.json(); });
+  var loading = {};
+  function loadIndex(name) {
+    var reg = window.topobookIndex || (window.topobookIndex = {});
+    if (reg[name] !== undefined) return Promise.resolve(reg[name]);
+    if (!loading[name]) {
+      loading[name] = new Promise(function (resolve, reject) {
+        var s = document.createElement("script");
+        s.src = base + name + ".js";
+        s.async = true;
+        s.onload = function () {
+          var v = (window.topobookIndex || {})[name];
+          if (v === undefined) reject(new Error(name)); else resolve(v);
+        };
+        s.onerror = function () { delete loading[name]; reject(new Error(name)); };
+        document.head.appendChild(s);
+      });
+    }
+    return loading[name];
   }
   function tokens(q) {
     return q.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(function (w) { return w.length > 1 && STOP.indexOf(w) < 0; });
@@ -20,13 +39,13 @@
   function shardOf(t) { return /^[a-z0-9]/.test(t) ? t[0] : "_"; }
   function shard(c) {
     if (!shards[c]) {
-      shards[c] = known.indexOf(c) < 0 ? Promise.resolve({}) : fetchJson(base + c + ".json").catch(function () { return {}; });
+      shards[c] = known.indexOf(c) < 0 ? Promise.resolve({}) : loadIndex(c).catch(function () { return {}; });
     }
     return shards[c];
   }
   function ready() {
     if (docs) return Promise.resolve();
-    return Promise.all([fetchJson(base + "docs.json"), fetchJson(base + "shards.json")]).then(function (r) {
+    return Promise.all([loadIndex("docs"), loadIndex("shards")]).then(function (r) {
       docs = r[0]; known = r[1];
     });
   }
@@ -109,5 +128,13 @@
   document.addEventListener("click", function (e) {
     if (!box.contains(e.target) && e.target !== input) box.hidden = true;
   });
-  ready().then(function () { if (input.value) run(); });
+  var asked = null;
+  try { asked = new URLSearchParams(location.search).get("search"); } catch (e) { /* old browser */ }
+  if (asked) {
+    input.value = asked;
+    input.focus();
+    run();
+  } else {
+    ready().then(function () { if (input.value) run(); });
+  }
 })();

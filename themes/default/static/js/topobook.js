@@ -80,15 +80,20 @@
       button.textContent = "Copied";
       setTimeout(function () { button.classList.remove("copied"); button.textContent = "Copy"; }, 1500);
     };
-    if (navigator.clipboard && navigator.clipboard.writeText) {
-      navigator.clipboard.writeText(text).then(done, function () {});
-    } else {
+    // The clipboard API may be refused (a page opened from disk, no permission): then the
+    // selection and `copy` command.
+    var fallback = function () {
       var area = document.createElement("textarea");
       area.value = text;
       document.body.appendChild(area);
       area.select();
-      try { document.execCommand("copy"); done(); } catch (err) { /* ignore */ }
+      try { if (document.execCommand("copy")) done(); } catch (err) { /* ignore */ }
       document.body.removeChild(area);
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(done, fallback);
+    } else {
+      fallback();
     }
   });
 
@@ -129,6 +134,8 @@
       document.head.appendChild(s);
     };
     input.addEventListener("focus", load, { once: true });
+    // `?search=WORD`: open the search with its results at once.
+    if (/[?&]search=/.test(location.search)) load();
     document.addEventListener("keydown", function (e) {
       if (e.key === "/" && document.activeElement !== input && !/input|textarea/i.test(document.activeElement.tagName)) {
         e.preventDefault();

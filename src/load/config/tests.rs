@@ -1,6 +1,7 @@
 //! Tests of `book.toml` parsing.
 
 use super::*;
+use crate::rules::Profile;
 
 fn run(text: &str) -> (Config, Vec<Diagnostic>) {
     parse("book.toml".into(), text)
@@ -20,25 +21,6 @@ fn reads_known_keys_and_defaults() {
     assert_eq!(c.link_check, LinkLevel::Warn);
     assert!(c.html.sanitize && !c.html.search);
     assert_eq!(c.html.site_url.as_deref(), Some("https://x.test/"));
-}
-
-#[test]
-fn the_check_profile_is_read_and_an_unknown_one_is_located() {
-    let (c, d) = run("[check]\nprofile = \"2020-10\"\n");
-    assert!(d.is_empty(), "{d:?}");
-    assert_eq!(c.profile, Some(Profile::P2020_10));
-    let (c, _) = run("[check]\nprofile = \"current\"\n");
-    assert_eq!(c.profile, Some(Profile::P2026_02));
-    assert_eq!(run("").0.profile, None);
-    let (c, d) = run("[check]\nprofile = \"2026-01\"\n");
-    assert_eq!(c.profile, None);
-    assert_eq!(d.len(), 1, "{d:?}");
-    let loc = d[0].location.as_ref().unwrap();
-    assert_eq!((loc.start.line, loc.start.column), (2, 11));
-    assert!(d[0].message.contains("unknown profile `2026-01` in `check.profile`"), "{}", d[0].message);
-    assert!(d[0].help.as_deref().unwrap_or("").contains("2026-02"), "{:?}", d[0].help);
-    let (_, d) = run("[check]\nprofil = \"current\"\n");
-    assert_eq!(d[0].help.as_deref(), Some("did you mean `profile`?"));
 }
 
 #[test]
@@ -132,4 +114,67 @@ fn syntax_errors_do_not_panic() {
     let (c, d) = run("[book\ntitle = ");
     assert_eq!(d.len(), 1);
     assert_eq!(c, Config::default());
+}
+
+#[test]
+fn build_check_and_print_keys() {
+    let (c, d) = run("[book]\ntitle = \"T\"\n[build]\nfail-on = \"warning\"\noutside-links = \"ignore\"\n\
+         [check]\nbaseline = \"ci/./known.json\"\n[output.html]\ntopology-pages = \"always\"\n\
+         [output.html.print]\nenable = false\npage-break = false\n");
+    assert!(d.is_empty(), "{d:?}");
+    assert_eq!(c.fail_on, FailOn::Warning);
+    assert_eq!(c.outside_links, OutsideLinks::Ignore);
+    assert_eq!(c.baseline.as_ref().map(|(p, _)| p.as_str()), Some("ci/known.json"));
+    assert_eq!(c.html.topology_pages, TopologyPages::Always);
+    assert!(!c.html.print && !c.html.print_page_break);
+    assert!(!c.src_set);
+    // The defaults: fail on errors, warn about links that leave the book, print.
+    let (c, _) = run("[book]\nsrc = \"src\"\n");
+    assert!(c.src_set);
+    assert_eq!((c.fail_on, c.outside_links, c.html.topology_pages), Default::default());
+    assert!(c.html.print && c.html.print_page_break && c.baseline.is_none());
+}
+
+#[test]
+fn bad_values_of_the_new_keys_are_located_errors() {
+    let (c, d) = run(
+        "[build]\nfail-on = \"warnings\"\noutside-links = \"error\"\n[check]\nbaseline = \"../known.json\"\n\
+         [output.html]\ntopology-pages = true\n[output.html.print]\nenabled = true\n",
+    );
+    let mut got: Vec<(u32, &str)> =
+        d.iter().map(|d| (d.location.as_ref().map_or(0, |l| l.start.line), d.message.as_str())).collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            (2, "`build.fail-on` must be `error`, `warning` or `never`, not `warnings`"),
+            (3, "`build.outside-links` must be `warn` or `ignore`, not `error`"),
+            (5, "`check.baseline` must be a file inside the book, not `../known.json`"),
+            (7, "`output.html.topology-pages` must be a string, not boolean"),
+            (9, "unknown key `output.html.print.enabled` in `book.toml`"),
+        ]
+    );
+    assert_eq!(d[0].help.as_deref(), Some("did you mean `warning`?"));
+    assert!(d.iter().any(|d| d.help.as_deref() == Some("did you mean `enable`?")));
+    assert_eq!(c.fail_on, FailOn::Error);
+    assert!(c.baseline.is_none());
+}
+
+#[test]
+fn the_check_profile_is_read_and_an_unknown_one_is_located() {
+    let (c, d) = run("[check]\nprofile = \"2020-10\"\n");
+    assert!(d.is_empty(), "{d:?}");
+    assert_eq!(c.profile, Some(Profile::P2020_10));
+    let (c, _) = run("[check]\nprofile = \"current\"\n");
+    assert_eq!(c.profile, Some(Profile::P2026_02));
+    assert_eq!(run("").0.profile, None);
+    let (c, d) = run("[check]\nprofile = \"2026-01\"\n");
+    assert_eq!(c.profile, None);
+    assert_eq!(d.len(), 1, "{d:?}");
+    let loc = d[0].location.as_ref().unwrap();
+    assert_eq!((loc.start.line, loc.start.column), (2, 11));
+    assert!(d[0].message.contains("unknown profile `2026-01` in `check.profile`"), "{}", d[0].message);
+    assert!(d[0].help.as_deref().unwrap_or("").contains("2026-02"), "{:?}", d[0].help);
+    let (_, d) = run("[check]\nprofil = \"current\"\n");
+    assert_eq!(d[0].help.as_deref(), Some("did you mean `profile`?"));
 }
