@@ -190,7 +190,9 @@ fn expected_and_suppressed_findings_look_different() {
     let yaml = fixture("failing.yaml");
     let r = report(&yaml, "yaml topology expect=AML-KV-002");
     let svg = render(&r, &DiagramOptions::default()).unwrap();
-    assert!(svg.contains(">AML-KV-002 expected</text>"));
+    // The badge: the rule ID, the look (icon, dashed outline) and the tooltip say it.
+    assert!(svg.contains("<a class=\"tb-badge tb-look-expected\""), "{svg}");
+    assert!(svg.contains(">AML-KV-002</text>") && svg.contains("(expected by this block)</title>"));
     assert!(svg.contains("tb-st-expected") && !svg.contains("tb-st-error"));
     assert!(verdict(&r).starts_with("fails as expected"), "{}", verdict(&r));
 
@@ -199,8 +201,8 @@ fn expected_and_suppressed_findings_look_different() {
     );
     let r = report(&suppressed, "yaml topology");
     let svg = render(&r, &DiagramOptions::default()).unwrap();
-    assert!(svg.contains(">AML-KV-002 suppressed</text>"));
-    assert!(svg.contains("the vault is only used by humans"));
+    assert!(svg.contains("<a class=\"tb-badge tb-look-suppressed\""));
+    assert!(svg.contains("(suppressed: the vault is only used by humans)"));
     assert_geometry("suppressed", &svg);
 }
 
@@ -302,19 +304,33 @@ fn accessible_and_responsive() {
     let svg = render(&r, &DiagramOptions::default()).unwrap();
     let doc = Document::parse(&svg).unwrap();
     let root = doc.root_element();
-    assert_eq!(root.attribute("role"), Some("img"));
+    // It holds links (the badges): a group, so that they stay reachable (an `img` hides
+    // what it holds); labelled by its title, described by its description.
+    assert_eq!(root.attribute("role"), Some("group"));
     assert_eq!(root.attribute("width"), Some("100%"));
     assert!(root.attribute("height").is_none() && root.attribute("style").is_none());
     assert!(root.attribute("viewBox").is_some());
-    let ids: Vec<&str> = root.attribute("aria-labelledby").unwrap().split(' ').collect();
-    for id in ids {
-        let el = doc.descendants().find(|n| n.attribute("id") == Some(id)).expect("labelled by an element");
+    for attr in ["aria-labelledby", "aria-describedby"] {
+        let id = root.attribute(attr).unwrap();
+        let el = doc.descendants().find(|n| n.attribute("id") == Some(id)).expect("an element with the id");
         assert!(!el.text().unwrap_or("").is_empty());
     }
     let title = root.children().find(|n| n.has_tag_name("title")).unwrap();
     assert_eq!(title.text(), Some("Secured workspace"));
     let desc = root.children().find(|n| n.has_tag_name("desc")).unwrap().text().unwrap();
-    assert!(desc.contains("Virtual network vnet-ml") && desc.contains("Verdict:"), "{desc}");
+    assert!(desc.contains("Virtual network `vnet-ml`") && desc.contains("Verdict:"), "{desc}");
+    // Every badge is one link, with a title (its name), and nothing in it is focusable.
+    let badges: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("a")).collect();
+    assert!(!badges.is_empty());
+    for b in &badges {
+        assert!(b.children().any(|c| c.has_tag_name("title")));
+        assert!(b.descendants().skip(1).all(|d| !d.has_tag_name("a") && d.attribute("tabindex").is_none()));
+    }
+    // Without links it is an image.
+    let plain = render(&r, &DiagramOptions { link_findings: false, ..DiagramOptions::default() }).unwrap();
+    let plain = Document::parse(&plain).unwrap();
+    assert_eq!(plain.root_element().attribute("role"), Some("img"));
+    assert!(plain.descendants().all(|n| !n.has_tag_name("a")));
     // No colour is hard-coded: fills and strokes come from the stylesheet.
     for n in doc.descendants().filter(|n| n.is_element()) {
         for a in ["fill", "stroke"] {
@@ -480,4 +496,104 @@ fn generated_topologies_are_laid_out_cleanly() {
         seeds.len(),
         undrawn.join("\n")
     );
+}
+
+/// The colour variables of one palette of the diagram's stylesheet: the block that starts
+/// with `selector`.
+fn palette(selector: &str) -> std::collections::HashMap<String, String> {
+    let css = topobook::diagram::DIAGRAM_CSS;
+    let start = css.find(selector).unwrap_or_else(|| panic!("no `{selector}` block"));
+    let body = &css[start..];
+    let body = &body[body.find('{').unwrap() + 1..body.find('}').unwrap()];
+    body.split(';')
+        .filter_map(|decl| {
+            let (k, v) = decl.split_once(':')?;
+            let (k, v) = (k.trim(), v.trim());
+            (k.starts_with("--tb-") && v.starts_with('#')).then(|| (k[5..].to_string(), v.to_string()))
+        })
+        .collect()
+}
+
+fn luminance(hex: &str) -> f64 {
+    let h = hex.trim_start_matches('#');
+    let c = |i: usize| {
+        let v = u8::from_str_radix(&h[i..i + 2], 16).unwrap() as f64 / 255.0;
+        if v <= 0.04045 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+    };
+    0.2126 * c(0) + 0.7152 * c(2) + 0.0722 * c(4)
+}
+
+fn contrast(a: &str, b: &str) -> f64 {
+    let (x, y) = (luminance(a), luminance(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+/// WCAG AA in light and dark mode: 4.5:1 for every text colour on every fill it is drawn on,
+/// 3:1 for lines, borders, icons and status marks against what surrounds them.
+#[test]
+fn colours_meet_wcag_aa_contrast() {
+    let fills = ["box-fill", "vnet-fill", "subnet-fill", "chip-fill", "band-fill", "legend-fill", "page"];
+    let mut problems = Vec::new();
+    for (mode, selector, page) in [
+        ("light", ".tb-diagram {", "#ffffff"),
+        ("dark", ":root[data-theme=\"dark\"] .tb-diagram,", "#0f1419"),
+    ] {
+        let mut p = palette(selector);
+        if mode == "dark" {
+            // Unset in the dark block: the light value.
+            for (k, v) in palette(".tb-diagram {") {
+                p.entry(k).or_insert(v);
+            }
+        }
+        p.insert("page".into(), page.into());
+        let get = |k: &str| p.get(k).cloned().unwrap_or_else(|| panic!("{mode}: no --tb-{k}"));
+        let mut check = |fg: &str, bg: &str, min: f64| {
+            let r = contrast(&get(fg), &get(bg));
+            if r < min {
+                problems.push(format!("{mode}: --tb-{fg} on --tb-{bg}: {r:.2}:1 < {min}:1"));
+            }
+        };
+        // Text.
+        for fill in fills {
+            check("fg", fill, 4.5);
+            check("muted", fill, 4.5);
+        }
+        for port in ["private", "service", "public", "link", "route"] {
+            for fill in ["box-fill", "legend-fill", "page"] {
+                check(port, fill, 4.5);
+            }
+        }
+        for look in ["error", "warning", "note", "quiet"] {
+            check(&format!("{look}-fg"), &format!("{look}-bg"), 4.5);
+        }
+        // Lines and borders against what they run through or separate.
+        for line in ["private", "service", "public", "link", "peering", "route"] {
+            for fill in ["page", "vnet-fill", "subnet-fill"] {
+                check(line, fill, 3.0);
+            }
+        }
+        for (stroke, around) in [
+            ("vnet-stroke", ["page", "vnet-fill"]),
+            ("subnet-stroke", ["vnet-fill", "subnet-fill"]),
+            ("box-stroke", ["subnet-fill", "page"]),
+            ("band-stroke", ["page", "band-fill"]),
+        ] {
+            for fill in around {
+                check(stroke, fill, 3.0);
+            }
+        }
+        // Icons and status marks.
+        for icon in ["ic-network", "ic-data", "ic-secret", "ic-compute", "ic-k8s", "ic-security", "ic-ml", "ic-neutral"]
+        {
+            for fill in ["box-fill", "vnet-fill", "band-fill"] {
+                check(icon, fill, 3.0);
+            }
+        }
+        for look in ["error", "warning", "note", "quiet"] {
+            check(look, &format!("{look}-bg"), 3.0);
+            check(look, "box-fill", 3.0);
+            check("on-status", look, 3.0);
+        }
+    }
+    assert!(problems.is_empty(), "{} contrast problems:\n{}", problems.len(), problems.join("\n"));
 }

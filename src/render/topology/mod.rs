@@ -158,9 +158,9 @@ pub fn block_html(report: &BlockReport, highlighted_yaml: &str, ctx: &BlockConte
         return out;
     }
     let started = thread_cpu();
-    let (svg, targets) = match diagram::draw(report, &DiagramOptions::default()) {
-        Some(d) => (Some(d.svg), d.targets),
-        None => (None, Vec::new()),
+    let (svg, full, targets) = match diagram::draw(report, &DiagramOptions::default()) {
+        Some(d) => (Some(d.svg), d.full, d.targets),
+        None => (None, None, Vec::new()),
     };
     DIAGRAM_NANOS.fetch_add(thread_cpu().saturating_sub(started).as_nanos() as u64, Ordering::Relaxed);
     if svg.is_some() {
@@ -197,6 +197,10 @@ pub fn block_html(report: &BlockReport, highlighted_yaml: &str, ctx: &BlockConte
         if let Some(svg) = &svg {
             out.push_str("<div class=\"topology-diagram\">");
             out.push_str(svg);
+            if let Some(full) = &full {
+                // Every element, for the expanded view (js/diagram.js).
+                let _ = write!(out, "<template class=\"tb-full\">{full}</template>");
+            }
             if both {
                 out.push_str("<p class=\"visual-caption\">Drawn from the YAML below</p>");
             }
