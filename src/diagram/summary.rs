@@ -162,14 +162,16 @@ fn merge(s: &mut Scene, run: &[Id]) {
                 .collect();
             let last = names.last().cloned().unwrap_or_default();
             let e = &mut s.elems[c];
-            e.what = format!(
-                "{n} × {} (`{}` … `{last}`)",
-                super::scene::phrase_of(&e.caption),
-                e.name
-            );
+            e.what = format!("{n} × {} (`{}` … `{last}`)", super::scene::phrase_of(&e.caption), e.name);
             e.count = n;
             e.name = span(&e.name, &last);
             e.members = names;
+        }
+    }
+    if kind == Kind::Vnet {
+        for &x in &mine[1..] {
+            let e = &mut s.elems[x];
+            e.what = format!("{} (in each of {n} alike VNets)", e.what);
         }
     }
     // Findings and connections of the others move to the one drawn.
@@ -193,7 +195,8 @@ fn merge(s: &mut Scene, run: &[Id]) {
         let moved = map.contains_key(&edge.from) || map.contains_key(&edge.to);
         edge.from = map.get(&edge.from).copied().unwrap_or(edge.from);
         edge.to = map.get(&edge.to).copied().unwrap_or(edge.to);
-        let same = |k: &Edge| k.from == edge.from && k.to == edge.to && k.mode == edge.mode && k.label == edge.label;
+        let same =
+            |k: &Edge| k.from == edge.from && k.to == edge.to && k.mode == edge.mode && k.label == edge.label;
         match kept.iter().position(same) {
             Some(i) if moved => *merged.entry(i).or_insert(0) += 1,
             _ => kept.push(edge),

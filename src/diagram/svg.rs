@@ -70,6 +70,15 @@ impl Writer<'_> {
     fn esc(&mut self, s: &str) {
         escape_into(&mut self.out, s);
     }
+    /// Escaped text that keeps its line breaks (a tooltip of several findings).
+    fn esc_lines(&mut self, s: &str) {
+        for (i, line) in s.split('\n').enumerate() {
+            if i > 0 {
+                self.out.push('\n');
+            }
+            escape_into(&mut self.out, line);
+        }
+    }
 
     fn rect(&mut self, class: &str, x: f32, y: f32, w: f32, h: f32, rx: f32) {
         self.s("<rect class=\"");
@@ -155,7 +164,7 @@ impl Writer<'_> {
                 let _ = write!(self.out, "<g class=\"tb-badge tb-look-{}\">", look.class());
             }
             self.s("<title>");
-            self.esc(&badge_title(&b.badge, self.diags));
+            self.esc_lines(&badge_title(&b.badge, self.diags));
             self.s("</title>");
             self.rect("tb-box tb-badge-box", x, y, b.rect.w, BADGE_H, BADGE_H / 2.0);
             self.use_symbol("tb-status tb-status-", "s-", look.class(), x + 3.0, y + 2.0, 10.0);

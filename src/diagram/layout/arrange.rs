@@ -43,7 +43,11 @@ pub(crate) fn vnet_of(scene: &Scene) -> Vec<Option<Id>> {
     // Parents come before their children, so one pass in order is enough.
     let mut out: Vec<Option<Id>> = vec![None; scene.elems.len()];
     for (id, e) in scene.elems.iter().enumerate() {
-        out[id] = if e.kind == Kind::Vnet { Some(id) } else { e.parent.and_then(|p| out.get(p).copied().flatten()) };
+        out[id] = if e.kind == Kind::Vnet {
+            Some(id)
+        } else {
+            e.parent.and_then(|p| out.get(p).copied().flatten())
+        };
     }
     out
 }
@@ -67,9 +71,7 @@ pub(crate) fn hub(scene: &Scene) -> Option<Id> {
         .iter()
         .copied()
         .filter(|&v| peers[v] >= 2)
-        .max_by(|&a, &b| {
-            (peers[a], has_firewall(a)).cmp(&(peers[b], has_firewall(b))).then(b.cmp(&a))
-        })
+        .max_by(|&a, &b| (peers[a], has_firewall(a)).cmp(&(peers[b], has_firewall(b))).then(b.cmp(&a)))
 }
 
 impl Arrangement {
@@ -244,8 +246,10 @@ impl Arrangement {
             let c = if gi < 64 { ((best >> gi) & 1) as usize } else { 0 };
             stacks[c].extend(m.iter().map(|&i| rest[i]));
         }
+        // The hub leads its column; the others keep their order.
+        let leader = self::hub(scene);
         for s in &mut stacks {
-            s.sort_by_key(|&v| scene.vnets.iter().position(|&x| x == v));
+            s.sort_by_key(|&v| (Some(v) != leader, scene.vnets.iter().position(|&x| x == v)));
         }
         let column_of = |i: usize| stacks.iter().position(|s| s.contains(&rest[i])).unwrap_or(0);
         let (mut left, mut right) = (Vec::new(), Vec::new());

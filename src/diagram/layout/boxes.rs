@@ -168,7 +168,15 @@ pub(crate) fn card(e: &Elem, diags: &[Diagnostic], w: f32, style: CardStyle, por
             p.labels.push(l);
             p.labels.push(label(tx + caption_w + 4.0, caption_top, CAPTION_SIZE, true, "tb-count", count));
         } else if !e.caption.is_empty() {
-            p.labels.push(fitted(tx, caption_top, w - tx - PAD, CAPTION_SIZE, false, "tb-caption", &e.caption));
+            p.labels.push(fitted(
+                tx,
+                caption_top,
+                w - tx - PAD,
+                CAPTION_SIZE,
+                false,
+                "tb-caption",
+                &e.caption,
+            ));
         }
         let (lines, cut) = wrap(&e.name, inner, style.name_size, true, 2);
         for l in lines {
@@ -272,7 +280,8 @@ pub(crate) fn subnet_header(
         let shown = if e.count > 1 { format!("{} alike subnets", e.count) } else { e.name.clone() };
         // The prefix beside the name when both fit, else under it.
         let beside = text_width(&shown, size, true) + pre_w <= inner;
-        let mut name = fitted(PAD, y, if beside { inner - pre_w } else { inner }, size, true, "tb-name", &shown);
+        let mut name =
+            fitted(PAD, y, if beside { inner - pre_w } else { inner }, size, true, "tb-name", &shown);
         if e.external {
             name.class = "tb-name tb-external-name";
         }

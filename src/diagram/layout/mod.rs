@@ -25,8 +25,8 @@ pub(crate) use legend::Legend;
 use super::scene::{Id, Kind, Scene};
 use crate::diag::Diagnostic;
 use crate::diagram::status::Badge;
-pub(crate) use arrange::hub;
 use arrange::Arrangement;
+pub(crate) use arrange::hub;
 use boxes::{NODE_CARD, PAD, SIDE_CARD, card, subnet_header, vnet_header};
 
 pub(crate) const MARGIN: f32 = 12.0;

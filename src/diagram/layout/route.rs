@@ -279,8 +279,10 @@ pub(super) fn stubs(
             let mut exits: Vec<(bool, f32, usize, Id)> = Vec::new();
             for &node in &row.nodes {
                 let r = placed[node].rect;
-                let mut mine: Vec<(bool, usize)> =
-                    plan.node_exits[node].iter().map(|&e| (arr.leaves_left(node, plan.channel[e]), e)).collect();
+                let mut mine: Vec<(bool, usize)> = plan.node_exits[node]
+                    .iter()
+                    .map(|&e| (arr.leaves_left(node, plan.channel[e]), e))
+                    .collect();
                 mine.sort_by_key(|&(left, e)| (!left, e));
                 let m = mine.len() as f32;
                 for (i, (left, e)) in mine.into_iter().enumerate() {

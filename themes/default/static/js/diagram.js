@@ -200,8 +200,9 @@
     state.s = s;
     apply();
   }
+  // The full width of the window, but no larger than twice the page's size.
   function fit() {
-    var s = (port.clientWidth - 32) / size.w;
+    var s = Math.min(2, (port.clientWidth - 32) / size.w);
     state.s = Math.min(MAX_SCALE, Math.max(MIN_SCALE, s));
     state.x = Math.max(16, (port.clientWidth - size.w * state.s) / 2);
     state.y = 16;
