@@ -436,10 +436,14 @@ pub(crate) fn layout(scene: &Scene, diags: &[Diagnostic], with_legend: bool) -> 
     best
 }
 
-/// The layout of one arrangement, and whether every connector found a channel.
+/// The layout of one arrangement, and whether every connector found a channel (an empty
+/// layout when not).
 fn arranged(scene: &Scene, diags: &[Diagnostic], arr: &Arrangement, with_legend: bool) -> (Layout, bool) {
     let n = scene.elems.len();
     let plan = route::plan(scene, arr);
+    if !plan.feasible {
+        return (Layout::default(), false);
+    }
     let cx = Ctx { scene, diags, arr, plan: &plan };
     let mut placed = vec![Placed::default(); n];
     let has_left = !arr.left.is_empty();

@@ -96,18 +96,27 @@ pub(super) fn plan(scene: &Scene, arr: &Arrangement) -> Plan {
         border_ports: vec![[Vec::new(), Vec::new()]; n],
         node_exits: vec![Vec::new(); n],
     };
+    let peer_hub = super::arrange::hub(scene);
     for (i, e) in scene.edges.iter().enumerate() {
         let kinds = [scene.elems[e.from].kind, scene.elems[e.to].kind];
         let (channel, down) = channel_of(arr, e.from, e.to, e.mode).unwrap_or_else(|| {
             p.feasible = false;
             (0, false)
         });
-        let hub_slot = if arr.hub == Some(e.from) { 0 } else { 1 };
+        // Peerings of the hub share its port and a lane: a trunk with a branch per spoke.
+        let hub = if down { arr.hub } else { peer_hub };
+        let hub_slot = if hub == Some(e.from) {
+            Some(0)
+        } else if hub == Some(e.to) {
+            Some(1)
+        } else {
+            None
+        };
         let shared = match e.mode {
             Mode::Route => Some(1),
             Mode::Link | Mode::Service => Some(0),
             Mode::Public if kinds[0] == Kind::Band => Some(0),
-            Mode::Peering if down => Some(hub_slot),
+            Mode::Peering => hub_slot,
             _ => None,
         };
         let end_of = |x: &crate::diagram::scene::Edge, s: usize| if s == 0 { x.from } else { x.to };
@@ -132,7 +141,7 @@ pub(super) fn plan(scene: &Scene, arr: &Arrangement) -> Plan {
                 continue;
             }
             let end = match scene.elems[id].kind {
-                Kind::Vnet if down && slot == hub_slot => End::Bottom(id),
+                Kind::Vnet if down && Some(slot) == hub_slot => End::Bottom(id),
                 Kind::Side(_) => {
                     p.side_ports[id].push(i);
                     End::Side(id)
