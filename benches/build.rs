@@ -15,6 +15,10 @@
 //! threads drawing diagrams (every page's block and the rules reference's examples), summed,
 //! compared with the build's CPU time.
 
+// A measuring program: it prints its figures.
+// It measures a child process with wait4 (its own resource usage), which needs libc.
+#![allow(clippy::print_stdout, clippy::print_stderr, unsafe_code, clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;

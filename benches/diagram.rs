@@ -9,11 +9,14 @@
 //! alike parts are drawn once, the text alternative. The figures are the median and the best
 //! of several rounds, the view box and the size of the SVGs.
 
+// A measuring program: it prints its figures.
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
+
 use std::hint::black_box;
 use std::time::Instant;
 
+use topobook::check::{CheckSettings, check_yaml};
 use topobook::diagram::{DiagramOptions, draw};
-use topobook::topology::{CheckSettings, check_yaml};
 
 fn fixture(name: &str) -> String {
     let path = format!("{}/{name}", env!("CARGO_MANIFEST_DIR"));

@@ -5,26 +5,22 @@
 //! second and peak RSS. Target (issue 3): 10,000 blocks in under 1 s on 2 cores, memory not
 //! growing with the number of blocks already checked.
 
+// A measuring program: it prints its figures.
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
+
 use std::time::Instant;
 
 use rayon::prelude::*;
+use topobook::check::{CheckSettings, check_yaml};
 use topobook::topology::model::Topology;
 use topobook::topology::yaml::fast_from_str;
-use topobook::topology::{CheckSettings, check_yaml};
 
 const BASE: &str = include_str!("data/secured.yaml");
 
 /// CPU time (user + system) of this process so far, in seconds: on a machine shared with other
 /// work, wall time overstates the cost; CPU time does not.
 fn cpu_seconds() -> f64 {
-    // SAFETY: getrusage fills the zeroed struct it is given.
-    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: RUSAGE_SELF with a valid pointer.
-    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } != 0 {
-        return f64::NAN;
-    }
-    let t = |v: libc::timeval| v.tv_sec as f64 + v.tv_usec as f64 / 1e6;
-    t(u.ru_utime) + t(u.ru_stime)
+    topobook::sys::cpu_seconds()
 }
 
 fn peak_rss_mib() -> f64 {

@@ -9,6 +9,9 @@
 //! cargo bench --bench kill_build -- 1000 500     # other sizes
 //! ```
 
+// A measuring program: it prints its figures.
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
+
 #[path = "../tests/common/kill.rs"]
 mod kill;
 

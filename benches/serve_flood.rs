@@ -9,6 +9,9 @@
 //! cargo bench --bench serve_flood -- 1000 60     # other loads
 //! ```
 
+// A measuring program: it prints its figures.
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
+
 #[path = "../tests/common/mod.rs"]
 mod common;
 #[path = "../tests/common/flood.rs"]

@@ -2,10 +2,13 @@
 //! diagram outside a book: `cargo run --example diagram -- topology.yaml > topology.svg`.
 //! Add `--dark` to draw it with the dark palette.
 
+// A measuring program: it prints its figures.
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
+
 use std::process::ExitCode;
 
+use topobook::check::{CheckSettings, check_yaml};
 use topobook::diagram::{DiagramOptions, render};
-use topobook::topology::{CheckSettings, check_yaml};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

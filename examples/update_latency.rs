@@ -11,6 +11,9 @@
 //! ```text
 //! ```
 
+// A measuring program: it prints its figures.
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
+
 use std::path::PathBuf;
 use std::time::Instant;
 

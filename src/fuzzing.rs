@@ -4,12 +4,12 @@
 
 use std::sync::Arc;
 
+use crate::check::{CheckSettings, check_block, check_yaml};
 use crate::diag::LineIndex;
 use crate::diagram::{self, DiagramOptions};
 use crate::load::{config, front_matter, include, summary};
 use crate::render::{BodyContext, body_html};
 use crate::topology::yaml::differential::{Mismatch, check_topology};
-use crate::topology::{CheckSettings, check_block, check_yaml};
 
 fn settings() -> CheckSettings {
     CheckSettings { today: time::macros::date!(2025 - 06 - 01), ..CheckSettings::default() }

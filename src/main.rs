@@ -59,7 +59,7 @@ enum Command {
         deny: Option<Deny>,
         /// Documentation profile the rules follow, for blocks that do not name one.
         #[arg(long, value_name = "PROFILE")]
-        profile: Option<String>,
+        profile: Option<topobook::rules::Profile>,
         /// Also show notes from advisory (info-level) rules in human, short and github output.
         #[arg(long)]
         notes: bool,

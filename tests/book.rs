@@ -9,13 +9,15 @@
 //!
 //! Set `TOPOBOOK_BOOK_VERBOSE=1` to print every block's verdict.
 
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
+
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use topobook::check::{CheckSettings, Outcome};
 use topobook::diag::{Disposition, Severity};
 use topobook::rules::{Profile, registry};
 use topobook::site::{Site, SiteOptions};
-use topobook::topology::{CheckSettings, Outcome};
 
 fn site() -> Site {
     let settings = CheckSettings { today: time::macros::date!(2026 - 11 - 27), ..CheckSettings::default() };
@@ -62,7 +64,7 @@ fn the_blocks_fire_every_error_and_warning_rule() {
         .reports()
         .flat_map(|(_, r)| r.diagnostics.iter())
         .filter(|d| d.disposition != Disposition::Suppressed)
-        .map(|d| d.code.as_ref())
+        .map(|d| d.code.as_str())
         .collect();
     let missing: Vec<&str> = registry()
         .iter()

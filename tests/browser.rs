@@ -7,14 +7,16 @@
 //! Without Chromium the test is skipped, unless `TOPOBOOK_BROWSER_TESTS` is set (CI sets it):
 //! then a missing Chromium is a failure.
 
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
+
 mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use topobook::check::CheckSettings;
 use topobook::output::DiskOutput;
 use topobook::site::{Site, SiteOptions};
-use topobook::topology::CheckSettings;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 

@@ -2,6 +2,9 @@
 //! passing, failing, expected-fail, suppressed and expired-suppression blocks and broken links,
 //! the official schemas, `--output`, path filters and every exit code.
 
+// Tests and measuring programs unwrap what they set up themselves.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::path::Path;

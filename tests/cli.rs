@@ -1,5 +1,8 @@
 //! The command line: `init`, `build`, exit codes, determinism and the atomic swap.
 
+// Tests and measuring programs unwrap what they set up themselves.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::collections::BTreeMap;

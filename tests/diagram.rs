@@ -1,13 +1,16 @@
 //! The architecture diagram: geometry, content, status, determinism, escaping, snapshots.
 
+// Tests and measuring programs unwrap what they set up themselves.
+#![allow(clippy::unwrap_used, clippy::print_stdout)]
+
 #[path = "support/svg_geometry.rs"]
 mod svg_geometry;
 
 use std::path::Path;
 
 use roxmltree::Document;
+use topobook::check::{BlockReport, CheckSettings, check_yaml};
 use topobook::diagram::{DiagramOptions, finding_anchor, finding_targets, render, verdict};
-use topobook::topology::{BlockReport, CheckSettings, check_yaml};
 
 fn settings() -> CheckSettings {
     CheckSettings { today: time::macros::date!(2026 - 01 - 15), ..CheckSettings::default() }
@@ -170,7 +173,7 @@ fn findings_are_badged_on_their_element_and_link_to_the_list() {
     let r = report(&fixture("failing.yaml"), "yaml topology");
     let svg = render(&r, &DiagramOptions::default()).unwrap();
     let doc = Document::parse(&svg).unwrap();
-    let n = r.diagnostics.iter().position(|d| d.code == "AML-KV-002").expect("AML-KV-002 fires");
+    let n = r.diagnostics.iter().position(|d| d.code.as_str() == "AML-KV-002").expect("AML-KV-002 fires");
     let href = format!("#{}", finding_anchor(&r.id, n));
     let badge = doc.descendants().find(|x| x.has_tag_name("a") && x.attribute("href") == Some(href.as_str()));
     let badge = badge.expect("a badge links to the finding");

@@ -8,6 +8,9 @@
 //! Without Chromium or chromedriver the test is skipped, unless `TOPOBOOK_BROWSER_TESTS` is
 //! set (CI sets it): then their absence is a failure.
 
+// It prints the measures and where the screenshots are.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 mod common;
 
 use std::io::{BufRead, BufReader};
@@ -16,9 +19,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+use topobook::check::CheckSettings;
 use topobook::output::DiskOutput;
 use topobook::site::{Site, SiteOptions};
-use topobook::topology::CheckSettings;
 
 fn tool(names: &[&str]) -> Option<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();

@@ -3,6 +3,8 @@
 //! under `tests/fixtures/fuzz/<target>/`, named after what they found; each must now run to
 //! the end, quickly.
 
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 

@@ -8,6 +8,8 @@
 //! with errors publishes nothing). `cargo test --test hostile -- --nocapture` prints the
 //! figures.
 
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
+
 use std::fs::File;
 use std::path::Path;
 use std::process::{Command, Stdio};

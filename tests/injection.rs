@@ -11,6 +11,9 @@
 //! (the link's `href` removed) under `sanitize`. The diagram and status panel are
 //! topobook's own markup and come through sanitizing whole.
 
+// Tests and measuring programs unwrap what they set up themselves.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::path::Path;

@@ -2,6 +2,9 @@
 //! the repository layout of mdBook's own guide (`guide/` beside an `examples/` folder that the
 //! pages include).
 
+// Tests and measuring programs unwrap what they set up themselves.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{fragment, topobook};

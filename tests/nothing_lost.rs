@@ -4,6 +4,8 @@
 //!
 //! The 200-kill loop with its figures is `cargo bench --bench kill_build`.
 
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
+
 mod common;
 #[path = "common/kill.rs"]
 mod kill;

@@ -1,6 +1,9 @@
 //! Topology blocks in built books, through the real binary: diagrams and status panels in
 //! the pages, `figure=`, the rules reference, the book status page, and hostile names.
 
+// Tests and measuring programs unwrap what they set up themselves.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{build, fragment, without_svg};

@@ -6,15 +6,19 @@
 //! top-level topology fences; each block goes through the real `check_block`, so positions
 //! are those of the page.
 
+// Tests and measuring programs unwrap what they set up themselves.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::path::Path;
 use std::sync::Arc;
 
 use serde_json::Value;
-use topobook::diag::{Diagnostic, LineIndex, Location, codes};
+use topobook::check::{BlockReport, CheckSettings, Outcome, check_block};
+use topobook::diag::{Diagnostic, LineIndex, Location, ToolCode};
 use topobook::report::{self, CheckRun, EXIT_FINDINGS, EXIT_OK, Format};
-use topobook::topology::{BlockReport, BlockSource, CheckSettings, Outcome, SegmentMap, check_block};
+use topobook::topology::{BlockSource, SegmentMap};
 
 fn settings() -> CheckSettings {
     CheckSettings {
@@ -140,7 +144,7 @@ fn fixture() -> CheckRun {
     blocks.extend(page("content/legacy.md", LEGACY));
     let link = INTRO.find("[setup](setup.md)").unwrap_or_default();
     let broken_link =
-        Diagnostic::error(codes::BROKEN_LINK, "link to `setup.md` points to no page of the book")
+        Diagnostic::error(ToolCode::BrokenLink, "link to `setup.md` points to no page of the book")
             .at(Location::new(Arc::from("content/intro.md"), INTRO, link..link + 17))
             .with_label("no such page")
             .with_help("fix the path, or add `setup.md` to `SUMMARY.md`");
@@ -168,7 +172,7 @@ fn fixture_has_every_case() {
     );
     let s = run.summary();
     assert_eq!((s.suppressed, s.expected), (1, 1), "{s:?}");
-    assert!(run.diagnostics.iter().any(|d| d.code == codes::SUPPRESSION && d.message.contains("expired")));
+    assert!(run.diagnostics.iter().any(|d| d.code == ToolCode::Suppression && d.message.contains("expired")));
     assert_eq!(run.exit_code(), EXIT_FINDINGS);
 }
 
@@ -242,7 +246,8 @@ fn sarif_validates_against_the_official_schema() {
     let v: Value = serde_json::from_str(&report::sarif::render(&fixture())).expect("parses");
     validate(SCHEMA, &v).unwrap_or_else(|e| panic!("SARIF output is not valid SARIF 2.1.0:\n{e}"));
     // Also without a rules base URL and with a finding that has no location.
-    let mut run = CheckRun::new(fixture().blocks, vec![Diagnostic::error(codes::CONFIG, "bad `book.toml`")]);
+    let mut run =
+        CheckRun::new(fixture().blocks, vec![Diagnostic::error(ToolCode::Config, "bad `book.toml`")]);
     run.rules_base_url = None;
     let v: Value = serde_json::from_str(&report::sarif::render(&run)).expect("parses");
     validate(SCHEMA, &v).unwrap_or_else(|e| panic!("SARIF output is not valid SARIF 2.1.0:\n{e}"));
@@ -315,9 +320,10 @@ key_vaults:
 fn hostile() -> CheckRun {
     let blocks = page("content/hostile.md", HOSTILE_PAGE);
     let file = "content/<b>&\"'\u{1b}[1m.md";
-    let d = Diagnostic::error(codes::BROKEN_LINK, "link to `]]><script>\u{1b}[31m\u{0}\u{ffff}\u{202e}x.md`")
-        .at(Location::new(Arc::from(file), "a\n", 0..1))
-        .with_help("\"><svg onload=alert(1)>");
+    let d =
+        Diagnostic::error(ToolCode::BrokenLink, "link to `]]><script>\u{1b}[31m\u{0}\u{ffff}\u{202e}x.md`")
+            .at(Location::new(Arc::from(file), "a\n", 0..1))
+            .with_help("\"><svg onload=alert(1)>");
     CheckRun::new(blocks, vec![d]).with_path_prefix("docs")
 }
 

@@ -2,6 +2,9 @@
 //! made of the characters that matter to it (fences, quotes, list markers, tabs, CRLF,
 //! multi-byte characters, directives, front matter delimiters).
 
+// Tests and measuring programs unwrap what they set up themselves.
+#![allow(clippy::unwrap_used)]
+
 use std::sync::Arc;
 
 struct Rng(u64);

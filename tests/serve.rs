@@ -1,6 +1,9 @@
 //! `topobook serve`, run as the real binary on temporary books: what it serves, what it
 //! refuses, and how it follows the files.
 
+// Tests and measuring programs unwrap what they set up themselves.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 #[path = "common/serve.rs"]
 mod serve;

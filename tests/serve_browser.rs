@@ -9,6 +9,8 @@
 //! The test skips only when Chromium or chromedriver is absent and `TOPOBOOK_BROWSER_TESTS` is
 //! unset; with the variable set (CI sets it), their absence fails the test.
 
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
+
 mod common;
 #[path = "common/serve.rs"]
 mod serve;

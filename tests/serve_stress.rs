@@ -4,6 +4,8 @@
 //!
 //! The full 30-second flood with its figures is `cargo bench --bench serve_flood`.
 
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
+
 mod common;
 #[path = "common/flood.rs"]
 mod flood;

@@ -1,5 +1,8 @@
 //! The site pipeline end to end: the real binary on the small books under `tests/books/`.
 
+// Tests and measuring programs unwrap what they set up themselves.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{build, fragment, rebuild};

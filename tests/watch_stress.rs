@@ -5,6 +5,8 @@
 //! written again in the middle. At the end every page must show its last save, every page
 //! renamed away or deleted must be gone, and no editor file may have become a page.
 
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
+
 mod common;
 #[path = "common/serve.rs"]
 mod serve;

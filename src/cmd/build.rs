@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use super::exit;
-use crate::diag::{self, Diagnostic, Disposition, Severity, codes};
+use crate::diag::{self, Diagnostic, Disposition, Severity, ToolCode};
 use crate::output::DiskOutput;
 use crate::report::human;
 use crate::site::{Site, SiteOptions};
@@ -13,15 +13,15 @@ use crate::site::{Site, SiteOptions};
 pub fn run(dir: &Path, options: SiteOptions) -> i32 {
     let color = human::use_color(std::io::stderr().is_terminal());
     let started = std::time::Instant::now();
-    let timings = std::env::var_os("TOPOBOOK_TIMINGS").is_some();
+    let timings = crate::sys::timings_requested();
     let mut lap = std::time::Instant::now();
     let mut mark = |what: &str| {
         if timings {
             eprintln!(
                 "timing: {what}: {:.3}s wall, {:.3}s cpu so far, {} MiB resident",
                 lap.elapsed().as_secs_f64(),
-                cpu_seconds(),
-                resident_mib()
+                crate::sys::cpu_seconds(),
+                crate::sys::resident_mib()
             );
         }
         lap = std::time::Instant::now();
@@ -48,6 +48,11 @@ pub fn run(dir: &Path, options: SiteOptions) -> i32 {
         }
     };
     let report = site.build_once(&out);
+    if timings {
+        for (phase, took) in &report.phases {
+            eprintln!("timing: {phase}: {:.3}s", took.as_secs_f64());
+        }
+    }
     mark("render and write");
     if timings {
         let (spent, drawn) = crate::render::topology::diagram_stats();
@@ -69,7 +74,7 @@ pub fn run(dir: &Path, options: SiteOptions) -> i32 {
     let shown: Vec<Diagnostic> = diags.iter().filter(|d| printed(d)).cloned().collect();
     let _ = err.write_all(human::render_all(&shown, &sources, color).as_bytes());
     let diags = shown;
-    let io_failed = report.diagnostics.iter().any(|d| d.code == codes::IO);
+    let io_failed = report.diagnostics.iter().any(|d| d.code == ToolCode::Io);
     let failed = diags.iter().any(|d| d.fails(false));
     let shown = target.strip_prefix(dir).unwrap_or(&target).display().to_string();
     if failed || io_failed {
@@ -102,26 +107,5 @@ pub(crate) fn printed(d: &Diagnostic) -> bool {
 
 /// A note of an advisory (info-level) rule, as opposed to topobook's own notes.
 pub(crate) fn advisory(d: &Diagnostic) -> bool {
-    d.severity == Severity::Note && crate::rules::by_id(&d.code).is_some()
-}
-
-/// Resident memory of this process in MiB (Linux; 0 elsewhere), for `TOPOBOOK_TIMINGS`.
-fn resident_mib() -> u64 {
-    std::fs::read_to_string("/proc/self/statm")
-        .ok()
-        .and_then(|s| s.split_whitespace().nth(1).and_then(|p| p.parse::<u64>().ok()))
-        .map(|pages| pages * 4096 / (1024 * 1024))
-        .unwrap_or(0)
-}
-
-/// CPU time (user + system) of this process so far, for `TOPOBOOK_TIMINGS`.
-fn cpu_seconds() -> f64 {
-    // SAFETY: getrusage fills the zeroed struct it is given.
-    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: RUSAGE_SELF with a valid pointer.
-    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } != 0 {
-        return 0.0;
-    }
-    let t = |v: libc::timeval| v.tv_sec as f64 + v.tv_usec as f64 / 1e6;
-    t(u.ru_utime) + t(u.ru_stime)
+    d.severity == Severity::Note && d.code.rule().is_some()
 }

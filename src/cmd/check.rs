@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::exit;
-use crate::diag::{Diagnostic, Disposition, Severity, codes};
+use crate::check::CheckSettings;
+use crate::diag::{Diagnostic, Disposition, Severity, ToolCode};
 use crate::report::{self, CheckRun, Format, human};
 use crate::rules::Profile;
 use crate::site::{Site, SiteOptions};
-use crate::topology::CheckSettings;
 
 /// What `topobook check` was asked to do.
 #[derive(Debug, Clone)]
@@ -23,7 +23,8 @@ pub struct CheckArgs {
     pub format: Option<Format>,
     pub output: Option<PathBuf>,
     pub deny_warnings: bool,
-    pub profile: Option<String>,
+    /// `--profile`, parsed where it was typed.
+    pub profile: Option<Profile>,
     /// Include notes (info-level rules) in the human, short and github formats.
     pub notes: bool,
 }
@@ -67,21 +68,6 @@ fn matches(filters: &[String], file: &str) -> bool {
 pub fn run(args: &CheckArgs) -> i32 {
     let mut err = std::io::stderr().lock();
     let (dir, filters) = book_and_filters(&args.args);
-    if let Some(p) = &args.profile
-        && Profile::parse(p).is_none()
-    {
-        let _ = writeln!(
-            err,
-            "error: unknown profile `{p}`\n  = help: known profiles: {}{}",
-            Profile::NAMES.join(", "),
-            if Profile::RESERVED.contains(&p.as_str()) {
-                " (`current` is planned for a later version)"
-            } else {
-                ""
-            }
-        );
-        return exit::USAGE_OR_IO;
-    }
     let filters = match book_relative(&dir, &filters) {
         Ok(f) => f,
         Err(e) => {
@@ -89,7 +75,7 @@ pub fn run(args: &CheckArgs) -> i32 {
             return exit::USAGE_OR_IO;
         }
     };
-    let settings = CheckSettings { profile: args.profile.clone(), ..CheckSettings::default() };
+    let settings = CheckSettings { profile: args.profile, ..CheckSettings::default() };
     let site = match Site::load(&dir, SiteOptions { check: settings.clone() }) {
         Ok(s) => s,
         Err(e) => {
@@ -152,7 +138,7 @@ pub fn run(args: &CheckArgs) -> i32 {
         }
     }
     // A broken `book.toml` is a configuration error: exit 2, whatever the findings.
-    if run.diagnostics.iter().any(|d| d.code == codes::CONFIG && d.severity == Severity::Error) {
+    if run.diagnostics.iter().any(|d| d.code == ToolCode::Config && d.severity == Severity::Error) {
         return exit::USAGE_OR_IO;
     }
     i32::from(run.exit_code())
@@ -188,7 +174,7 @@ fn human_report(
             // Without a published site, point at the rule's docs in the terminal.
             d.url = match run.url(&d) {
                 Some(u) if report::is_absolute_url(&u) => Some(u),
-                _ => crate::rules::by_id(&d.code).map(|r| format!("`topobook explain {}`", r.id)),
+                _ => d.code.rule().map(|r| format!("`topobook explain {}`", r.id)),
             };
             d
         })

@@ -46,22 +46,6 @@ fn url_for(addr: SocketAddr) -> String {
     }
 }
 
-/// Let the server hold many connections: raise the soft limit of open files toward the hard one.
-#[cfg(unix)]
-fn raise_file_limit() {
-    // SAFETY: getrlimit and setrlimit read and write the struct given, nothing else.
-    unsafe {
-        let mut lim: libc::rlimit = std::mem::zeroed();
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0 && lim.rlim_cur < 8192 {
-            lim.rlim_cur = lim.rlim_max.min(8192);
-            let _ = libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
-        }
-    }
-}
-
-#[cfg(not(unix))]
-fn raise_file_limit() {}
-
 /// Open `url` in the default browser, without waiting for it.
 fn open_browser(url: &str) {
     let mut cmd = if cfg!(target_os = "macos") {
@@ -104,7 +88,8 @@ pub fn run(dir: &Path, args: &Args, options: SiteOptions) -> i32 {
             addr.ip()
         );
     }
-    raise_file_limit();
+    // Let the server hold many connections.
+    crate::sys::raise_file_limit(8192);
     let preview = match serve::start(dir, options, local_only) {
         Ok(p) => p,
         Err(e) => {

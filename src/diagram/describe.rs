@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::scene::{Id, Kind, Scene};
 use super::status::badges;
-use crate::topology::BlockReport;
+use crate::check::BlockReport;
 
 /// A diagram's text alternative.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]

@@ -23,7 +23,7 @@ pub mod text;
 
 pub use describe::{Description, Item, describe};
 
-use crate::topology::{BlockReport, Outcome};
+use crate::check::{BlockReport, Outcome};
 
 /// The diagram's stylesheet: colours as CSS variables for light, dark and print, and the
 /// page's expanded view of a diagram. A page includes it once; a standalone SVG embeds it
@@ -132,7 +132,7 @@ fn targets_in(scene: &scene::Scene, report: &BlockReport) -> Vec<Option<String>>
         .diagnostics
         .iter()
         .map(|d| {
-            let ids = d.yaml_path.as_deref().map(|p| status::targets(scene, p)).unwrap_or_default();
+            let ids = d.subject.as_ref().map(|s| status::targets(scene, s)).unwrap_or_default();
             let names: Vec<&str> = ids.iter().map(|&i| scene.elems[i].what.as_str()).collect();
             (!names.is_empty()).then(|| names.join(", "))
         })

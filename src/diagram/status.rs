@@ -1,13 +1,15 @@
 //! Status on the diagram: which element each finding is drawn on, and how it looks.
 //!
-//! A diagnostic's `yaml_path` (`storage_accounts[0].network.bypass`) goes to the element
-//! standing for the longest prefix of it (`storage_accounts[0]`); a path that several elements
-//! stand for (an NSG shared by two subnets) badges all of them. A finding whose path matches
-//! nothing drawn, or that has no path (a fence option, an `expect=` mismatch), is shown on the
-//! diagram as a whole.
+//! A diagnostic's subject (a model node and a field, `storage_accounts[0].network.bypass`)
+//! goes to the element that claims the most specific part of it: the node's field (a
+//! subnet's NSG chip claims `nsg` of the subnet), else the node, else its nearest ancestor
+//! that is drawn. A node several elements stand for (an NSG shared by two subnets) badges
+//! all of them. A finding that nothing drawn stands for, or that has no subject (a fence
+//! option, an `expect=` mismatch), is shown on the diagram as a whole.
 
 use super::scene::{Id, Scene};
 use crate::diag::{Diagnostic, Disposition, Severity};
+use crate::topology::node::Loc;
 
 /// How a finding or an element with findings is drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -140,39 +142,52 @@ pub(crate) fn badge_summary(b: &Badge, diags: &[Diagnostic]) -> String {
     }
 }
 
-/// Length of `prefix` when it is `path` or a parent node of it.
-fn prefix_len(path: &str, prefix: &str) -> Option<usize> {
-    if path == prefix {
-        return Some(prefix.len());
-    }
-    let rest = path.strip_prefix(prefix)?;
-    matches!(rest.as_bytes().first(), Some(b'.') | Some(b'[')).then_some(prefix.len())
+/// Does a claimed field (`aks.private_cluster`) cover the keys of a subject (`aks.private_cluster`,
+/// `aks.private_cluster.x`)? Returns how specific the match is.
+fn field_match(keys: &str, claimed: &str) -> Option<usize> {
+    let rest = keys.strip_prefix(claimed)?;
+    (rest.is_empty() || rest.starts_with('.')).then_some(claimed.len() + 1)
 }
 
-/// The elements a YAML path is drawn on.
-pub(crate) fn targets(scene: &Scene, path: &str) -> Vec<Id> {
-    let mut best = 0;
-    let mut out = Vec::new();
-    for (id, e) in scene.elems.iter().enumerate() {
-        for p in &e.paths {
-            if let Some(l) = prefix_len(path, p) {
-                if l > best {
-                    best = l;
+/// The elements a subject is drawn on.
+pub(crate) fn targets(scene: &Scene, subject: &Loc) -> Vec<Id> {
+    let keys = subject.key_path();
+    let mut node = Some(subject.node);
+    let mut own = true;
+    while let Some(n) = node {
+        let mut best = 0;
+        let mut out = Vec::new();
+        for (id, e) in scene.elems.iter().enumerate() {
+            for c in e.claims.iter().filter(|c| c.node == n) {
+                // A field claim matches only the subject's own node, not an ancestor of it.
+                let score = match c.field {
+                    None => Some(0),
+                    Some(f) if own => field_match(&keys, f),
+                    Some(_) => None,
+                };
+                let Some(score) = score else { continue };
+                if out.is_empty() || score > best {
+                    best = score;
                     out.clear();
                 }
-                if l == best && !out.contains(&id) {
+                if score == best && !out.contains(&id) {
                     out.push(id);
                 }
             }
         }
+        if !out.is_empty() {
+            return out;
+        }
+        node = n.parent();
+        own = false;
     }
-    out
+    Vec::new()
 }
 
 /// Put every diagnostic on the element(s) it concerns, or on the diagram as a whole.
 pub(crate) fn attach(scene: &mut Scene, diags: &[Diagnostic]) {
     for (n, d) in diags.iter().enumerate() {
-        let ids = d.yaml_path.as_deref().map(|p| targets(scene, p)).unwrap_or_default();
+        let ids = d.subject.as_ref().map(|s| targets(scene, s)).unwrap_or_default();
         if ids.is_empty() {
             scene.block_findings.push(n);
         }
@@ -187,14 +202,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn prefixes_respect_path_boundaries() {
-        assert_eq!(prefix_len("vnets[1].subnets[0]", "vnets[1]"), Some(8));
-        assert_eq!(prefix_len("vnets[10]", "vnets[1]"), None);
-        assert_eq!(prefix_len("workspace", "workspace"), Some(9));
-        assert_eq!(prefix_len("workspace_x", "workspace"), None);
-        assert_eq!(
-            prefix_len("computes[1].aks.private_cluster", "computes[1].aks.private_cluster"),
-            Some(31)
-        );
+    fn fields_match_at_key_boundaries() {
+        assert_eq!(field_match("aks.private_cluster", "aks.private_cluster"), Some(20));
+        assert_eq!(field_match("aks.private_cluster.x", "aks"), Some(4));
+        assert_eq!(field_match("nsg_x", "nsg"), None);
+        assert_eq!(field_match("", "nsg"), None);
     }
 }

@@ -12,8 +12,8 @@ use super::layout::{BADGE_H, BADGE_ICON, BADGE_SIZE, Label, Layout, Placed};
 use super::scene::{Icon, Kind, Mode, Scene, Side};
 use super::status::{Look, badge_summary, badge_title, badges, element_look};
 use super::text::{FONT_FAMILY, escape_into};
+use crate::check::BlockReport;
 use crate::diag::Diagnostic;
-use crate::topology::BlockReport;
 
 /// Append a coordinate, rounded to 0.1 px, without a trailing `.0` (by hand: float
 /// formatting was the largest cost of writing a diagram).

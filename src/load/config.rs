@@ -7,7 +7,7 @@ use std::sync::Arc;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diag::{Diagnostic, LineIndex, codes, did_you_mean};
+use crate::diag::{Diagnostic, LineIndex, ToolCode, did_you_mean};
 
 /// What a broken internal link is: an error (the default) or a warning.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -206,7 +206,7 @@ impl Ctx<'_> {
         };
         let full = if section.is_empty() { name.to_string() } else { format!("{section}.{name}") };
         self.diag(
-            Diagnostic::error(codes::CONFIG, format!("unknown key `{full}` in `book.toml`"))
+            Diagnostic::error(ToolCode::Config, format!("unknown key `{full}` in `book.toml`"))
                 .with_label("unknown key")
                 .with_help(help),
             key.span(),
@@ -217,7 +217,7 @@ impl Ctx<'_> {
     fn unsupported(&mut self, full: &str, loses: &str, span: Range<usize>) {
         self.diag(
             Diagnostic::warning(
-                codes::CONFIG,
+                ToolCode::Config,
                 format!("`{full}` is an mdBook feature that topobook does not support: {loses}"),
             )
             .with_label("not supported")
@@ -228,8 +228,11 @@ impl Ctx<'_> {
 
     fn ignored(&mut self, full: &str, span: Range<usize>) {
         self.diag(
-            Diagnostic::note(codes::CONFIG, format!("`{full}` is an mdBook setting that topobook ignores"))
-                .with_help("remove it if the book is no longer built with mdBook"),
+            Diagnostic::note(
+                ToolCode::Config,
+                format!("`{full}` is an mdBook setting that topobook ignores"),
+            )
+            .with_help("remove it if the book is no longer built with mdBook"),
             span,
         );
     }
@@ -237,7 +240,7 @@ impl Ctx<'_> {
     fn wrong_type(&mut self, full: &str, want: &str, v: &Spanned<DeValue<'_>>) {
         self.diag(
             Diagnostic::error(
-                codes::CONFIG,
+                ToolCode::Config,
                 format!("`{full}` must be {want}, not {}", v.get_ref().type_str()),
             )
             .with_help(format!("write `{full}` as {want}")),
@@ -286,7 +289,7 @@ impl Ctx<'_> {
         if bad {
             self.diag(
                 Diagnostic::error(
-                    codes::CONFIG,
+                    ToolCode::Config,
                     format!("`{full}` must be a folder inside the book, not `{s}`"),
                 )
                 .with_help("use a relative path such as `content` without `..`"),
@@ -338,7 +341,7 @@ pub fn parse(file: Arc<str>, text: &str) -> (Config, Vec<Diagnostic>) {
             let msg = e.message().trim().to_string();
             let first = msg.lines().next().unwrap_or("invalid TOML").to_ascii_lowercase();
             cx.diag(
-                Diagnostic::error(codes::CONFIG, format!("`book.toml` is not valid TOML: {first}"))
+                Diagnostic::error(ToolCode::Config, format!("`book.toml` is not valid TOML: {first}"))
                     .with_help("fix the TOML syntax; keys are `name = value`, tables are `[name]`"),
                 span,
             );
@@ -387,7 +390,7 @@ pub fn parse(file: Arc<str>, text: &str) -> (Config, Vec<Diagnostic>) {
                             Some("warn") => config.link_check = LinkLevel::Warn,
                             Some(other) => cx.diag(
                                 Diagnostic::error(
-                                    codes::CONFIG,
+                                    ToolCode::Config,
                                     format!("`build.link-check` must be `error` or `warn`, not `{other}`"),
                                 )
                                 .with_help(
@@ -435,7 +438,7 @@ pub fn parse(file: Arc<str>, text: &str) -> (Config, Vec<Diagnostic>) {
     if let Some(why) = build_dir_problem(&config) {
         cx.diag(
             Diagnostic::error(
-                codes::CONFIG,
+                ToolCode::Config,
                 format!(
                     "`build.build-dir = \"{}\"` would replace {why}: a build replaces its output folder whole",
                     config.build_dir
@@ -463,7 +466,7 @@ fn parse_html(cx: &mut Ctx<'_>, h: &DeTable<'_>, html: &mut HtmlConfig) {
                     // mdBook's form: a path, enough for the 404 page.
                     cx.diag(
                         Diagnostic::note(
-                            codes::CONFIG,
+                            ToolCode::Config,
                             "`output.html.site-url` is a path: no `sitemap.xml` or canonical links",
                         )
                         .with_help(

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use crate::diag::{Diagnostic, LineIndex, codes, did_you_mean};
+use crate::diag::{Diagnostic, LineIndex, ToolCode, did_you_mean};
 
 /// What a page says about itself.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -74,11 +74,11 @@ pub fn split(file: &Arc<str>, text: &str) -> (FrontMatter, usize, Vec<Diagnostic
             Ok(raw) => raw.map(FrontMatter::from).unwrap_or_default(),
             Err(e) => {
                 let span = inner.start + e.span.start..inner.start + e.span.end;
-                let unknown = e.code == codes::UNKNOWN_KEY;
+                let unknown = e.code == ToolCode::UnknownKey;
                 let mut d = if unknown {
-                    Diagnostic::warning(codes::FRONT_MATTER, format!("{} in front matter", e.message))
+                    Diagnostic::warning(ToolCode::FrontMatter, format!("{} in front matter", e.message))
                 } else {
-                    Diagnostic::error(codes::FRONT_MATTER, format!("front matter: {}", e.message))
+                    Diagnostic::error(ToolCode::FrontMatter, format!("front matter: {}", e.message))
                 };
                 d.help = e.help.or(Some(format!("front matter keys are {}", KEYS.join(", "))));
                 diags.push(d.at(at(span)));
@@ -126,7 +126,7 @@ fn toml_front_matter(
             let span = e.span().unwrap_or(0..0);
             let msg = e.message().lines().next().unwrap_or("invalid TOML").to_ascii_lowercase();
             diags.push(
-                Diagnostic::error(codes::FRONT_MATTER, format!("front matter is not valid TOML: {msg}"))
+                Diagnostic::error(ToolCode::FrontMatter, format!("front matter is not valid TOML: {msg}"))
                     .with_help("write `key = value` lines between the `+++` lines")
                     .at(at(base + span.start..base + span.end)),
             );
@@ -136,7 +136,7 @@ fn toml_front_matter(
     for (k, v) in table.get_ref() {
         let span = base + v.span().start..base + v.span().end;
         let bad_type = |want: &str| {
-            Diagnostic::error(codes::FRONT_MATTER, format!("front matter `{}` must be {want}", k.get_ref()))
+            Diagnostic::error(ToolCode::FrontMatter, format!("front matter `{}` must be {want}", k.get_ref()))
                 .with_help(format!("write `{} = ...` with {want}", k.get_ref()))
                 .at(at(span.clone()))
         };
@@ -162,7 +162,7 @@ fn toml_front_matter(
                 let ks = base + k.span().start..base + k.span().end;
                 diags.push(
                     Diagnostic::warning(
-                        codes::FRONT_MATTER,
+                        ToolCode::FrontMatter,
                         format!("unknown key `{other}` in front matter"),
                     )
                     .with_help(help)

@@ -10,7 +10,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use super::MAX_PAGE_BYTES;
-use crate::diag::{Diagnostic, LineIndex, Location, codes};
+use crate::diag::{Diagnostic, LineIndex, Location, ToolCode};
 
 /// How deep includes may nest (an include of an include …), as in mdBook.
 pub const MAX_DEPTH: usize = 10;
@@ -366,7 +366,7 @@ impl Cx<'_> {
     ) -> Option<(String, Vec<Piece>)> {
         let (path, sel) = parse_target(d.args);
         let fail = |cx: &mut Self, msg: String, help: &str| {
-            let mut diag = Diagnostic::error(codes::IO, msg).with_help(help.to_string());
+            let mut diag = Diagnostic::error(ToolCode::Io, msg).with_help(help.to_string());
             diag.location = cx.locate(origin, d.range.clone());
             cx.diagnostics.push(diag);
             None
@@ -436,12 +436,12 @@ impl Cx<'_> {
             // An include bomb (ten files that include the next one ten times) grows
             // exponentially with the depth: stop at the page limit.
             let mut diag = Diagnostic::error(
-                codes::INPUT_LIMIT,
+                ToolCode::InputLimit,
                 format!("includes expand the page past the limit of {} MiB", MAX_PAGE_BYTES >> 20),
             )
             .with_help("include fewer or smaller files; the rest of the directives are left as they are");
             diag.location = self.locate(origin, d.range.clone());
-            if !self.diagnostics.iter().any(|x| x.code == codes::INPUT_LIMIT) {
+            if !self.diagnostics.iter().any(|x| x.code == ToolCode::InputLimit) {
                 self.diagnostics.push(diag);
             }
             return None;
@@ -452,7 +452,7 @@ impl Cx<'_> {
             let key = (rel.clone(), d.args.split_once(':').map(|(_, s)| s.trim()).unwrap_or("").to_string());
             if self.stack.contains(&key) {
                 let mut diag = Diagnostic::error(
-                    codes::IO,
+                    ToolCode::Io,
                     format!("`{{{{#{}}}}}` of `{rel}` includes itself", d.name),
                 )
                 .with_help(
@@ -482,7 +482,7 @@ impl Cx<'_> {
             Select::Anchor(n) => *n,
             _ => "",
         };
-        let mut diag = Diagnostic::error(codes::IO, format!("anchor `{name}` not found in `{rel}`"))
+        let mut diag = Diagnostic::error(ToolCode::Io, format!("anchor `{name}` not found in `{rel}`"))
             .with_help(
                 "add `ANCHOR: name` and `ANCHOR_END: name` comment lines to the file, or fix the name"
                     .to_string(),
@@ -642,7 +642,7 @@ mod tests {
         let started = std::time::Instant::now();
         let e = run("{{#include b0.md}}\n", &files);
         assert!(e.text.len() <= MAX_PAGE_BYTES + 64 * 1024, "{}", e.text.len());
-        let limit: Vec<_> = e.diagnostics.iter().filter(|d| d.code == codes::INPUT_LIMIT).collect();
+        let limit: Vec<_> = e.diagnostics.iter().filter(|d| d.code == ToolCode::InputLimit).collect();
         assert_eq!(limit.len(), 1, "{:?}", e.diagnostics);
         assert!(started.elapsed().as_secs() < 60);
     }

@@ -24,7 +24,7 @@ pub use include::Origin;
 pub use summary::{Chapter, Summary, SummaryItem};
 pub use theme::Theme;
 
-use crate::diag::{Diagnostic, Location, codes};
+use crate::diag::{Diagnostic, Location, ToolCode};
 
 /// A problem that stops the build before it starts (exit code 2).
 #[derive(Debug)]
@@ -91,7 +91,7 @@ pub struct Guard {
 
 fn io_diag(path: &str, what: &str, e: &io::Error) -> Box<Diagnostic> {
     Box::new(
-        Diagnostic::error(codes::IO, format!("cannot read `{path}`: {}", what_io(e, what)))
+        Diagnostic::error(ToolCode::Io, format!("cannot read `{path}`: {}", what_io(e, what)))
             .with_help("check that the file exists and is readable")
             .at(Location::file_start(path.into())),
     )
@@ -120,7 +120,7 @@ impl Guard {
         if !real.starts_with(&self.real_root) {
             return Err(Box::new(
                 Diagnostic::error(
-                    codes::IO,
+                    ToolCode::Io,
                     format!("refused to read `{rel}`: it links outside the book folder"),
                 )
                 .with_help("copy the file into the book instead of linking to it")
@@ -141,7 +141,7 @@ impl Guard {
         if bytes.len() > MAX_PAGE_BYTES {
             return Err(Box::new(
                 Diagnostic::error(
-                    codes::INPUT_LIMIT,
+                    ToolCode::InputLimit,
                     format!(
                         "`{rel}` is larger than the limit of {} MiB for one text file",
                         MAX_PAGE_BYTES >> 20
@@ -186,7 +186,7 @@ impl Guard {
                     let p = e.path().map(|p| p.display().to_string()).unwrap_or_default();
                     diags.push(
                         Diagnostic::error(
-                            codes::IO,
+                            ToolCode::Io,
                             format!("cannot list `{p}`: {}", e.to_string().to_lowercase()),
                         )
                         .with_help("remove the symlink loop or fix the permissions"),
@@ -213,7 +213,7 @@ impl Guard {
                 if outside {
                     diags.push(
                         Diagnostic::error(
-                            codes::IO,
+                            ToolCode::Io,
                             format!("refused `{rel}`: it is a symlink that leaves the book folder"),
                         )
                         .with_help("copy the file into the book instead of linking to it")
@@ -255,7 +255,7 @@ fn decode(rel: &str, bytes: Vec<u8>) -> (Arc<str>, Option<Diagnostic>) {
     let text = String::from_utf8_lossy(bytes).into_owned();
     // The text up to the first bad byte is unchanged, and U+FFFD stands in for it.
     let d =
-        Diagnostic::error(codes::IO, format!("`{rel}` is not UTF-8: invalid byte {} here", bad.join(" ")))
+        Diagnostic::error(ToolCode::Io, format!("`{rel}` is not UTF-8: invalid byte {} here", bad.join(" ")))
             .with_label("not UTF-8")
             .with_help("save the file as UTF-8; the page shows `\u{FFFD}` in place of each invalid sequence")
             .at(Location::new(rel.into(), &text, at..at + '\u{FFFD}'.len_utf8()));
@@ -441,7 +441,7 @@ fn summary_pages(
         let at = || index.location(summary_rel.into(), &text, c.span.clone());
         let Some(rel) = clean_rel(p) else {
             diags.push(
-                Diagnostic::error(codes::SUMMARY, format!("chapter `{p}` is outside the source folder"))
+                Diagnostic::error(ToolCode::Summary, format!("chapter `{p}` is outside the source folder"))
                     .with_help("chapter paths are relative to the folder of `SUMMARY.md`")
                     .at(at()),
             );
@@ -449,7 +449,7 @@ fn summary_pages(
         };
         if !src_dir.join(&rel).is_file() {
             diags.push(
-                Diagnostic::error(codes::SUMMARY, format!("chapter file `{rel}` not found"))
+                Diagnostic::error(ToolCode::Summary, format!("chapter file `{rel}` not found"))
                     .with_label("listed here")
                     .with_help(format!(
                         "create `{rel}`, fix the path, or write `[{}]()` for a draft chapter",
@@ -468,6 +468,6 @@ fn summary_pages(
 
 /// Read a static file of the book for copying (the site stage streams them one by one).
 pub fn read_asset(book_root: &Path, asset: &Asset) -> Result<Vec<u8>, Box<Diagnostic>> {
-    let guard = Guard::new(book_root).map_err(|e| Box::new(Diagnostic::error(codes::IO, e.0)))?;
+    let guard = Guard::new(book_root).map_err(|e| Box::new(Diagnostic::error(ToolCode::Io, e.0)))?;
     guard.read_bytes(&asset.path)
 }

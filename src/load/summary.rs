@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
-use crate::diag::{Diagnostic, LineIndex, codes};
+use crate::diag::{Diagnostic, LineIndex, ToolCode};
 
 /// One entry of the table of contents.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,7 +69,7 @@ struct P<'a> {
 impl<'a> P<'a> {
     fn warn(&mut self, msg: &str, help: &str, span: Range<usize>) {
         let loc = self.index.location(self.file.clone(), self.text, span);
-        self.diags.push(Diagnostic::error(codes::SUMMARY, msg).with_help(help).at(loc));
+        self.diags.push(Diagnostic::error(ToolCode::Summary, msg).with_help(help).at(loc));
     }
 
     fn next(&mut self) -> Option<(Event<'a>, Range<usize>)> {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::diag::{Diagnostic, codes};
+use crate::diag::{Diagnostic, ToolCode};
 
 /// One file of the theme.
 #[derive(Clone, Debug)]
@@ -87,7 +87,7 @@ pub(super) fn load(root: &Path, guard: &super::Guard, name: &str) -> (Theme, Vec
         if name != "default" {
             diags.push(
                 Diagnostic::warning(
-                    codes::THEME,
+                    ToolCode::Theme,
                     format!("theme folder `{rel_dir}` not found; using the built-in theme"),
                 )
                 .with_help(format!("create `{rel_dir}/` or remove `output.html.theme` from `book.toml`"))

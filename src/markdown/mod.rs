@@ -17,7 +17,7 @@ use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Options, Pars
 pub use links::{Link, Target};
 pub use slug::slugify;
 
-use crate::diag::{Diagnostic, LineIndex, codes};
+use crate::diag::{Diagnostic, LineIndex, ToolCode};
 use crate::topology::block::{BlockSource, SegmentMap, is_topology_info};
 
 /// A piece of a page body.
@@ -330,7 +330,7 @@ pub fn parse(path: &Arc<str>, rel: &str, text: &str, start: usize) -> ParsedPage
                     let fence = &fence[..fence.len() - fence.trim_start_matches(['`', '~']).len()];
                     let end = if range.end >= text.len() { "page" } else { "quote or list item" };
                     let d = Diagnostic::warning(
-                        codes::MARKDOWN,
+                        ToolCode::Markdown,
                         format!("code fence never closed: the block runs to the end of the {end}"),
                     )
                     .with_label("opened here")
@@ -438,7 +438,7 @@ pub fn parse(path: &Arc<str>, rel: &str, text: &str, start: usize) -> ParsedPage
 /// first place over the limit, and the text shown as it is (escaped, in a code block).
 fn too_deep(mut b: Builder<'_>, start: usize, at: usize) -> ParsedPage {
     let d = Diagnostic::error(
-        codes::INPUT_LIMIT,
+        ToolCode::InputLimit,
         format!("quotes, lists or HTML elements nested more than {} levels deep", limits::MAX_NESTING),
     )
     .with_label("too deep here")

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use super::{Output, is_safe_path};
-use crate::diag::{Diagnostic, codes};
+use crate::diag::{Diagnostic, ToolCode};
 
 /// A site being written. Nothing is visible at the target until [`DiskOutput::commit`].
 #[derive(Debug)]
@@ -19,7 +19,7 @@ pub struct DiskOutput {
 fn io_diag(what: &str, path: &Path, e: &io::Error) -> Box<Diagnostic> {
     Box::new(
         Diagnostic::error(
-            codes::IO,
+            ToolCode::Io,
             format!("cannot {what} `{}`: {}", path.display(), e.to_string().to_lowercase()),
         )
         .with_help("check the permissions and free space of the output folder"),
@@ -29,25 +29,6 @@ fn io_diag(what: &str, path: &Path, e: &io::Error) -> Box<Diagnostic> {
 fn temp_prefix(target: &Path) -> String {
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "site".into());
     format!(".{name}.tmp-")
-}
-
-fn process_alive(pid: u32) -> bool {
-    if pid == std::process::id() {
-        return true;
-    }
-    #[cfg(target_os = "linux")]
-    {
-        Path::new(&format!("/proc/{pid}")).exists()
-    }
-    #[cfg(all(unix, not(target_os = "linux")))]
-    {
-        // SAFETY: kill with signal 0 only checks that the process exists.
-        unsafe { libc::kill(pid as libc::pid_t, 0) == 0 }
-    }
-    #[cfg(not(unix))]
-    {
-        true
-    }
 }
 
 /// Remove temporary folders left beside `target` by builds that were killed.
@@ -62,45 +43,10 @@ fn clean_stale(target: &Path) {
         let name = e.file_name().to_string_lossy().into_owned();
         let Some(rest) = name.strip_prefix(&prefix) else { continue };
         let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
-        if pid.is_some_and(|p| !process_alive(p)) {
+        if pid.is_some_and(|p| !crate::sys::process_alive(p)) {
             let _ = std::fs::remove_dir_all(e.path());
         }
     }
-}
-
-/// Exchange two paths atomically. `Ok(false)` when the platform or file system cannot.
-#[cfg(target_os = "linux")]
-fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let ca =
-        CString::new(a.as_os_str().as_bytes()).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
-    let cb =
-        CString::new(b.as_os_str().as_bytes()).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
-    // SAFETY: both are valid NUL-terminated paths; renameat2 only reads them.
-    let r = unsafe {
-        libc::syscall(
-            libc::SYS_renameat2,
-            libc::AT_FDCWD,
-            ca.as_ptr(),
-            libc::AT_FDCWD,
-            cb.as_ptr(),
-            libc::RENAME_EXCHANGE,
-        )
-    };
-    if r == 0 {
-        return Ok(true);
-    }
-    let err = io::Error::last_os_error();
-    match err.raw_os_error() {
-        Some(libc::ENOSYS) | Some(libc::EINVAL) | Some(libc::EOPNOTSUPP) => Ok(false),
-        _ => Err(err),
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn exchange(_a: &Path, _b: &Path) -> io::Result<bool> {
-    Ok(false)
 }
 
 impl DiskOutput {
@@ -130,7 +76,7 @@ impl DiskOutput {
         if !target.is_dir() {
             return Err(io_diag("replace", target, &io::Error::other("it is not a folder")));
         }
-        match exchange(&self.staging, target) {
+        match crate::sys::exchange_paths(&self.staging, target) {
             Ok(true) => {
                 // The staging path now holds the old site.
                 let _ = std::fs::remove_dir_all(&self.staging);
@@ -160,7 +106,7 @@ impl Output for DiskOutput {
     fn write(&self, path: &str, bytes: Vec<u8>) -> Result<bool, Box<Diagnostic>> {
         if !is_safe_path(path) {
             return Err(Box::new(Diagnostic::error(
-                codes::IO,
+                ToolCode::Io,
                 format!("refused to write unsafe site path `{path}`"),
             )));
         }

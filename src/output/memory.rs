@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 
 use super::{Output, is_safe_path};
-use crate::diag::{Diagnostic, codes};
+use crate::diag::{Diagnostic, ToolCode};
 
 /// A site held in memory: site path → bytes. Cheap to read concurrently.
 #[derive(Debug, Default)]
@@ -40,14 +40,14 @@ impl Output for MemoryOutput {
     fn write(&self, path: &str, bytes: Vec<u8>) -> Result<bool, Box<Diagnostic>> {
         if !is_safe_path(path) {
             return Err(Box::new(Diagnostic::error(
-                codes::IO,
+                ToolCode::Io,
                 format!("refused to write unsafe site path `{path}`"),
             )));
         }
         let mut files = self
             .files
             .write()
-            .map_err(|_| Box::new(Diagnostic::error(codes::IO, "the in-memory site is poisoned")))?;
+            .map_err(|_| Box::new(Diagnostic::error(ToolCode::Io, "the in-memory site is poisoned")))?;
         let changed = files.get(path).is_none_or(|old| **old != *bytes);
         if changed {
             files.insert(path.to_string(), bytes.into());

@@ -13,10 +13,10 @@ use std::sync::Arc;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use serde::Serialize;
 
-use crate::diag::{Diagnostic, Location, codes};
+use crate::check::BlockReport;
+use crate::diag::{Diagnostic, Location, ToolCode};
 use crate::load::Theme;
 use crate::markdown::{Fragment, ParsedPage, escape};
-use crate::topology::BlockReport;
 
 /// The compiled templates of a theme.
 pub struct Renderer {
@@ -43,7 +43,7 @@ fn template_diag(err: &minijinja::Error, file: Arc<str>, text: Option<&str>, wha
             Location { file, start: pos, end: pos, bytes: 0..0 }
         }
     };
-    Diagnostic::error(codes::THEME, format!("{what}: {}{detail}", err.kind()))
+    Diagnostic::error(ToolCode::Theme, format!("{what}: {}{detail}", err.kind()))
         .with_help("fix the template, or delete it to use the built-in one")
         .at(location)
 }

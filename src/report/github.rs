@@ -92,7 +92,8 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::diag::{Location, Position};
+    use crate::diag::{Location, Position, ToolCode};
+    use crate::rules::registry::rule;
 
     fn run_with(d: Diagnostic) -> CheckRun {
         CheckRun::new(Vec::new(), vec![d]).with_path_prefix("docs")
@@ -122,9 +123,9 @@ mod tests {
 
     #[test]
     fn levels_and_properties() {
-        let run = run_with(Diagnostic::note("x", "y"));
-        assert_eq!(command(&run, &run.diagnostics[0]), "::notice title=x::y");
-        let d = Diagnostic::error("AML-KV-002", "key vault `kv-ml` blocks trusted Microsoft services")
+        let run = run_with(Diagnostic::note(ToolCode::Markdown, "y"));
+        assert_eq!(command(&run, &run.diagnostics[0]), "::notice title=markdown::y");
+        let d = Diagnostic::error(rule("AML-KV-002"), "key vault `kv-ml` blocks trusted Microsoft services")
             .at(at("content/kv.md", 48, 7, 21))
             .with_help("set `network.bypass: [AzureServices]`");
         let run = run_with(d);
@@ -133,13 +134,13 @@ mod tests {
             "::error file=docs/content/kv.md,line=48,col=7,endLine=48,endColumn=21,title=AML-KV-002::\
 key vault `kv-ml` blocks trusted Microsoft services%0Ahelp: set `network.bypass: [AzureServices]`"
         );
-        let run = run_with(Diagnostic::warning("suppression", "expired"));
+        let run = run_with(Diagnostic::warning(ToolCode::Suppression, "expired"));
         assert!(command(&run, &run.diagnostics[0]).starts_with("::warning title=suppression::"));
     }
 
     #[test]
     fn hostile_text_cannot_inject_commands_or_escapes() {
-        let d = Diagnostic::error("AML-KV-002", "vault `a\n::error::forged` \u{1b}[31mred%").at(at(
+        let d = Diagnostic::error(rule("AML-KV-002"), "vault `a\n::error::forged` \u{1b}[31mred%").at(at(
             "content/we,ird:name.md",
             3,
             1,
@@ -155,9 +156,9 @@ key vault `kv-ml` blocks trusted Microsoft services%0Ahelp: set `network.bypass:
 
     #[test]
     fn suppressed_and_expected_findings_are_not_annotated() {
-        let mut s = Diagnostic::error("AML-KV-002", "suppressed");
+        let mut s = Diagnostic::error(rule("AML-KV-002"), "suppressed");
         s.disposition = Disposition::Suppressed;
-        let mut e = Diagnostic::error("AML-KV-001", "expected");
+        let mut e = Diagnostic::error(rule("AML-KV-001"), "expected");
         e.disposition = Disposition::Expected;
         let out = render(&CheckRun::new(Vec::new(), vec![s, e]));
         assert_eq!(out, "0 blocks checked: 0 passed, 0 failed; 1 suppressed, 1 expected\n");

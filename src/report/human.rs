@@ -97,7 +97,7 @@ pub fn render_one(d: &Diagnostic, sources: &dyn Sources, color: bool) -> String 
     if let Some(url) = &d.url {
         elements.push(Level::NOTE.message(format!("see {url}")).into());
     }
-    let title = level(d.severity).primary_title(d.message.as_str()).id(d.code.as_ref());
+    let title = level(d.severity).primary_title(d.message.as_str()).id(d.code.as_str());
     let report: [Group<'_>; 1] = [title.elements(elements)];
     renderer.render(&report)
 }
@@ -125,14 +125,14 @@ pub fn counts(diags: &[Diagnostic]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::{Location, codes};
+    use crate::diag::{Location, ToolCode};
 
     #[test]
     fn renders_a_code_frame() {
         let text = "[book]\ntitle = \"x\"\nauthor = []\n";
         let mut sources = BTreeMap::new();
         sources.insert(Arc::from("book.toml"), Arc::from(text));
-        let d = Diagnostic::error(codes::CONFIG, "unknown key `book.author` in `book.toml`")
+        let d = Diagnostic::error(ToolCode::Config, "unknown key `book.author` in `book.toml`")
             .with_label("unknown key")
             .with_help("did you mean `authors`?")
             .at(Location::new("book.toml".into(), text, 19..25));
@@ -146,7 +146,7 @@ mod tests {
           |
           = help: did you mean `authors`?
         ");
-        let d = Diagnostic::warning(codes::THEME, "no file").at(Location::file_start("gone.md".into()));
+        let d = Diagnostic::warning(ToolCode::Theme, "no file").at(Location::file_start("gone.md".into()));
         assert!(render_one(&d, &sources, false).contains("--> gone.md:1:1"));
         assert_eq!(counts(&[d]), "0 errors, 1 warning");
     }

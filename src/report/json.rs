@@ -18,9 +18,9 @@
 
 use serde::Serialize;
 
-use super::{CheckRun, Summary, code_name};
+use super::{CheckRun, Summary};
+use crate::check::{BlockReport, Outcome};
 use crate::diag::{Diagnostic, Disposition, Severity};
-use crate::topology::{BlockReport, Outcome};
 
 /// The report format version written in `"version"`.
 pub const VERSION: u32 = 1;
@@ -63,7 +63,7 @@ struct Finding<'a> {
     label: Option<&'a str>,
     help: Option<&'a str>,
     block: Option<&'a str>,
-    yaml_path: Option<&'a str>,
+    yaml_path: Option<String>,
     suppressed: bool,
     suppression_reason: Option<&'a str>,
     expected: bool,
@@ -117,8 +117,8 @@ fn finding<'a>(run: &CheckRun, d: &'a Diagnostic) -> Finding<'a> {
     let loc = d.location.as_ref();
     let end = loc.map(|l| l.end.max(l.start));
     Finding {
-        rule: &d.code,
-        name: code_name(&d.code),
+        rule: d.code.as_str(),
+        name: d.code.name(),
         severity: d.severity,
         file: loc.map(|l| run.path(&l.file)),
         line: loc.map(|l| l.start.line),
@@ -129,7 +129,7 @@ fn finding<'a>(run: &CheckRun, d: &'a Diagnostic) -> Finding<'a> {
         label: d.label.as_deref(),
         help: d.help.as_deref(),
         block: d.block.as_deref(),
-        yaml_path: d.yaml_path.as_deref(),
+        yaml_path: d.yaml_path(),
         suppressed: d.disposition == Disposition::Suppressed,
         suppression_reason: d.suppression_reason.as_deref(),
         expected: d.disposition == Disposition::Expected,

@@ -21,8 +21,8 @@ use std::collections::BTreeMap;
 use quick_junit::{NonSuccessKind, Report, SerializeError, TestCase, TestCaseStatus, TestSuite};
 
 use super::{CheckRun, terminal_safe};
+use crate::check::{BlockReport, Outcome};
 use crate::diag::{Diagnostic, Disposition};
-use crate::topology::{BlockReport, Outcome};
 
 /// Name of the test case that holds a page's diagnostics outside blocks.
 pub const PAGE_CASE: &str = "page checks";
@@ -131,8 +131,12 @@ fn failure(
     if let Some(first) = failing.first().or(active.first()) {
         let more = failing.len().saturating_sub(1);
         let suffix = if more > 0 { format!(" (and {more} more)") } else { String::new() };
-        s.set_message(format!("{}: {}{suffix}", terminal_safe(&first.code), terminal_safe(&first.message)));
-        s.set_type(terminal_safe(&first.code));
+        s.set_message(format!(
+            "{}: {}{suffix}",
+            terminal_safe(first.code.as_str()),
+            terminal_safe(&first.message)
+        ));
+        s.set_type(terminal_safe(first.code.as_str()));
     }
     // Failing findings first, then the others of the block (notes, warnings).
     let others = active.iter().filter(|d| !failing.iter().any(|f| std::ptr::eq(*f, **d)));

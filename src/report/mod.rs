@@ -17,7 +17,6 @@
 //! | [`EXIT_FINDINGS`] (1) | findings that fail the run: active errors, and warnings under `--deny warnings` |
 //! | [`EXIT_ERROR`] (2) | usage, configuration or I/O error: decided by the caller, never by a report |
 
-mod catalog;
 pub mod github;
 pub mod human;
 pub mod json;
@@ -29,11 +28,9 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
-pub use catalog::{TOOL_CODES, ToolCode, name as code_name, rule as rule_of, tool_code};
-
+use crate::check::{BlockReport, CheckSettings, Outcome};
 use crate::diag::{Diagnostic, Disposition, Severity};
 use crate::rules::Profile;
-use crate::topology::{BlockReport, CheckSettings, Outcome};
 
 /// Nothing at or above the failing level.
 pub const EXIT_OK: u8 = 0;
@@ -174,7 +171,7 @@ impl CheckRun {
 
     /// Take the profile and the rules base URL from the settings the blocks were checked with.
     pub fn with_settings(mut self, settings: &CheckSettings) -> Self {
-        self.profile = settings.profile.as_deref().and_then(Profile::parse).unwrap_or(Profile::DEFAULT);
+        self.profile = settings.profile.unwrap_or(Profile::DEFAULT);
         self.rules_base_url = settings.rules_base_url.clone();
         self
     }
@@ -201,8 +198,7 @@ impl CheckRun {
     pub fn url(&self, d: &Diagnostic) -> Option<String> {
         d.url.clone().or_else(|| {
             let base = self.rules_base_url.as_deref()?;
-            let rule = rule_of(&d.code)?;
-            Some(format!("{}/{}.html", base.trim_end_matches('/'), rule.id))
+            Some(d.code.rule()?.url(Some(base)))
         })
     }
 

@@ -25,8 +25,8 @@ use serde_json::json;
 use serde_sarif::sarif as s;
 use siphasher::sip128::{Hasher128, SipHasher13};
 
-use super::{CheckRun, is_absolute_url, rule_of, tool_code};
-use crate::diag::{Diagnostic, Disposition, Location, Severity};
+use super::{CheckRun, is_absolute_url};
+use crate::diag::{Code, Diagnostic, Disposition, Location, Severity};
 use crate::rules::Rule;
 
 /// The `uriBaseId` of every artifact location: the directory `check` ran in.
@@ -58,7 +58,7 @@ pub fn log(run: &CheckRun) -> s::Sarif {
     let mut results = Vec::with_capacity(run.diagnostics.len());
     let mut notifications = Vec::new();
     for d in &run.diagnostics {
-        let index = descriptors.index(&d.code);
+        let index = descriptors.index(d.code.as_str());
         match &d.location {
             Some(loc) => results.push(result(run, d, loc, index, &mut seen)),
             None => notifications.push(notification(d, index)),
@@ -105,20 +105,17 @@ impl Descriptors {
     /// small however many rules the registry holds.
     fn new(run: &CheckRun) -> Self {
         let mut d = Descriptors { list: Vec::new(), by_code: HashMap::new() };
-        let codes: BTreeMap<&str, Severity> =
-            run.diagnostics.iter().map(|x| (&*x.code, x.severity)).collect();
-        for (code, severity) in codes {
-            let desc = if let Some(r) = rule_of(code) {
-                rule_descriptor(run, r)
-            } else if let Some(t) = tool_code(code) {
-                let mut desc = descriptor(t.code, t.code, t.title, t.description, t.level);
-                desc.help = Some(text(t.description));
-                desc
-            } else {
-                // A code neither the registry nor the table knows still gets a descriptor.
-                descriptor(code, code, code, code, severity)
+        let codes: BTreeMap<&str, Code> = run.diagnostics.iter().map(|x| (x.code.as_str(), x.code)).collect();
+        for (name, code) in codes {
+            let desc = match code {
+                Code::Rule(r) => rule_descriptor(run, r),
+                Code::Tool(t) => {
+                    let mut desc = descriptor(name, name, t.title(), t.description(), t.level());
+                    desc.help = Some(text(t.description()));
+                    desc
+                }
             };
-            d.push(code, desc);
+            d.push(name, desc);
         }
         d
     }
@@ -256,7 +253,7 @@ fn result(
     if let Some(b) = &d.block {
         props.push(("block", json!(b)));
     }
-    if let Some(p) = &d.yaml_path {
+    if let Some(p) = d.yaml_path() {
         props.push(("yamlPath", json!(p)));
     }
     if let Some(u) = run.url(d) {
@@ -318,11 +315,12 @@ fn region(loc: &Location) -> s::Region {
 /// The line-independent identity of a finding (hex of a 128-bit SipHash-1-3 with zero keys,
 /// stable across topobook versions and platforms).
 pub fn fingerprint(d: &Diagnostic, file: &str) -> String {
-    let last = match (&d.block, &d.yaml_path) {
+    let path = d.yaml_path();
+    let last = match (&d.block, &path) {
         (Some(_), Some(path)) => path.as_str(),
         _ => d.message.as_str(),
     };
-    let parts = [&*d.code, file, d.block.as_deref().unwrap_or(""), last];
+    let parts = [d.code.as_str(), file, d.block.as_deref().unwrap_or(""), last];
     let mut h = SipHasher13::new_with_keys(0, 0);
     for p in parts {
         h.write(p.as_bytes());
@@ -366,7 +364,8 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::diag::Position;
+    use crate::diag::{Position, ToolCode};
+    use crate::topology::node::Node;
 
     fn at(file: &str, line: u32) -> Location {
         let p = Position { line, column: 3 };
@@ -375,19 +374,20 @@ mod tests {
 
     #[test]
     fn fingerprints_ignore_lines_but_not_identity() {
-        let mut a = Diagnostic::error("AML-KV-002", "key vault `kv` blocks").at(at("content/a.md", 10));
+        let rule = crate::rules::by_id("AML-KV-002").expect("AML-KV-002 is in the registry");
+        let mut a = Diagnostic::error(rule, "key vault `kv` blocks").at(at("content/a.md", 10));
         a.block = Some("kv-1".into());
-        a.yaml_path = Some("key_vaults[0].network.bypass".into());
+        a.subject = Some(Node::KeyVault(0).field("network.bypass"));
         let mut moved = a.clone();
         moved.location = Some(at("content/a.md", 42));
         moved.message = "reworded".into();
         assert_eq!(fingerprint(&a, "content/a.md"), fingerprint(&moved, "content/a.md"));
         let mut other = a.clone();
-        other.yaml_path = Some("key_vaults[1].network.bypass".into());
+        other.subject = Some(Node::KeyVault(1).field("network.bypass"));
         assert_ne!(fingerprint(&a, "content/a.md"), fingerprint(&other, "content/a.md"));
         assert_ne!(fingerprint(&a, "content/a.md"), fingerprint(&a, "content/b.md"));
         // Outside blocks: code + file + message.
-        let link = Diagnostic::error("broken-link", "link to `x.md`").at(at("content/a.md", 3));
+        let link = Diagnostic::error(ToolCode::BrokenLink, "link to `x.md`").at(at("content/a.md", 3));
         let mut link_moved = link.clone();
         link_moved.location = Some(at("content/a.md", 30));
         assert_eq!(fingerprint(&link, "content/a.md"), fingerprint(&link_moved, "content/a.md"));

@@ -31,6 +31,6 @@ pub fn line(run: &CheckRun, d: &Diagnostic) -> String {
     if let Some(l) = &d.location {
         let _ = write!(out, "{}:{}:{}: ", terminal_safe(&run.path(&l.file)), l.start.line, l.start.column);
     }
-    let _ = write!(out, "{}[{}]: {}", d.severity, terminal_safe(&d.code), terminal_safe(&d.message));
+    let _ = write!(out, "{}[{}]: {}", d.severity, terminal_safe(d.code.as_str()), terminal_safe(&d.message));
     out
 }

@@ -1,8 +1,9 @@
 use std::sync::Arc;
 
 use super::*;
-use crate::diag::{Location, Position};
-use crate::topology::check_yaml;
+use crate::check::check_yaml;
+use crate::diag::{Location, Position, ToolCode};
+use crate::rules::registry::rule;
 
 fn settings() -> CheckSettings {
     CheckSettings { today: time::macros::date!(2026 - 01 - 15), ..CheckSettings::default() }
@@ -24,21 +25,26 @@ fn exit_codes() {
     let empty = CheckRun::new(Vec::new(), Vec::new());
     assert_eq!(empty.exit_code(), EXIT_OK);
 
-    let warning = CheckRun::new(Vec::new(), vec![with(Disposition::Active, Diagnostic::warning("x", "w"))]);
+    let warning = CheckRun::new(
+        Vec::new(),
+        vec![with(Disposition::Active, Diagnostic::warning(ToolCode::Suppression, "w"))],
+    );
     assert_eq!(warning.exit_code(), EXIT_OK);
     assert_eq!(warning.clone().with_deny_warnings(true).exit_code(), EXIT_FINDINGS);
 
-    let note = CheckRun::new(Vec::new(), vec![with(Disposition::Active, Diagnostic::note("x", "n"))]);
+    let note =
+        CheckRun::new(Vec::new(), vec![with(Disposition::Active, Diagnostic::note(ToolCode::Markdown, "n"))]);
     assert_eq!(note.with_deny_warnings(true).exit_code(), EXIT_OK);
 
-    let error = CheckRun::new(Vec::new(), vec![with(Disposition::Active, Diagnostic::error("x", "e"))]);
+    let error =
+        CheckRun::new(Vec::new(), vec![with(Disposition::Active, Diagnostic::error(ToolCode::Io, "e"))]);
     assert_eq!(error.exit_code(), EXIT_FINDINGS);
 
     let accepted = CheckRun::new(
         Vec::new(),
         vec![
-            with(Disposition::Suppressed, Diagnostic::error("AML-KV-002", "s")),
-            with(Disposition::Expected, Diagnostic::error("AML-KV-001", "e")),
+            with(Disposition::Suppressed, Diagnostic::error(rule("AML-KV-002"), "s")),
+            with(Disposition::Expected, Diagnostic::error(rule("AML-KV-001"), "e")),
         ],
     );
     assert_eq!(accepted.with_deny_warnings(true).exit_code(), EXIT_OK);
@@ -72,7 +78,7 @@ fn blocks_decide_the_exit_code_too() {
 fn block_diagnostics_are_counted_once() {
     let b = check_yaml("content/a.md", "key_vaults: [", "yaml topology", &settings());
     let mut all = b.diagnostics.clone();
-    all.push(Diagnostic::error("broken-link", "link to `x.md`").at(at("content/a.md")));
+    all.push(Diagnostic::error(ToolCode::BrokenLink, "link to `x.md`").at(at("content/a.md")));
     let run = CheckRun::new(vec![b], all);
     assert_eq!(run.diagnostics.len(), 2, "{:?}", run.diagnostics);
     assert_eq!(run.book_diagnostics().count(), 1);
@@ -147,7 +153,7 @@ fn urls() {
         rules_base_url: Some("https://d.example/rules/".into()),
         ..settings()
     });
-    let d = Diagnostic::error("AML-KV-002", "m");
+    let d = Diagnostic::error(rule("AML-KV-002"), "m");
     assert_eq!(run.url(&d).as_deref(), Some("https://d.example/rules/AML-KV-002.html"));
-    assert_eq!(run.url(&Diagnostic::error("broken-link", "m")), None);
+    assert_eq!(run.url(&Diagnostic::error(ToolCode::BrokenLink, "m")), None);
 }

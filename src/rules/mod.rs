@@ -35,6 +35,7 @@ pub use engine::{RuleResult, RuleStatus, run};
 pub use registry::{by_id, registry};
 
 use crate::diag::Severity;
+use crate::topology::node::Loc;
 use crate::topology::resolve::Net;
 
 /// Areas group rules in listings and in the site's rule index.
@@ -106,7 +107,8 @@ pub enum Period {
 /// Shorthand for rules that hold in every period.
 pub const ALL: &[Period] = &[Period::P2020, Period::P2021, Period::P2022, Period::PCur];
 
-/// A profile: the state of the documentation a check run follows.
+/// A profile: the state of the documentation a check run follows. Parsed once, where the
+/// user wrote it (`--profile`, `book.toml`, the fence, `meta.profile`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum Profile {
     /// The overview article of 10/06/2020 and its companions (the default).
@@ -116,21 +118,14 @@ pub enum Profile {
 
 impl Profile {
     pub const DEFAULT: Profile = Profile::P2020_10;
-    /// Profile names accepted today.
-    pub const NAMES: &'static [&'static str] = &["2020-10"];
+    /// Every profile, oldest first.
+    pub const ALL: &'static [Profile] = &[Profile::P2020_10];
     /// Names reserved for later versions.
     pub const RESERVED: &'static [&'static str] = &["current"];
 
     pub fn name(self) -> &'static str {
         match self {
             Profile::P2020_10 => "2020-10",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Profile> {
-        match name.trim() {
-            "2020-10" => Some(Profile::P2020_10),
-            _ => None,
         }
     }
 
@@ -144,6 +139,52 @@ impl Profile {
     /// Does a rule belong to this profile?
     pub fn includes(self, rule: &Rule) -> bool {
         !rule.removed && rule.periods.contains(&self.period())
+    }
+}
+
+/// A profile name that names no profile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownProfile(pub String);
+
+impl UnknownProfile {
+    pub fn message(&self) -> String {
+        format!("unknown profile `{}`", self.0)
+    }
+
+    pub fn help(&self) -> String {
+        let known: Vec<&str> = Profile::ALL.iter().map(|p| p.name()).collect();
+        if Profile::RESERVED.contains(&self.0.as_str()) {
+            format!("profile `{}` is planned for a later version; use `{}`", self.0, Profile::DEFAULT.name())
+        } else {
+            format!("known profiles: {}", known.join(", "))
+        }
+    }
+}
+
+impl std::fmt::Display for UnknownProfile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.message(), self.help())
+    }
+}
+
+impl std::error::Error for UnknownProfile {}
+
+impl std::str::FromStr for Profile {
+    type Err = UnknownProfile;
+
+    fn from_str(name: &str) -> Result<Profile, UnknownProfile> {
+        let name = name.trim();
+        Profile::ALL
+            .iter()
+            .copied()
+            .find(|p| p.name() == name)
+            .ok_or_else(|| UnknownProfile(name.to_string()))
+    }
+}
+
+impl std::fmt::Display for Profile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
     }
 }
 
@@ -192,7 +233,21 @@ impl std::fmt::Debug for Rule {
 impl Rule {
     /// Profiles this rule belongs to, by name.
     pub fn profile_names(&self) -> Vec<&'static str> {
-        [Profile::P2020_10].into_iter().filter(|p| p.includes(self)).map(Profile::name).collect()
+        Profile::ALL.iter().filter(|p| p.includes(self)).map(|p| p.name()).collect()
+    }
+
+    /// The site path of the rule's reference page (`rules/AML-KV-002.html`).
+    pub fn page_path(&self) -> String {
+        format!("rules/{}.html", self.id)
+    }
+
+    /// The URL of the rule's page: under `base` (the site's rules reference) when given,
+    /// else the site path.
+    pub fn url(&self, base: Option<&str>) -> String {
+        match base {
+            Some(base) => format!("{}/{}.html", base.trim_end_matches('/'), self.id),
+            None => self.page_path(),
+        }
     }
 }
 
@@ -211,12 +266,14 @@ pub enum Eval {
     NotEvaluated(&'static str),
 }
 
-/// One failure of a rule, located in the YAML text.
+/// One failure of a rule: the node at fault and the span of the value that shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
+    /// The most specific text at fault: the wrong value, or the object something is
+    /// missing from.
     pub span: Range<usize>,
-    /// YAML path of the offending node, e.g. `computes[2].subnet`.
-    pub path: String,
+    /// The node at fault, and the field below it (`computes[2].subnet`).
+    pub loc: Loc,
     pub message: String,
     /// Overrides the rule's default help for this finding.
     pub help: Option<String>,
@@ -231,14 +288,15 @@ pub struct Findings {
 }
 
 impl Findings {
-    /// Record a failure at `span` / `path`. Returns the finding to add help or a label.
+    /// Record a failure of the node `loc`, shown at `span`. Returns the finding to add help
+    /// or a label.
     pub fn push(
         &mut self,
         span: Range<usize>,
-        path: impl Into<String>,
+        loc: impl Into<Loc>,
         message: impl Into<String>,
     ) -> &mut Finding {
-        self.list.push(Finding { span, path: path.into(), message: message.into(), help: None, label: None });
+        self.list.push(Finding { span, loc: loc.into(), message: message.into(), help: None, label: None });
         let last = self.list.len() - 1;
         &mut self.list[last]
     }

@@ -42,3 +42,12 @@ pub fn registry() -> &'static [&'static Rule] {
 pub fn by_id(id: &str) -> Option<&'static Rule> {
     REGISTRY.iter().copied().find(|r| r.id.eq_ignore_ascii_case(id.trim()))
 }
+
+/// The rule with this ID, for tests that build diagnostics by hand.
+#[cfg(test)]
+pub(crate) fn rule(id: &str) -> &'static Rule {
+    match by_id(id) {
+        Some(r) => r,
+        None => panic!("{id} is not in the registry"),
+    }
+}

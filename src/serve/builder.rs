@@ -66,15 +66,6 @@ impl Output for Collect {
     }
 }
 
-/// Lower the priority of the calling thread (Linux gives each thread its own nice value).
-fn lower_priority() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: setpriority changes the nice value of the calling thread and touches no memory.
-    unsafe {
-        libc::setpriority(libc::PRIO_PROCESS as _, 0, 10);
-    }
-}
-
 fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
@@ -264,7 +255,7 @@ impl Builder {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(1)
                 .thread_name(|_| "topobook-search".into())
-                .start_handler(|_| lower_priority())
+                .start_handler(|_| crate::sys::lower_thread_priority())
                 .build();
             match pool {
                 Ok(pool) => pool.install(|| job.write(&out, &mut diags)),

@@ -17,9 +17,9 @@
 
 use serde::Serialize;
 
-use crate::diag::{Diagnostic, Severity};
+use crate::check::Outcome;
+use crate::diag::{Diagnostic, Severity, ToolCode};
 use crate::site::{PageState, Site};
-use crate::topology::Outcome;
 
 /// One problem as the browser shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -94,7 +94,7 @@ pub fn book_problems(site: Option<&Site>, render: &[Diagnostic], load_error: Opt
                 line: 0,
                 column: 0,
                 severity: Severity::Error,
-                code: crate::diag::codes::IO.to_string(),
+                code: ToolCode::Io.to_string(),
                 message: e.to_string(),
                 help: Some("fix it and save: the preview shows the last site that loaded".into()),
             },

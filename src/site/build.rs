@@ -4,7 +4,7 @@ use minijinja::{Value, context};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::diag::{Diagnostic, codes};
+use crate::diag::{Diagnostic, ToolCode};
 use crate::markdown::escape;
 use crate::output::Output;
 use crate::render::nav::{SidebarItem, sitemap, toc_js};
@@ -23,6 +23,8 @@ pub struct BuildReport {
     /// Site paths that failed to render. An output that already holds them (the preview's
     /// memory) keeps their last good version: a rebuild does not remove them.
     pub failed: Vec<String>,
+    /// How long each phase took (wall time), for `TOPOBOOK_TIMINGS`.
+    pub phases: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Site paths and their bytes.
@@ -97,7 +99,7 @@ impl Site {
     /// Render page `i` to its HTML.
     pub(super) fn render_page(&self, i: usize) -> Result<Vec<u8>, Box<Diagnostic>> {
         let Some(p) = self.pages.get(i) else {
-            return Err(Box::new(Diagnostic::error(codes::IO, "no such page")));
+            return Err(Box::new(Diagnostic::error(ToolCode::Io, "no such page")));
         };
         let body = body_html(
             &p.parsed,
@@ -311,7 +313,7 @@ impl Site {
     }
 
     fn build_with(&mut self, out: &dyn Output, once: bool) -> BuildReport {
-        self.started_render = std::time::Instant::now();
+        let started = std::time::Instant::now();
         let mut report = BuildReport::default();
         let results: Vec<(String, Result<bool, Box<Diagnostic>>)> = (0..self.pages.len())
             .into_par_iter()
@@ -337,16 +339,10 @@ impl Site {
                     r.net = None;
                 }
             }
-            release_free_memory();
+            crate::sys::release_free_memory();
         }
-        let timings = std::env::var_os("TOPOBOOK_TIMINGS").is_some();
+        report.phases.push(("pages rendered and written", started.elapsed()));
         let t = std::time::Instant::now();
-        if timings {
-            eprintln!(
-                "timing: pages rendered and written: {:.3}s",
-                self.started_render.elapsed().as_secs_f64()
-            );
-        }
         let fires = self.fires();
         for (path, r) in self.rule_pages(&fires, None) {
             match r.and_then(|html| out.write(&path, html)) {
@@ -355,9 +351,8 @@ impl Site {
             }
         }
         self.fires = fires;
-        if timings {
-            eprintln!("timing: rules reference: {:.3}s", t.elapsed().as_secs_f64());
-        }
+        report.phases.push(("rules reference", t.elapsed()));
+        let t = std::time::Instant::now();
         let (shared, diags, failed) = self.shared_files();
         report.diagnostics.extend(diags);
         report.failed.extend(failed);
@@ -377,15 +372,13 @@ impl Site {
                     r.rules = Vec::new();
                 }
             }
-            release_free_memory();
+            crate::sys::release_free_memory();
         }
         if self.book.config.html.search {
             let written = self.write_search(out, &mut report.diagnostics);
             report.written.extend(written);
         }
-        if timings {
-            eprintln!("timing: shared files and search index: {:.3}s", t.elapsed().as_secs_f64());
-        }
+        report.phases.push(("shared files and search index", t.elapsed()));
         for asset in &self.book.assets {
             match self.guard.read_bytes(&asset.path).and_then(|b| out.write(&asset.rel, b)) {
                 Ok(_) => report.written.push(asset.rel.clone()),
@@ -396,15 +389,5 @@ impl Site {
         report.written.dedup();
         self.outputs = report.written.iter().chain(&report.failed).cloned().collect();
         report
-    }
-}
-
-/// Hand the memory freed so far back to the system (glibc keeps freed pages of every thread's
-/// arena otherwise, and a large build's peak resident memory grows by a third).
-pub(crate) fn release_free_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only walks the allocator's own free lists; it has no preconditions.
-    unsafe {
-        libc::malloc_trim(0);
     }
 }

@@ -5,12 +5,12 @@
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
-use crate::diag::{Diagnostic, Severity, codes, did_you_mean};
+use crate::check::BlockReport;
+use crate::diag::{Diagnostic, Severity, ToolCode, did_you_mean};
 use crate::load::{Asset, LinkLevel};
 use crate::markdown::Target;
 use crate::markdown::links::classify;
 use crate::render::topology::Figure;
-use crate::topology::BlockReport;
 
 use super::{PageState, Site, relocate};
 
@@ -38,7 +38,7 @@ fn resolve(
 ) -> Option<Figure> {
     let written = report.options.figure.as_deref()?;
     let problem = |message: String, help: String| {
-        let mut d = Diagnostic::new(severity, codes::MISSING_FIGURE, message)
+        let mut d = Diagnostic::new(severity, ToolCode::MissingFigure, message)
             .with_help(help)
             .at(report.fence.clone());
         d.block = Some(report.id.clone());

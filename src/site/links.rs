@@ -1,6 +1,6 @@
 //! Link checking: every internal link and `#anchor` of every page, on every build.
 
-use crate::diag::{Diagnostic, LineIndex, Severity, codes, did_you_mean};
+use crate::diag::{Diagnostic, LineIndex, Severity, ToolCode, did_you_mean};
 use crate::load::LinkLevel;
 use crate::markdown::Target;
 
@@ -36,13 +36,13 @@ impl Site {
     }
 
     /// Problems with one link of page `i`: (message, help).
-    fn check_link(&self, i: usize, target: &Target) -> Option<(String, String, &'static str)> {
+    fn check_link(&self, i: usize, target: &Target) -> Option<(String, String, ToolCode)> {
         match target {
             Target::External => None,
             Target::Outside => Some((
                 "link points outside the source folder".to_string(),
                 "link to a page of the book, or use a full `https://` address".to_string(),
-                codes::BROKEN_LINK,
+                ToolCode::BrokenLink,
             )),
             Target::SamePage(a) => (!self.has_anchor(i, a)).then(|| self.anchor_problem(i, a)),
             Target::Internal { path, anchor } => {
@@ -84,7 +84,7 @@ impl Site {
                         Some((
                             format!("link to `{path}`, which is not in the book"),
                             help,
-                            codes::BROKEN_LINK,
+                            ToolCode::BrokenLink,
                         ))
                     }
                 }
@@ -92,7 +92,7 @@ impl Site {
         }
     }
 
-    fn anchor_problem(&self, target: usize, anchor: &str) -> (String, String, &'static str) {
+    fn anchor_problem(&self, target: usize, anchor: &str) -> (String, String, ToolCode) {
         let page = self.pages.get(target);
         let name = page.map(|p| p.source.rel.as_str()).unwrap_or("");
         let ids = page
@@ -106,7 +106,7 @@ impl Site {
                 ids.iter().take(8).map(|i| format!("`#{i}`")).collect::<Vec<_>>().join(", ")
             ),
         };
-        (format!("`{name}` has no anchor `#{anchor}`"), help, codes::BROKEN_ANCHOR)
+        (format!("`{name}` has no anchor `#{anchor}`"), help, ToolCode::BrokenAnchor)
     }
 
     /// The link problems of page `i`.

@@ -25,12 +25,12 @@ use rayon::prelude::*;
 pub use search::SearchJob;
 pub use update::Update;
 
-use crate::diag::{self, Diagnostic, LineIndex, codes};
+use crate::check::{self, BlockReport, CheckSettings, Outcome};
+use crate::diag::{self, Diagnostic, LineIndex, ToolCode};
 use crate::load::{self, Book, Guard, LoadError, PageSource};
 use crate::markdown::{self, ParsedPage, links::page_output_path};
 use crate::render::Renderer;
 use crate::render::topology::Figure;
-use crate::topology::{self, BlockReport, CheckSettings, Outcome};
 
 /// Settings of a run that do not come from the book.
 #[derive(Clone, Debug, Default)]
@@ -92,8 +92,6 @@ pub struct Site {
     global: Vec<Diagnostic>,
     /// Site paths written by the last build, to remove stale ones in incremental updates.
     outputs: std::collections::BTreeSet<String>,
-    /// When the last build started rendering (for `TOPOBOOK_TIMINGS`).
-    started_render: std::time::Instant,
     /// Body edits since the search index was last written.
     search_stale: bool,
     /// Where each rule fires, as the rule pages last written show it.
@@ -120,11 +118,8 @@ fn process(source: PageSource, settings: &CheckSettings, summary_title: Option<&
         relocate(d, &source);
     }
     let index = LineIndex::new(&source.text);
-    let mut reports: Vec<BlockReport> = parsed
-        .blocks
-        .iter()
-        .map(|b| topology::check_block(b.clone(), &source.text, &index, settings))
-        .collect();
+    let mut reports: Vec<BlockReport> =
+        parsed.blocks.iter().map(|b| check::check_block(b.clone(), &source.text, &index, settings)).collect();
     for r in &mut reports {
         for d in &mut r.diagnostics {
             relocate(d, &source);
@@ -174,7 +169,7 @@ fn dedup_block_ids(pages: &mut [PageState]) -> Vec<usize> {
             let id = if *n == 1 { base.clone() } else { format!("{base}-{n}") };
             if *n > 1 && r.options.id.is_some() {
                 let d = Diagnostic::warning(
-                    codes::BLOCK_OPTION,
+                    ToolCode::BlockOption,
                     format!("block id `{base}` is used twice in the book"),
                 )
                 .with_help(format!("give this block another `id=`; it is published as `{id}`"))
@@ -223,7 +218,7 @@ impl Site {
             let src = &book.config.src;
             global.push(
                 Diagnostic::warning(
-                    codes::SUMMARY,
+                    ToolCode::Summary,
                     format!("the book has no pages: `{src}/` holds no Markdown file"),
                 )
                 .with_help(format!(
@@ -243,7 +238,6 @@ impl Site {
             renderer,
             global,
             outputs: Default::default(),
-            started_render: std::time::Instant::now(),
             search_stale: false,
             fires: Default::default(),
         };

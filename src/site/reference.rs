@@ -15,12 +15,12 @@ use serde::Serialize;
 
 use super::Site;
 use super::build::{LinkCtx, PageCtx, TocCtx};
-use crate::diag::{Diagnostic, Disposition};
+use crate::check::{BlockReport, CheckSettings, check_yaml};
+use crate::diag::{Diagnostic, Disposition, ToolCode};
 use crate::diagram::finding_anchor;
 use crate::markdown::{self, ParsedPage};
 use crate::render::{BodyContext, body_html, value};
 use crate::rules::{self, Area, Rule};
-use crate::topology::{BlockReport, CheckSettings, check_yaml};
 
 /// One finding of a rule somewhere in the book.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -144,7 +144,7 @@ impl Site {
             let Some(p) = self.pages.get(i) else { continue };
             for r in &p.reports {
                 for (n, d) in r.diagnostics.iter().enumerate() {
-                    let Some(rule) = rules::by_id(&d.code) else { continue };
+                    let Some(rule) = d.code.rule() else { continue };
                     out.entry(rule.id).or_default().push(Fire {
                         page_title: p.title.clone(),
                         url: format!("{}#{}", p.out_path, finding_anchor(&r.id, n)),
@@ -179,7 +179,7 @@ impl Site {
     pub(super) fn render_rule(&self, index: usize, fires: &Fires) -> Result<Vec<u8>, Box<Diagnostic>> {
         let all = rules::registry();
         let Some(rule) = all.get(index) else {
-            return Err(Box::new(Diagnostic::error(crate::diag::codes::IO, "no such rule")));
+            return Err(Box::new(Diagnostic::error(ToolCode::Io, "no such rule")));
         };
         let parsed = parse_rule(rule);
         let path = rule_path(rule.id);

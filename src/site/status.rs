@@ -5,11 +5,11 @@ use minijinja::context;
 use serde::Serialize;
 
 use super::Site;
+use crate::check::{BlockReport, Outcome, RuleState};
 use crate::diag::{Diagnostic, Disposition, Severity};
 use crate::diagram;
 use crate::render::topology::{outcome_icon, outcome_label};
 use crate::render::value;
-use crate::topology::{BlockReport, Outcome, RuleState};
 
 #[derive(Serialize, Default)]
 struct Summary {
@@ -61,7 +61,7 @@ fn failed_rules(report: &BlockReport) -> Vec<&'static str> {
         .diagnostics
         .iter()
         .filter(|d| d.disposition == Disposition::Active && d.severity >= Severity::Warning)
-        .filter_map(|d| crate::rules::by_id(&d.code).map(|r| r.id))
+        .filter_map(|d| d.code.rule().map(|r| r.id))
         .collect();
     ids.sort_unstable();
     ids.dedup();
@@ -80,9 +80,7 @@ fn block(report: &BlockReport, page_path: &str) -> StatusBlock {
         .diagnostics
         .iter()
         .filter(|d| {
-            d.disposition == Disposition::Active
-                && d.severity == Severity::Error
-                && crate::rules::by_id(&d.code).is_none()
+            d.disposition == Disposition::Active && d.severity == Severity::Error && d.code.rule().is_none()
         })
         .map(|d: &Diagnostic| d.code.to_string())
         .fold(Vec::new(), |mut v, c| {

@@ -4,7 +4,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::diag::{Diagnostic, LineIndex, Location, codes, did_you_mean};
+use crate::diag::{Diagnostic, LineIndex, Location, ToolCode, did_you_mean};
 
 /// The info-string word that marks a topology block: ```` ```yaml topology ````.
 pub const INFO_PREFIX: &[&str] = &["yaml", "topology"];
@@ -263,7 +263,7 @@ impl BlockSource {
             .into_iter()
             .map(|(msg, help, range)| {
                 let md = self.info_offset + range.start..self.info_offset + range.end;
-                let mut d = Diagnostic::error(codes::BLOCK_OPTION, msg).at(index.location(
+                let mut d = Diagnostic::error(ToolCode::BlockOption, msg).at(index.location(
                     self.page.clone(),
                     page_source,
                     md,

@@ -1,149 +1,23 @@
-//! Topology blocks: from the YAML of a ```` ```yaml topology ```` fence to a typed, resolved
-//! network model whose every node keeps its span, checked by the rule engine.
+//! The topology model and its front ends: from the YAML of a ```` ```yaml topology ````
+//! fence (or infrastructure code) to a typed, resolved network model whose every node keeps
+//! its span, and the Azure semantics the rules and the flows ask about (`facts`, `egress`,
+//! `addr`).
 //!
-//! The entry point for the rest of the pipeline is [`check_block`]: a [`BlockSource`] from
-//! the Markdown stage in, a [`BlockReport`] out. It never fails: every problem is a
-//! diagnostic located in the `.md` file.
+//! This module knows nothing of rules or reports: the `check` stage runs the rules over a
+//! [`Net`] and turns what they find into diagnostics.
 
 pub mod addr;
 pub mod block;
-mod check;
 pub mod egress;
 pub mod facts;
 pub mod import;
 pub mod model;
+pub mod node;
 mod references;
 pub mod resolve;
 pub mod schema;
 pub mod sources;
 pub mod yaml;
 
-use std::sync::Arc;
-
-use crate::diag::{Diagnostic, Severity};
-use crate::rules::{Profile, Rule};
 pub use block::{BlockOptions, BlockSource, SegmentMap};
-pub use check::{check_block, check_yaml};
 pub use resolve::Net;
-
-/// Settings that apply to every block of a run.
-#[derive(Clone, Debug)]
-pub struct CheckSettings {
-    /// `--profile` from the command line; overrides `meta.profile` but not `profile=`.
-    pub profile: Option<String>,
-    /// Today's date, for suppression expiry (fixed in tests).
-    pub today: time::Date,
-    /// Base URL of the rules reference (`https://docs.example.com/rules`); without it,
-    /// findings link to the relative path `rules/<ID>.html` of the built site.
-    pub rules_base_url: Option<String>,
-}
-
-impl Default for CheckSettings {
-    fn default() -> Self {
-        CheckSettings { profile: None, today: time::OffsetDateTime::now_utc().date(), rules_base_url: None }
-    }
-}
-
-impl CheckSettings {
-    /// The URL of a rule's reference page.
-    pub fn rule_url(&self, id: &str) -> String {
-        match &self.rules_base_url {
-            Some(base) => format!("{}/{id}.html", base.trim_end_matches('/')),
-            None => format!("rules/{id}.html"),
-        }
-    }
-}
-
-/// The verdict on one block, as the status panel and the reports show it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Outcome {
-    /// Checked; nothing failing.
-    Passed,
-    /// Checked; at least one active error (or warning, under `--deny warnings`).
-    Failed,
-    /// An `expect=` block that broke exactly the rules it names.
-    ExpectedFail,
-    /// `ignore`: shown, not checked.
-    Ignored,
-    /// The YAML could not be read into the model; no rule ran.
-    Invalid,
-}
-
-/// The state of one rule on one block, after suppressions and `expect=`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum RuleState {
-    Passed,
-    Failed,
-    /// Fired, but every finding is suppressed.
-    Suppressed,
-    /// Fired, as the block's `expect=` asked.
-    Expected,
-    /// The block lacks what the rule needs.
-    NotEvaluated(&'static str),
-}
-
-/// A rule and its state on a block.
-#[derive(Clone, Debug)]
-pub struct RuleOutcome {
-    pub rule: &'static Rule,
-    pub state: RuleState,
-}
-
-/// Counts for the verdict line ("2 errors, 1 warning · 41 passed · 12 not evaluated").
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Tally {
-    pub errors: usize,
-    pub warnings: usize,
-    pub notes: usize,
-    pub passed: usize,
-    pub failed: usize,
-    pub suppressed: usize,
-    pub expected: usize,
-    pub not_evaluated: usize,
-}
-
-/// Everything known about one block after checking it.
-#[derive(Clone, Debug)]
-pub struct BlockReport {
-    pub source: Arc<BlockSource>,
-    /// The `id=` option or the derived id; unique in the book (the site stage de-duplicates).
-    pub id: String,
-    pub options: BlockOptions,
-    /// The fence line in the page (`line`/`column` of the opening ```` ``` ````): where
-    /// reports point for the block as a whole.
-    pub fence: crate::diag::Location,
-    pub outcome: Outcome,
-    /// Diagnostics located in the page: option problems, YAML errors, rule findings.
-    pub diagnostics: Vec<Diagnostic>,
-    /// The profile the rules ran with (`None`: no rule ran).
-    pub profile: Option<Profile>,
-    /// The resolved topology, for the diagram (`None` when the YAML did not parse).
-    pub net: Option<Arc<Net>>,
-    /// Every rule of the profile with its state.
-    pub rules: Vec<RuleOutcome>,
-}
-
-impl BlockReport {
-    /// Counts of active diagnostics by severity and of rules by state.
-    pub fn tally(&self) -> Tally {
-        let mut t = Tally::default();
-        for d in self.diagnostics.iter().filter(|d| d.disposition == crate::diag::Disposition::Active) {
-            match d.severity {
-                Severity::Error => t.errors += 1,
-                Severity::Warning => t.warnings += 1,
-                Severity::Note => t.notes += 1,
-            }
-        }
-        for r in &self.rules {
-            match r.state {
-                RuleState::Passed => t.passed += 1,
-                RuleState::Failed => t.failed += 1,
-                RuleState::Suppressed => t.suppressed += 1,
-                RuleState::Expected => t.expected += 1,
-                RuleState::NotEvaluated(_) => t.not_evaluated += 1,
-            }
-        }
-        t
-    }
-}

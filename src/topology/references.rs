@@ -3,9 +3,10 @@
 
 use super::addr::Addr;
 use super::model::*;
+use super::node::{Loc, Node, PeOwner, SubnetId};
 use super::resolve::{Net, Problem, Section, suggest};
 use super::yaml::Sp;
-use crate::diag::codes;
+use crate::diag::ToolCode;
 
 struct Checker<'a> {
     net: &'a Net,
@@ -13,15 +14,8 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn problem(
-        &mut self,
-        code: &'static str,
-        message: String,
-        help: Option<String>,
-        at: &Sp<String>,
-        path: String,
-    ) {
-        self.out.push(Problem { code, message, help, span: at.span.clone(), path });
+    fn problem(&mut self, code: ToolCode, message: String, help: Option<String>, at: &Sp<String>, loc: Loc) {
+        self.out.push(Problem { code, message, help, span: at.span.clone(), loc });
     }
 
     fn section_present(&self, section: Section) -> bool {
@@ -40,7 +34,7 @@ impl Checker<'_> {
     }
 
     /// A reference by name into `section`; checked only when the block has that section.
-    fn reference(&mut self, r: Option<&Sp<String>>, section: Section, what: &str, list: &str, path: String) {
+    fn reference(&mut self, r: Option<&Sp<String>>, section: Section, what: &str, list: &str, loc: Loc) {
         let Some(r) = r else { return };
         if !self.section_present(section) {
             return;
@@ -50,21 +44,21 @@ impl Checker<'_> {
             let help = suggest(&r.value, &known)
                 .or_else(|| Some(format!("add a {what} named `{}` to `{list}`", r.value)));
             self.problem(
-                codes::DANGLING_REFERENCE,
+                ToolCode::DanglingReference,
                 format!("{what} `{}` is not declared in `{list}`", r.value),
                 help,
                 r,
-                path,
+                loc,
             );
         }
     }
 
-    /// A `vnet:` + `subnet:` pair.
-    fn subnet_ref(&mut self, vnet: Option<&Sp<String>>, subnet: Option<&Sp<String>>, path: &str) {
+    /// A `vnet:` + `subnet:` pair of the object at `at`.
+    fn subnet_ref(&mut self, vnet: Option<&Sp<String>>, subnet: Option<&Sp<String>>, at: &Loc) {
         if self.section_present(Section::Vnets) {
-            self.reference(vnet, Section::Vnets, "vnet", "vnets", format!("{path}.vnet"));
+            self.reference(vnet, Section::Vnets, "vnet", "vnets", at.clone().field("vnet"));
         }
-        self.subnet_ref_at(vnet, subnet, path, "subnet");
+        self.subnet_ref_at(vnet, subnet, at, "subnet");
     }
 
     /// A subnet named in `field`, looked up in `vnet` (the owner's `vnet:`, checked by the
@@ -73,8 +67,8 @@ impl Checker<'_> {
         &mut self,
         vnet: Option<&Sp<String>>,
         subnet: Option<&Sp<String>>,
-        path: &str,
-        field: &str,
+        at: &Loc,
+        field: &'static str,
     ) {
         if !self.section_present(Section::Vnets) {
             return;
@@ -92,32 +86,32 @@ impl Checker<'_> {
                     let help = suggest(&s.value, &names)
                         .or_else(|| Some(format!("add a subnet named `{}` to vnet `{vname}`", s.value)));
                     self.problem(
-                        codes::DANGLING_REFERENCE,
+                        ToolCode::DanglingReference,
                         format!("subnet `{}` is not declared in vnet `{vname}`", s.value),
                         help,
                         s,
-                        format!("{path}.{field}"),
+                        at.clone().field(field),
                     );
                 }
             }
             None if vnet.is_none() => self.problem(
-                codes::DANGLING_REFERENCE,
+                ToolCode::DanglingReference,
                 format!("subnet `{}` needs a `vnet:` because the topology has several vnets", s.value),
                 Some("add `vnet: <name>` next to `subnet:`".to_string()),
                 s,
-                format!("{path}.{field}"),
+                at.clone().field(field),
             ),
             None => {}
         }
     }
 
     /// `vnet/subnet` strings of service-endpoint rules.
-    fn vnet_rules(&mut self, rules: &Option<List<String>>, path: &str) {
+    fn vnet_rules(&mut self, rules: &Option<List<String>>, at: &Loc) {
         for (i, r) in items(rules).enumerate() {
-            let p = format!("{path}[{i}]");
+            let p = at.clone().index(i);
             match r.value.split_once('/') {
                 None => self.problem(
-                    codes::INVALID_VALUE,
+                    ToolCode::InvalidValue,
                     format!("vnet rule `{}` is not of the form `vnet/subnet`", r.value),
                     Some("write the VNet and subnet names, e.g. `vnet-ml/snet-training`".to_string()),
                     r,
@@ -138,62 +132,62 @@ impl Checker<'_> {
                                 self.net.vnet_name(vi)
                             ),
                         };
-                        self.problem(codes::DANGLING_REFERENCE, msg, None, r, p);
+                        self.problem(ToolCode::DanglingReference, msg, None, r, p);
                     }
                 }
             }
         }
     }
 
-    fn address(&mut self, a: Option<&Sp<String>>, path: String, allow_tags: bool) {
+    fn address(&mut self, a: Option<&Sp<String>>, loc: Loc, allow_tags: bool) {
         let Some(a) = a else { return };
         match Addr::parse(&a.value) {
             Ok(Addr::Tag { .. } | Addr::Any) if !allow_tags => self.problem(
-                codes::INVALID_VALUE,
+                ToolCode::InvalidValue,
                 format!("`{}` must be an IP address or CIDR prefix here", a.value),
                 Some("service tags are not allowed in this field".to_string()),
                 a,
-                path,
+                loc,
             ),
             Ok(_) => {}
-            Err((msg, help)) => self.problem(codes::INVALID_VALUE, msg, Some(help), a, path),
+            Err((msg, help)) => self.problem(ToolCode::InvalidValue, msg, Some(help), a, loc),
         }
     }
 
     /// A field that must name a service tag (optionally regional), not an address.
-    fn service_tag(&mut self, a: Option<&Sp<String>>, path: String) {
+    fn service_tag(&mut self, a: Option<&Sp<String>>, loc: Loc) {
         let Some(a) = a else { return };
         match Addr::parse(&a.value) {
             Ok(Addr::Tag { .. }) => {}
             Ok(_) => self.problem(
-                codes::INVALID_VALUE,
+                ToolCode::InvalidValue,
                 format!("`{}` must be a service tag here", a.value),
                 Some("name the tag the prefix belongs to, e.g. `AzureMachineLearning.eastus`".to_string()),
                 a,
-                path,
+                loc,
             ),
-            Err((msg, help)) => self.problem(codes::INVALID_VALUE, msg, Some(help), a, path),
+            Err((msg, help)) => self.problem(ToolCode::InvalidValue, msg, Some(help), a, loc),
         }
     }
 
-    fn addresses(&mut self, list: &Option<List<String>>, path: &str, allow_tags: bool) {
+    fn addresses(&mut self, list: &Option<List<String>>, at: Loc, allow_tags: bool) {
         for (i, a) in items(list).enumerate() {
-            self.address(Some(a), format!("{path}[{i}]"), allow_tags);
+            self.address(Some(a), at.clone().index(i), allow_tags);
         }
     }
 
-    fn endpoints(&mut self, list: &Option<List<PrivateEndpoint>>, path: &str) {
-        for (i, pe) in items(list).enumerate() {
-            let p = format!("{path}.private_endpoints[{i}]");
+    fn endpoints(&mut self, list: &Option<List<PrivateEndpoint>>, owner: PeOwner) {
+        for (index, pe) in items(list).enumerate() {
+            let p = Loc::from(Node::Pe { owner, index });
             self.subnet_ref(pe.vnet.as_ref(), pe.subnet.as_ref(), &p);
             self.reference(
                 pe.dns_zone.as_ref(),
                 Section::Zones,
                 "private DNS zone",
                 "private_dns_zones",
-                format!("{p}.dns_zone"),
+                p.clone().field("dns_zone"),
             );
-            self.address(pe.ip.as_ref(), format!("{p}.ip"), false);
+            self.address(pe.ip.as_ref(), p.field("ip"), false);
         }
     }
 }
@@ -202,37 +196,29 @@ impl Checker<'_> {
 pub(super) fn check(net: &Net, out: &mut Vec<Problem>) {
     let t = net.topo.clone();
     let mut c = Checker { net, out };
+    let ws = || Node::Workspace;
     if let Some(w) = &t.workspace {
-        c.reference(
-            w.default_storage.as_ref(),
-            Section::Storage,
-            "storage account",
-            "storage_accounts",
-            "workspace.default_storage".into(),
-        );
-        c.reference(
-            w.labeling_storage.as_ref(),
-            Section::Storage,
-            "storage account",
-            "storage_accounts",
-            "workspace.labeling_storage".into(),
-        );
-        c.reference(
-            w.key_vault.as_ref(),
-            Section::KeyVaults,
-            "key vault",
-            "key_vaults",
-            "workspace.key_vault".into(),
-        );
+        let storage = |name| (Section::Storage, "storage account", "storage_accounts", ws().field(name));
+        for (r, (section, what, list, loc)) in [
+            (w.default_storage.as_ref(), storage("default_storage")),
+            (w.labeling_storage.as_ref(), storage("labeling_storage")),
+            (w.key_vault.as_ref(), (Section::KeyVaults, "key vault", "key_vaults", ws().field("key_vault"))),
+            (
+                w.application_insights.as_ref(),
+                (
+                    Section::AppInsights,
+                    "Application Insights resource",
+                    "application_insights",
+                    ws().field("application_insights"),
+                ),
+            ),
+        ] {
+            c.reference(r, section, what, list, loc);
+        }
         if let Some(Sp { value: Some(n), span }) = &w.container_registry {
             let r = Sp::new(n.clone(), span.clone());
-            c.reference(
-                Some(&r),
-                Section::Registries,
-                "container registry",
-                "container_registries",
-                "workspace.container_registry".into(),
-            );
+            let loc = ws().field("container_registry");
+            c.reference(Some(&r), Section::Registries, "container registry", "container_registries", loc);
         }
         if let Some(Sp { value: Some(n), span }) = &w.image_build_compute {
             let r = Sp::new(n.clone(), span.clone());
@@ -241,161 +227,132 @@ pub(super) fn check(net: &Net, out: &mut Vec<Problem>) {
                 Section::Computes,
                 "compute",
                 "computes",
-                "workspace.image_build_compute".into(),
+                ws().field("image_build_compute"),
             );
         }
-        c.reference(
-            w.application_insights.as_ref(),
-            Section::AppInsights,
-            "Application Insights resource",
-            "application_insights",
-            "workspace.application_insights".into(),
-        );
-        for (i, pe) in items(&w.private_endpoints).enumerate() {
-            let p = format!("workspace.private_endpoints[{i}]");
+        for (index, pe) in items(&w.private_endpoints).enumerate() {
+            let p = Loc::from(Node::Pe { owner: PeOwner::Workspace, index });
             c.subnet_ref(pe.vnet.as_ref(), pe.subnet.as_ref(), &p);
-            c.address(pe.ip.as_ref(), format!("{p}.ip"), false);
+            c.address(pe.ip.as_ref(), p.clone().field("ip"), false);
             for (j, z) in items(&pe.private_dns_zone_group).enumerate() {
-                c.reference(
-                    Some(z),
-                    Section::Zones,
-                    "private DNS zone",
-                    "private_dns_zones",
-                    format!("{p}.private_dns_zone_group[{j}]"),
-                );
+                let loc = p.clone().field("private_dns_zone_group").index(j);
+                c.reference(Some(z), Section::Zones, "private DNS zone", "private_dns_zones", loc);
             }
         }
         for (i, d) in items(&w.datastores).enumerate() {
-            c.reference(
-                d.storage.as_ref(),
-                Section::Storage,
-                "storage account",
-                "storage_accounts",
-                format!("workspace.datastores[{i}].storage"),
-            );
+            let loc = Node::Datastore(i).field("storage");
+            c.reference(d.storage.as_ref(), Section::Storage, "storage account", "storage_accounts", loc);
         }
     }
     for (vi, v) in items(&t.vnets).enumerate() {
-        let vp = format!("vnets[{vi}]");
-        c.addresses(&v.address_space, &format!("{vp}.address_space"), false);
-        c.addresses(&v.dns_servers, &format!("{vp}.dns_servers"), false);
+        let vn = Node::Vnet(vi);
+        c.addresses(&v.address_space, vn.field("address_space"), false);
+        c.addresses(&v.dns_servers, vn.field("dns_servers"), false);
         for (i, p) in items(&v.peerings).enumerate() {
-            c.reference(Some(p), Section::Vnets, "vnet", "vnets", format!("{vp}.peerings[{i}]"));
+            c.reference(Some(p), Section::Vnets, "vnet", "vnets", vn.field("peerings").index(i));
         }
         for (si, s) in items(&v.subnets).enumerate() {
-            let sp = format!("{vp}.subnets[{si}]");
-            c.address(s.prefix.as_ref(), format!("{sp}.prefix"), false);
-            c.reference(s.nsg.as_ref(), Section::Nsgs, "NSG", "nsgs", format!("{sp}.nsg"));
-            c.reference(
-                s.route_table.as_ref(),
-                Section::RouteTables,
-                "route table",
-                "route_tables",
-                format!("{sp}.route_table"),
-            );
+            let sn = Node::Subnet(SubnetId { vnet: vi, subnet: si });
+            c.address(s.prefix.as_ref(), sn.field("prefix"), false);
+            c.reference(s.nsg.as_ref(), Section::Nsgs, "NSG", "nsgs", sn.field("nsg"));
+            let loc = sn.field("route_table");
+            c.reference(s.route_table.as_ref(), Section::RouteTables, "route table", "route_tables", loc);
         }
     }
     for (ni, n) in items(&t.nsgs).enumerate() {
         for (ri, r) in items(&n.rules).enumerate() {
-            let rp = format!("nsgs[{ni}].rules[{ri}]");
-            c.address(r.source.as_ref(), format!("{rp}.source"), true);
-            c.address(r.destination.as_ref(), format!("{rp}.destination"), true);
+            let rn = Node::NsgRule { nsg: ni, rule: ri };
+            c.address(r.source.as_ref(), rn.field("source"), true);
+            c.address(r.destination.as_ref(), rn.field("destination"), true);
             if let Some(p) = &r.priority
                 && !(100..=4096).contains(&p.value)
             {
                 let at = Sp::new(p.value.to_string(), p.span.clone());
                 c.problem(
-                    codes::INVALID_VALUE,
+                    ToolCode::InvalidValue,
                     format!("NSG rule priority {} is outside 100..4096", p.value),
                     Some("use a priority between 100 and 4096".into()),
                     &at,
-                    format!("{rp}.priority"),
+                    rn.field("priority"),
                 );
             }
         }
     }
     for (ti, rt) in items(&t.route_tables).enumerate() {
         for (ri, r) in items(&rt.routes).enumerate() {
-            let rp = format!("route_tables[{ti}].routes[{ri}]");
-            c.address(r.prefix.as_ref(), format!("{rp}.prefix"), true);
-            c.address(r.next_hop_ip.as_ref(), format!("{rp}.next_hop_ip"), false);
-            c.service_tag(r.service_tag.as_ref(), format!("{rp}.service_tag"));
+            let rn = Node::Route { table: ti, route: ri };
+            c.address(r.prefix.as_ref(), rn.field("prefix"), true);
+            c.address(r.next_hop_ip.as_ref(), rn.field("next_hop_ip"), false);
+            c.service_tag(r.service_tag.as_ref(), rn.field("service_tag"));
         }
     }
     for (zi, z) in items(&t.private_dns_zones).enumerate() {
         for (i, v) in items(&z.linked_vnets).enumerate() {
-            c.reference(
-                Some(v),
-                Section::Vnets,
-                "vnet",
-                "vnets",
-                format!("private_dns_zones[{zi}].linked_vnets[{i}]"),
-            );
+            let loc = Node::DnsZone(zi).field("linked_vnets").index(i);
+            c.reference(Some(v), Section::Vnets, "vnet", "vnets", loc);
         }
     }
+    let network = |c: &mut Checker, node: Node, rules: &Option<List<String>>, ips: &Option<List<String>>| {
+        c.vnet_rules(rules, &node.field("network.vnet_rules"));
+        c.addresses(ips, node.field("network.ip_rules"), false);
+    };
     for (i, s) in items(&t.storage_accounts).enumerate() {
-        let p = format!("storage_accounts[{i}]");
         if let Some(n) = &s.network {
-            c.vnet_rules(&n.vnet_rules, &format!("{p}.network.vnet_rules"));
-            c.addresses(&n.ip_rules, &format!("{p}.network.ip_rules"), false);
+            network(&mut c, Node::Storage(i), &n.vnet_rules, &n.ip_rules);
         }
-        c.endpoints(&s.private_endpoints, &p);
+        c.endpoints(&s.private_endpoints, PeOwner::Storage(i));
     }
     for (i, k) in items(&t.key_vaults).enumerate() {
-        let p = format!("key_vaults[{i}]");
         if let Some(n) = &k.network {
-            c.vnet_rules(&n.vnet_rules, &format!("{p}.network.vnet_rules"));
-            c.addresses(&n.ip_rules, &format!("{p}.network.ip_rules"), false);
+            network(&mut c, Node::KeyVault(i), &n.vnet_rules, &n.ip_rules);
         }
-        c.endpoints(&k.private_endpoints, &p);
+        c.endpoints(&k.private_endpoints, PeOwner::KeyVault(i));
     }
     for (i, r) in items(&t.container_registries).enumerate() {
-        let p = format!("container_registries[{i}]");
         if let Some(n) = &r.network {
-            c.vnet_rules(&n.vnet_rules, &format!("{p}.network.vnet_rules"));
-            c.addresses(&n.ip_rules, &format!("{p}.network.ip_rules"), false);
+            network(&mut c, Node::Registry(i), &n.vnet_rules, &n.ip_rules);
         }
-        c.endpoints(&r.private_endpoints, &p);
+        c.endpoints(&r.private_endpoints, PeOwner::Registry(i));
     }
     for (i, comp) in items(&t.computes).enumerate() {
-        let p = format!("computes[{i}]");
+        let p = Loc::from(Node::Compute(i));
         c.subnet_ref(comp.vnet.as_ref(), comp.subnet.as_ref(), &p);
         if let Some(a) = &comp.aks {
-            let ap = format!("{p}.aks");
+            let ap = p.field("aks");
             if let Some(lb) = &a.load_balancer_subnet {
                 c.subnet_ref_at(comp.vnet.as_ref(), Some(lb), &ap, "load_balancer_subnet");
             }
-            c.address(a.service_cidr.as_ref(), format!("{ap}.service_cidr"), false);
-            c.address(a.dns_service_ip.as_ref(), format!("{ap}.dns_service_ip"), false);
-            c.address(a.docker_bridge_cidr.as_ref(), format!("{ap}.docker_bridge_cidr"), false);
-            c.address(a.pod_cidr.as_ref(), format!("{ap}.pod_cidr"), false);
-            c.address(a.scoring_ip.as_ref(), format!("{ap}.scoring_ip"), false);
+            for (value, field) in [
+                (&a.service_cidr, "service_cidr"),
+                (&a.dns_service_ip, "dns_service_ip"),
+                (&a.docker_bridge_cidr, "docker_bridge_cidr"),
+                (&a.pod_cidr, "pod_cidr"),
+                (&a.scoring_ip, "scoring_ip"),
+            ] {
+                c.address(value.as_ref(), ap.clone().field(field), false);
+            }
         }
     }
     if let Some(f) = &t.firewall {
-        c.reference(f.vnet.as_ref(), Section::Vnets, "vnet", "vnets", "firewall.vnet".into());
-        c.address(f.private_ip.as_ref(), "firewall.private_ip".into(), false);
+        c.reference(f.vnet.as_ref(), Section::Vnets, "vnet", "vnets", Node::Firewall.field("vnet"));
+        c.address(f.private_ip.as_ref(), Node::Firewall.field("private_ip"), false);
         for (i, r) in items(&f.network_rules).enumerate() {
-            c.addresses(&r.sources, &format!("firewall.network_rules[{i}].sources"), true);
-            c.addresses(&r.destinations, &format!("firewall.network_rules[{i}].destinations"), true);
+            let rn = Node::FirewallNetworkRule(i);
+            c.addresses(&r.sources, rn.field("sources"), true);
+            c.addresses(&r.destinations, rn.field("destinations"), true);
         }
     }
     if let Some(d) = &t.dns {
         for (i, s) in items(&d.custom_servers).enumerate() {
-            c.reference(
-                s.vnet.as_ref(),
-                Section::Vnets,
-                "vnet",
-                "vnets",
-                format!("dns.custom_servers[{i}].vnet"),
-            );
-            c.address(s.ip.as_ref(), format!("dns.custom_servers[{i}].ip"), false);
+            let sn = Node::DnsServer(i);
+            c.reference(s.vnet.as_ref(), Section::Vnets, "vnet", "vnets", sn.field("vnet"));
+            c.address(s.ip.as_ref(), sn.field("ip"), false);
         }
     }
     if let Some(cl) = &t.clients {
-        c.subnet_ref(cl.vnet.as_ref(), cl.subnet.as_ref(), "clients");
-        c.addresses(&cl.public_ips, "clients.public_ips", false);
-        c.addresses(&cl.onprem_ranges, "clients.onprem_ranges", false);
+        c.subnet_ref(cl.vnet.as_ref(), cl.subnet.as_ref(), &Node::Clients.into());
+        c.addresses(&cl.public_ips, Node::Clients.field("public_ips"), false);
+        c.addresses(&cl.onprem_ranges, Node::Clients.field("onprem_ranges"), false);
     }
 }
 
@@ -415,7 +372,7 @@ mod tests {
         )
         .unwrap();
         let net = Net::new(Arc::new(topo));
-        let paths: Vec<&str> = net.problems.iter().map(|p| p.path.as_str()).collect();
+        let paths: Vec<String> = net.problems.iter().map(|p| p.loc.path()).collect();
         assert_eq!(paths, ["computes[0].vnet"]);
     }
 }

@@ -15,33 +15,19 @@ use ipnet::IpNet;
 
 use super::addr::Addr;
 use super::model::*;
+use super::node::{Loc, Node};
+pub use super::node::{PeOwner, SubnetId};
 use super::yaml::Sp;
-use crate::diag::{codes, did_you_mean};
+use crate::diag::{ToolCode, did_you_mean};
 
-/// A problem found while resolving: code, message, help, span in the YAML, YAML path.
+/// A problem found while resolving: code, message, help, span in the source, the node.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
-    pub code: &'static str,
+    pub code: ToolCode,
     pub message: String,
     pub help: Option<String>,
     pub span: Range<usize>,
-    pub path: String,
-}
-
-/// A subnet: index of its VNet and its index in that VNet's `subnets`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SubnetId {
-    pub vnet: usize,
-    pub subnet: usize,
-}
-
-/// Which resource owns a private endpoint.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum PeOwner {
-    Workspace,
-    Storage(usize),
-    KeyVault(usize),
-    Registry(usize),
+    pub loc: Loc,
 }
 
 /// A private endpoint of any resource, resolved.
@@ -54,7 +40,13 @@ pub struct PeView<'a> {
     pub subresource: Option<Subresource>,
     pub subnet: Option<SubnetId>,
     pub span: Range<usize>,
-    pub path: String,
+}
+
+impl PeView<'_> {
+    /// The model node of the endpoint.
+    pub fn node(&self) -> Node {
+        Node::Pe { owner: self.owner, index: self.index }
+    }
 }
 
 /// The resolved topology. Cheap to build (a few maps of indices); owns its model.
@@ -86,7 +78,7 @@ fn name_of<T>(x: &Option<Sp<String>>) -> Option<&str> {
 fn index_names<'a, T: 'a>(
     items: impl Iterator<Item = (usize, &'a Sp<T>)>,
     name: impl Fn(&T) -> &Option<Sp<String>>,
-    path: impl Fn(usize) -> String,
+    node: impl Fn(usize) -> Node,
     what: &str,
     problems: &mut Vec<Problem>,
 ) -> HashMap<String, usize> {
@@ -95,11 +87,11 @@ fn index_names<'a, T: 'a>(
         if let Some(n) = name(&item.value) {
             if map.contains_key(&n.value) {
                 problems.push(Problem {
-                    code: codes::DUPLICATE_NAME,
+                    code: ToolCode::DuplicateName,
                     message: format!("{what} `{}` is declared twice", n.value),
                     help: Some(format!("give each {what} a unique name")),
                     span: n.span.clone(),
-                    path: format!("{}.name", path(i)),
+                    loc: node(i).field("name"),
                 });
             } else {
                 map.insert(n.value.clone(), i);
@@ -114,20 +106,15 @@ impl Net {
     pub fn new(topo: Arc<Topology>) -> Net {
         let t = &*topo;
         let mut problems = Vec::new();
-        let vnet_by_name = index_names(
-            items(&t.vnets).enumerate(),
-            |v| &v.name,
-            |i| format!("vnets[{i}]"),
-            "vnet",
-            &mut problems,
-        );
+        let vnet_by_name =
+            index_names(items(&t.vnets).enumerate(), |v| &v.name, Node::Vnet, "vnet", &mut problems);
         let mut subnet_by_name = HashMap::new();
         let mut subnet_prefix = HashMap::new();
         for (vi, v) in items(&t.vnets).enumerate() {
             let m = index_names(
                 items(&v.subnets).enumerate(),
                 |s| &s.name,
-                |si| format!("vnets[{vi}].subnets[{si}]"),
+                |si| Node::Subnet(SubnetId { vnet: vi, subnet: si }),
                 "subnet",
                 &mut problems,
             );
@@ -142,62 +129,52 @@ impl Net {
                 }
             }
         }
-        let nsg_by_name = index_names(
-            items(&t.nsgs).enumerate(),
-            |n| &n.name,
-            |i| format!("nsgs[{i}]"),
-            "NSG",
-            &mut problems,
-        );
+        let nsg_by_name =
+            index_names(items(&t.nsgs).enumerate(), |n| &n.name, Node::Nsg, "NSG", &mut problems);
         let route_table_by_name = index_names(
             items(&t.route_tables).enumerate(),
             |n| &n.name,
-            |i| format!("route_tables[{i}]"),
+            Node::RouteTable,
             "route table",
             &mut problems,
         );
         let zone_by_name = index_names(
             items(&t.private_dns_zones).enumerate(),
             |n| &n.name,
-            |i| format!("private_dns_zones[{i}]"),
+            Node::DnsZone,
             "private DNS zone",
             &mut problems,
         );
         let storage_by_name = index_names(
             items(&t.storage_accounts).enumerate(),
             |n| &n.name,
-            |i| format!("storage_accounts[{i}]"),
+            Node::Storage,
             "storage account",
             &mut problems,
         );
         let key_vault_by_name = index_names(
             items(&t.key_vaults).enumerate(),
             |n| &n.name,
-            |i| format!("key_vaults[{i}]"),
+            Node::KeyVault,
             "key vault",
             &mut problems,
         );
         let registry_by_name = index_names(
             items(&t.container_registries).enumerate(),
             |n| &n.name,
-            |i| format!("container_registries[{i}]"),
+            Node::Registry,
             "container registry",
             &mut problems,
         );
         let appi_by_name = index_names(
             items(&t.application_insights).enumerate(),
             |n| &n.name,
-            |i| format!("application_insights[{i}]"),
+            Node::AppInsights,
             "Application Insights resource",
             &mut problems,
         );
-        let compute_by_name = index_names(
-            items(&t.computes).enumerate(),
-            |n| &n.name,
-            |i| format!("computes[{i}]"),
-            "compute",
-            &mut problems,
-        );
+        let compute_by_name =
+            index_names(items(&t.computes).enumerate(), |n| &n.name, Node::Compute, "compute", &mut problems);
         let mut net = Net {
             topo: topo.clone(),
             vnet_by_name,
@@ -250,9 +227,6 @@ impl Net {
     /// `vnet-ml/snet-training`.
     pub fn subnet_label(&self, id: SubnetId) -> String {
         format!("{}/{}", self.vnet_name(id.vnet), self.subnet_name(id))
-    }
-    pub fn subnet_path(&self, id: SubnetId) -> String {
-        format!("vnets[{}].subnets[{}]", id.vnet, id.subnet)
     }
     pub fn subnet_prefix(&self, id: SubnetId) -> Option<IpNet> {
         self.subnet_prefix.get(&id).copied()
@@ -509,22 +483,21 @@ impl Net {
                 subresource: Some(Subresource::Amlworkspace),
                 subnet: self.lookup_subnet(pe.vnet.as_ref(), pe.subnet.as_ref()),
                 span: pe.span.clone(),
-                path: format!("workspace.private_endpoints[{i}]"),
             });
         }
         let t = &*self.topo;
         let groups = items(&t.storage_accounts)
             .enumerate()
-            .map(|(i, s)| (PeOwner::Storage(i), &s.private_endpoints, format!("storage_accounts[{i}]")))
+            .map(|(i, s)| (PeOwner::Storage(i), &s.private_endpoints))
             .chain(
-                items(&t.key_vaults)
-                    .enumerate()
-                    .map(|(i, s)| (PeOwner::KeyVault(i), &s.private_endpoints, format!("key_vaults[{i}]"))),
+                items(&t.key_vaults).enumerate().map(|(i, s)| (PeOwner::KeyVault(i), &s.private_endpoints)),
             )
-            .chain(items(&t.container_registries).enumerate().map(|(i, s)| {
-                (PeOwner::Registry(i), &s.private_endpoints, format!("container_registries[{i}]"))
-            }));
-        for (owner, list, base) in groups {
+            .chain(
+                items(&t.container_registries)
+                    .enumerate()
+                    .map(|(i, s)| (PeOwner::Registry(i), &s.private_endpoints)),
+            );
+        for (owner, list) in groups {
             for (i, pe) in items(list).enumerate() {
                 out.push(PeView {
                     owner,
@@ -533,7 +506,6 @@ impl Net {
                     subresource: pe.subresource.as_ref().map(|s| s.value),
                     subnet: self.lookup_subnet(pe.vnet.as_ref(), pe.subnet.as_ref()),
                     span: pe.span.clone(),
-                    path: format!("{base}.private_endpoints[{i}]"),
                 });
             }
         }
@@ -619,7 +591,7 @@ mod tests {
 clients: {access_paths: [bastion], subnet: snet-jumpbx}
 ");
         assert_eq!(n.problems.len(), 1, "{:?}", n.problems);
-        assert_eq!(n.problems[0].path, "clients.subnet");
+        assert_eq!(n.problems[0].loc.path(), "clients.subnet");
         assert_eq!(n.problems[0].help.as_deref(), Some("did you mean `snet-jumpbox`?"));
         let ok = net(
             "vnets: [{name: v, subnets: [{name: a, prefix: 10.0.5.0/24}]}]\nclients: {vnet: v, subnet: a}\n",

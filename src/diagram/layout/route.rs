@@ -438,7 +438,7 @@ fn first_fit(order: &[usize], stubs: &[[Stub; 2]], lane: &mut [usize]) -> usize 
 pub(super) fn lanes(scene: &Scene, plan: &Plan, stubs: &[[Stub; 2]]) -> Lanes {
     let mut lane = vec![0; scene.edges.len()];
     let mut count = vec![0; plan.channels];
-    for side in 0..plan.channels {
+    for (side, used_lanes) in count.iter_mut().enumerate() {
         let edges: Vec<usize> = (0..scene.edges.len()).filter(|&e| plan.channel[e] == side).collect();
         if edges.is_empty() {
             continue;
@@ -479,7 +479,7 @@ pub(super) fn lanes(scene: &Scene, plan: &Plan, stubs: &[[Stub; 2]]) -> Lanes {
             for &e in &edges {
                 lane[e] = trial[e];
             }
-            count[side] = used;
+            *used_lanes = used;
         }
     }
     Lanes { lane, count }

@@ -13,7 +13,23 @@ mod scenario;
 
 pub(crate) use network::phrase as phrase_of;
 
+use crate::topology::node::Node;
 use crate::topology::resolve::Net;
+
+/// What a drawn element stands for: a node of the model, or a field of one (a subnet's NSG
+/// chip stands for the subnet's `nsg`; the AKS private-cluster box for `aks.private_cluster`
+/// of its compute).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Claim {
+    pub node: Node,
+    pub field: Option<&'static str>,
+}
+
+impl From<Node> for Claim {
+    fn from(node: Node) -> Claim {
+        Claim { node, field: None }
+    }
+}
 
 pub(crate) type Id = usize;
 
@@ -76,8 +92,9 @@ pub(crate) struct Elem {
     pub parent: Option<Id>,
     /// A VNet or subnet the block names but does not describe.
     pub external: bool,
-    /// YAML paths this element stands for; a finding goes to the longest matching one.
-    pub paths: Vec<String>,
+    /// The model nodes (or fields of them) this element stands for; a finding goes to the
+    /// element claiming the most specific part of its subject (`status::targets`).
+    pub claims: Vec<Claim>,
     /// Kind of resource, shown small above the name ("Storage account").
     pub caption: String,
     pub name: String,

@@ -4,8 +4,9 @@
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
-use super::{Edge, Elem, Icon, Id, Kind, Mode, Scene, Side};
+use super::{Claim, Edge, Elem, Icon, Id, Kind, Mode, Scene, Side};
 use crate::topology::model::*;
+use crate::topology::node::Node;
 use crate::topology::resolve::{Net, SubnetId};
 use crate::topology::yaml::Sp;
 
@@ -80,7 +81,7 @@ impl<'a> Builder<'a> {
             icon,
             parent,
             external: false,
-            paths: Vec::new(),
+            claims: Vec::new(),
             caption: caption.to_string(),
             name: name.to_string(),
             lines: Vec::new(),
@@ -96,8 +97,9 @@ impl<'a> Builder<'a> {
         id
     }
 
-    pub fn path(&mut self, id: Id, path: impl Into<String>) {
-        self.s.elems[id].paths.push(path.into());
+    /// Make `id` stand for a node (or a field of one): findings about it are drawn there.
+    pub fn claim(&mut self, id: Id, claim: impl Into<Claim>) {
+        self.s.elems[id].claims.push(claim.into());
     }
 
     pub fn line(&mut self, id: Id, line: impl Into<String>) {
@@ -122,10 +124,10 @@ impl<'a> Builder<'a> {
         b
     }
 
-    /// A box in a side column, standing for `path`.
-    pub fn side(&mut self, side: Side, icon: Icon, name: &str, caption: &str, path: String) -> Id {
+    /// A box in a side column, standing for `claim`.
+    pub fn side(&mut self, side: Side, icon: Icon, name: &str, caption: &str, claim: impl Into<Claim>) -> Id {
         let id = self.add(Kind::Side(side), icon, None, name, caption);
-        self.path(id, path);
+        self.claim(id, claim);
         match side {
             Side::Left => self.s.left.push(id),
             Side::Right => self.s.right.push(id),
@@ -138,7 +140,7 @@ impl<'a> Builder<'a> {
         for (vi, v) in items(&t.vnets).enumerate() {
             let name = text(&v.name).unwrap_or("(unnamed)");
             let id = self.add(Kind::Vnet, Icon::Vnet, None, name, "Virtual network");
-            self.path(id, format!("vnets[{vi}]"));
+            self.claim(id, Node::Vnet(vi));
             let mut first = items(&v.address_space).map(|a| a.value.as_str()).collect::<Vec<_>>().join(", ");
             if let Some(r) = text(&v.region) {
                 first = if first.is_empty() { r.to_string() } else { format!("{first} · {r}") };
@@ -169,11 +171,11 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn chip(&mut self, subnet: Id, label: &str, what: String, paths: &[String]) {
+    fn chip(&mut self, subnet: Id, label: &str, what: String, claims: &[Claim]) {
         let c = self.add(Kind::Chip, Icon::None, Some(subnet), label, "");
         self.s.elems[c].what = what;
-        for p in paths {
-            self.path(c, p.clone());
+        for &claim in claims {
+            self.claim(c, claim);
         }
     }
 
@@ -181,13 +183,14 @@ impl<'a> Builder<'a> {
         let net = self.net;
         let name = text(&s.name).unwrap_or("(unnamed)");
         let id = self.add(Kind::Subnet, Icon::None, Some(vnet), name, "Subnet");
-        let base = format!("vnets[{}].subnets[{}]", sid.vnet, sid.subnet);
-        self.path(id, base.clone());
+        let node = Node::Subnet(sid);
+        let field = |f: &'static str| Claim { node, field: Some(f) };
+        self.claim(id, node);
         self.line(id, text(&s.prefix).unwrap_or(""));
         self.subnet_elem.insert(sid, id);
         if let Some(n) = &s.nsg {
-            let mut paths = vec![format!("{base}.nsg")];
-            paths.extend(net.nsg(&n.value).map(|(i, _)| format!("nsgs[{i}]")));
+            let mut paths = vec![field("nsg")];
+            paths.extend(net.nsg(&n.value).map(|(i, _)| Claim::from(Node::Nsg(i))));
             self.chip(
                 id,
                 &format!("NSG {}", n.value),
@@ -197,9 +200,9 @@ impl<'a> Builder<'a> {
         }
         if let Some(r) = &s.route_table {
             let mut label = format!("UDR {}", r.value);
-            let mut paths = vec![format!("{base}.route_table")];
+            let mut paths = vec![field("route_table")];
             if let Some((i, rt)) = net.route_table(&r.value) {
-                paths.push(format!("route_tables[{i}]"));
+                paths.push(Node::RouteTable(i).into());
                 if let Some((ri, hop)) = rt.forced_tunnel() {
                     let ip = items(&rt.routes).nth(ri).and_then(|r| text(&r.next_hop_ip));
                     let fw_ip = net.firewall().and_then(|f| text(&f.private_ip));
@@ -216,7 +219,7 @@ impl<'a> Builder<'a> {
         }
         let se: Vec<&str> = items(&s.service_endpoints).map(|x| short_service(&x.value)).collect();
         if !se.is_empty() {
-            let paths = [format!("{base}.service_endpoints"), format!("{base}.service_endpoint_policies")];
+            let paths = [field("service_endpoints"), field("service_endpoint_policies")];
             self.chip(
                 id,
                 &format!("SE {}", se.join(", ")),
@@ -227,17 +230,12 @@ impl<'a> Builder<'a> {
         let del: Vec<&str> =
             items(&s.delegations).map(|x| short_service(x.value.split('/').next().unwrap_or(""))).collect();
         if !del.is_empty() {
-            let paths = [format!("{base}.delegations")];
+            let paths = [field("delegations")];
             let label = format!("delegated to {}", del.join(", "));
             self.chip(id, &label, format!("delegation of subnet `{name}`"), &paths);
         }
         if s.nat_gateway.as_ref().is_some_and(|n| n.value) {
-            self.chip(
-                id,
-                "NAT gateway",
-                format!("NAT gateway of subnet `{name}`"),
-                &[format!("{base}.nat_gateway")],
-            );
+            self.chip(id, "NAT gateway", format!("NAT gateway of subnet `{name}`"), &[field("nat_gateway")]);
         }
     }
 
@@ -335,7 +333,7 @@ impl<'a> Builder<'a> {
             if used(&|s| text(&s.nsg), name) {
                 continue;
             }
-            let id = self.side(Side::Left, Icon::Nsg, name, "Network security group", format!("nsgs[{i}]"));
+            let id = self.side(Side::Left, Icon::Nsg, name, "Network security group", Node::Nsg(i));
             for r in items(&n.rules).take(MAX) {
                 let prio = r.priority.as_ref().map(|p| p.value.to_string()).unwrap_or_default();
                 let access = r.access.as_ref().map(|a| a.value.as_str()).unwrap_or("?");
@@ -370,7 +368,7 @@ impl<'a> Builder<'a> {
             if used(&|s| text(&s.route_table), name) {
                 continue;
             }
-            let id = self.side(Side::Left, Icon::Routes, name, "Route table", format!("route_tables[{i}]"));
+            let id = self.side(Side::Left, Icon::Routes, name, "Route table", Node::RouteTable(i));
             for r in items(&rt.routes).take(MAX) {
                 let hop = r.next_hop.as_ref().map(|h| h.value.as_str()).unwrap_or("?");
                 let ip = text(&r.next_hop_ip).map(|ip| format!(" {ip}")).unwrap_or_default();

@@ -3,11 +3,12 @@
 //! how each is reached.
 
 use super::network::{Builder, text};
-use super::{Icon, Id, Kind, Mode, Side};
+use super::{Claim, Icon, Id, Kind, Mode, Side};
 use crate::topology::facts::NetworkDefaults;
 use crate::topology::model::{
     self, Access, AccessPath, ComputeType, FirewallKind, LoadBalancer, NetworkPlugin, items,
 };
+use crate::topology::node::{Node, PeOwner};
 use crate::topology::resolve::Net;
 
 /// Service-endpoint and public connections of a storage account or key vault.
@@ -81,7 +82,7 @@ impl Builder<'_> {
         let ws_name = |f: fn(&model::Workspace) -> Option<&str>| ws.and_then(|w| f(w));
         if let Some(w) = ws {
             let name = text(&w.name).unwrap_or("workspace");
-            let id = self.side(Side::Right, Icon::Workspace, name, "ML workspace", "workspace".into());
+            let id = self.side(Side::Right, Icon::Workspace, name, "ML workspace", Node::Workspace);
             let first: Vec<&str> = [text(&w.region), w.edition.as_ref().map(|e| e.value.as_str())]
                 .into_iter()
                 .flatten()
@@ -101,13 +102,7 @@ impl Builder<'_> {
         let labeling = ws_name(|w| text(&w.labeling_storage));
         for (i, s) in items(&t.storage_accounts).enumerate() {
             let name = text(&s.name).unwrap_or("storage");
-            let id = self.side(
-                Side::Right,
-                Icon::Storage,
-                name,
-                "Storage account",
-                format!("storage_accounts[{i}]"),
-            );
+            let id = self.side(Side::Right, Icon::Storage, name, "Storage account", Node::Storage(i));
             let mut roles = Vec::new();
             if default == Some(name) || (ws.is_some() && net.default_storage().is_some_and(|(d, _)| d == i)) {
                 roles.push("default storage".to_string());
@@ -133,7 +128,7 @@ impl Builder<'_> {
         let kv = ws_name(|w| text(&w.key_vault));
         for (i, k) in items(&t.key_vaults).enumerate() {
             let name = text(&k.name).unwrap_or("key vault");
-            let id = self.side(Side::Right, Icon::KeyVault, name, "Key Vault", format!("key_vaults[{i}]"));
+            let id = self.side(Side::Right, Icon::KeyVault, name, "Key Vault", Node::KeyVault(i));
             if kv == Some(name) {
                 self.line(id, "workspace key vault");
             }
@@ -148,13 +143,7 @@ impl Builder<'_> {
         let acr = ws.and_then(|w| w.container_registry.as_ref()).and_then(|c| c.value.as_deref());
         for (i, r) in items(&t.container_registries).enumerate() {
             let name = text(&r.name).unwrap_or("registry");
-            let id = self.side(
-                Side::Right,
-                Icon::Registry,
-                name,
-                "Container registry",
-                format!("container_registries[{i}]"),
-            );
+            let id = self.side(Side::Right, Icon::Registry, name, "Container registry", Node::Registry(i));
             let mut first = Vec::new();
             if acr == Some(name) {
                 first.push("workspace registry".to_string());
@@ -184,13 +173,8 @@ impl Builder<'_> {
         let appi = ws_name(|w| text(&w.application_insights));
         for (i, a) in items(&t.application_insights).enumerate() {
             let name = text(&a.name).unwrap_or("insights");
-            let id = self.side(
-                Side::Right,
-                Icon::Insights,
-                name,
-                "Application Insights",
-                format!("application_insights[{i}]"),
-            );
+            let id =
+                self.side(Side::Right, Icon::Insights, name, "Application Insights", Node::AppInsights(i));
             if appi == Some(name) {
                 self.line(id, "workspace monitoring");
             }
@@ -211,14 +195,14 @@ impl Builder<'_> {
             let name = text(&c.name).unwrap_or("compute");
             let what = format!("{} `{name}`", super::network::phrase(caption));
             if c.vnet.is_none() && c.subnet.is_none() {
-                let id = self.side(Side::Right, icon, name, caption, format!("computes[{k}]"));
+                let id = self.side(Side::Right, icon, name, caption, Node::Compute(k));
                 self.line(id, "not in a virtual network");
                 self.public_edge(id, "public IP", &what);
                 continue;
             }
             let parent = self.place(c.vnet.as_ref(), c.subnet.as_ref(), None, None);
             let id = self.add(Kind::Node, icon, Some(parent), name, caption);
-            self.path(id, format!("computes[{k}]"));
+            self.claim(id, Node::Compute(k));
             let public = Net::compute_public_ip(c) && TRAINING.contains(&kind.unwrap_or(ComputeType::Aci));
             self.line(id, if public { "private + public IP" } else { "private IP" });
             if let Some(n) = &c.max_nodes {
@@ -262,7 +246,7 @@ impl Builder<'_> {
             Icon::AksControl,
             name,
             "AKS control plane",
-            format!("computes[{k}].aks.private_cluster"),
+            Claim { node: Node::Compute(k), field: Some("aks.private_cluster") },
         );
         self.s.elems[cp].what = format!("the control plane of {what}");
         self.line(cp, if private { "private cluster" } else { "public API server" });
@@ -278,7 +262,7 @@ impl Builder<'_> {
     pub fn endpoints(&mut self) {
         let net: &Net = self.net;
         let t = net.topo();
-        let mut all: Vec<(Option<Id>, String, String, &model::PrivateEndpoint)> = Vec::new();
+        let mut all: Vec<(Option<Id>, Node, String, &model::PrivateEndpoint)> = Vec::new();
         let mut ws_pes = Vec::new();
         if let Some(w) = net.workspace() {
             for (i, pe) in items(&w.private_endpoints).enumerate() {
@@ -289,35 +273,44 @@ impl Builder<'_> {
         for (i, pe) in ws_pes {
             let owner = self.workspace_elem;
             let parent = self.place(pe.vnet.as_ref(), pe.subnet.as_ref(), text(&pe.ip), None);
-            let path = format!("workspace.private_endpoints[{i}]");
-            self.endpoint(owner, parent, text(&pe.name), "amlworkspace", text(&pe.ip), path);
+            let node = Node::Pe { owner: PeOwner::Workspace, index: i };
+            self.endpoint(owner, parent, text(&pe.name), "amlworkspace", text(&pe.ip), node);
         }
-        let groups = [
-            (&self.storage_elem, "storage_accounts"),
-            (&self.key_vault_elem, "key_vaults"),
-            (&self.registry_elem, "container_registries"),
+        // The elements of each kind of owner, how to name an owner of that kind, its lists.
+        type Group<'s, 't> =
+            (&'s Vec<Id>, fn(usize) -> PeOwner, Vec<&'t Option<model::List<model::PrivateEndpoint>>>);
+        let groups: [Group; 3] = [
+            (
+                &self.storage_elem,
+                PeOwner::Storage,
+                items(&t.storage_accounts).map(|s| &s.private_endpoints).collect(),
+            ),
+            (
+                &self.key_vault_elem,
+                PeOwner::KeyVault,
+                items(&t.key_vaults).map(|s| &s.private_endpoints).collect(),
+            ),
+            (
+                &self.registry_elem,
+                PeOwner::Registry,
+                items(&t.container_registries).map(|s| &s.private_endpoints).collect(),
+            ),
         ];
-        for (elems, section) in groups {
-            let elems = elems.clone();
-            let section_lists: Vec<&Option<model::List<model::PrivateEndpoint>>> = match section {
-                "storage_accounts" => items(&t.storage_accounts).map(|s| &s.private_endpoints).collect(),
-                "key_vaults" => items(&t.key_vaults).map(|s| &s.private_endpoints).collect(),
-                _ => items(&t.container_registries).map(|s| &s.private_endpoints).collect(),
-            };
-            for (ri, list) in section_lists.into_iter().enumerate() {
+        for (elems, owner, lists) in groups {
+            for (ri, list) in lists.into_iter().enumerate() {
                 for (i, pe) in items(list).enumerate() {
                     all.push((
                         elems.get(ri).copied(),
-                        format!("{section}[{ri}].private_endpoints[{i}]"),
+                        Node::Pe { owner: owner(ri), index: i },
                         pe.subresource.as_ref().map(|s| s.value.as_str()).unwrap_or("").to_string(),
                         &pe.value,
                     ));
                 }
             }
         }
-        for (owner, path, sub, pe) in all {
+        for (owner, node, sub, pe) in all {
             let parent = self.place(pe.vnet.as_ref(), pe.subnet.as_ref(), text(&pe.ip), None);
-            self.endpoint(owner, parent, text(&pe.name), &sub, text(&pe.ip), path);
+            self.endpoint(owner, parent, text(&pe.name), &sub, text(&pe.ip), node);
         }
     }
 
@@ -328,11 +321,11 @@ impl Builder<'_> {
         name: Option<&str>,
         sub: &str,
         ip: Option<&str>,
-        path: String,
+        node: Node,
     ) {
         let name = name.unwrap_or("private endpoint");
         let id = self.add(Kind::Node, Icon::Endpoint, Some(parent), name, "Private endpoint");
-        self.path(id, path);
+        self.claim(id, node);
         let owner_name = owner.map(|o| self.s.elems[o].name.clone()).unwrap_or_default();
         self.line(id, format!("→ {owner_name}"));
         let second: Vec<&str> = [Some(sub).filter(|s| !s.is_empty()), ip].into_iter().flatten().collect();
@@ -358,7 +351,7 @@ impl Builder<'_> {
                 text(&f.name).unwrap_or("firewall"),
                 caption,
             );
-            self.path(id, "firewall");
+            self.claim(id, Node::Firewall);
             if let Some(ip) = text(&f.private_ip) {
                 self.line(id, ip);
             }
@@ -373,14 +366,14 @@ impl Builder<'_> {
         let Some(dns) = &net.topo().dns else { return };
         for (k, srv) in items(&dns.custom_servers).enumerate() {
             let ip = text(&srv.ip).unwrap_or("DNS server");
-            let path = format!("dns.custom_servers[{k}]");
+            let node = Node::DnsServer(k);
             let id = if srv.vnet.is_some() {
                 let parent = self.place(srv.vnet.as_ref(), None, text(&srv.ip), None);
                 let id = self.add(Kind::Node, Icon::DnsServer, Some(parent), ip, "Custom DNS server");
-                self.path(id, path);
+                self.claim(id, node);
                 id
             } else {
-                self.side(Side::Left, Icon::DnsServer, ip, "DNS server (on-premises)", path)
+                self.side(Side::Left, Icon::DnsServer, ip, "DNS server (on-premises)", node)
             };
             let f = items(&srv.conditional_forwarders).len();
             let h = items(&srv.host_records).len();
@@ -409,7 +402,7 @@ impl Builder<'_> {
     pub fn clients(&mut self) {
         let net: &Net = self.net;
         let Some(c) = &net.topo().clients else { return };
-        let id = self.side(Side::Left, Icon::Clients, "Users", "Clients", "clients".into());
+        let id = self.side(Side::Left, Icon::Clients, "Users", "Clients", Node::Clients);
         let ips: Vec<&str> = items(&c.public_ips).map(|s| s.value.as_str()).collect();
         if !ips.is_empty() {
             self.line(id, format!("public IPs: {}", ips.join(", ")));
@@ -463,13 +456,7 @@ impl Builder<'_> {
         for (links, members) in groups {
             let names: Vec<&str> = members.iter().map(|&k| text(&zones[k].name).unwrap_or("zone")).collect();
             let id = if let [k] = members[..] {
-                let id = self.side(
-                    Side::Left,
-                    Icon::DnsZone,
-                    names[0],
-                    "Private DNS zone",
-                    format!("private_dns_zones[{k}]"),
-                );
+                let id = self.side(Side::Left, Icon::DnsZone, names[0], "Private DNS zone", Node::DnsZone(k));
                 let n = items(&zones[k].records).len();
                 if n > 0 {
                     self.line(id, format!("{n} record{}", if n == 1 { "" } else { "s" }));
@@ -484,10 +471,10 @@ impl Builder<'_> {
                     Icon::DnsZone,
                     &name,
                     "Private DNS zones",
-                    format!("private_dns_zones[{}]", members[0]),
+                    Node::DnsZone(members[0]),
                 );
                 for &k in &members[1..] {
-                    self.path(id, format!("private_dns_zones[{k}]"));
+                    self.claim(id, Node::DnsZone(k));
                 }
                 for n in &names {
                     let shown = if common { n.trim_start_matches("privatelink.") } else { n };

@@ -21,10 +21,10 @@ use std::time::Duration;
 #[cfg(not(unix))]
 use std::time::Instant;
 
+use crate::check::{BlockReport, Outcome};
 use crate::diag::Diagnostic;
 use crate::diagram::{self, DiagramOptions};
 use crate::markdown::escape;
-use crate::topology::{BlockReport, Outcome};
 
 /// An author's own image for a block (`figure=path`), as the site resolved it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,24 +61,6 @@ static DIAGRAMS: AtomicU64 = AtomicU64::new(0);
 /// diagrams drawn.
 pub fn diagram_stats() -> (Duration, u64) {
     (Duration::from_nanos(DIAGRAM_NANOS.load(Ordering::Relaxed)), DIAGRAMS.load(Ordering::Relaxed))
-}
-
-/// The CPU time of the calling thread (so that a busy machine does not inflate the figure);
-/// the time since the process started where there is no such clock.
-#[cfg(unix)]
-fn thread_cpu() -> Duration {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-    // SAFETY: clock_gettime writes the current value of a valid clock into `ts`.
-    if unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) } != 0 {
-        return Duration::ZERO;
-    }
-    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
-}
-
-#[cfg(not(unix))]
-fn thread_cpu() -> Duration {
-    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
-    START.get_or_init(Instant::now).elapsed()
 }
 
 /// The label and CSS class of an outcome.
@@ -157,12 +139,13 @@ pub fn block_html(report: &BlockReport, highlighted_yaml: &str, ctx: &BlockConte
         out.push_str("</figure>\n");
         return out;
     }
-    let started = thread_cpu();
+    let started = crate::sys::thread_cpu();
     let (svg, full, targets) = match diagram::draw(report, &DiagramOptions::default()) {
         Some(d) => (Some(d.svg), d.full, d.targets),
         None => (None, None, Vec::new()),
     };
-    DIAGRAM_NANOS.fetch_add(thread_cpu().saturating_sub(started).as_nanos() as u64, Ordering::Relaxed);
+    DIAGRAM_NANOS
+        .fetch_add(crate::sys::thread_cpu().saturating_sub(started).as_nanos() as u64, Ordering::Relaxed);
     if svg.is_some() {
         DIAGRAMS.fetch_add(1, Ordering::Relaxed);
     }

@@ -10,11 +10,11 @@
 use std::fmt::Write as _;
 
 use super::{BlockContext, inline_code, outcome_icon, outcome_label, title};
+use crate::check::{BlockReport, Outcome};
 use crate::diag::{Diagnostic, Disposition, Severity};
 use crate::diagram;
 use crate::markdown::escape;
-use crate::rules;
-use crate::topology::{BlockReport, Outcome};
+use crate::rules::{self, Rule};
 
 /// Where a finding goes in the panel.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -81,14 +81,14 @@ fn capitalise(s: &str) -> String {
 }
 
 /// A link to a rule's reference page, with its title; a tool code (`yaml-syntax`) as code.
-fn rule_ref(out: &mut String, code: &str, root: &str, with_title: bool) {
-    match rules::by_id(code) {
+fn rule_ref(out: &mut String, rule: Option<&Rule>, code: &str, root: &str, with_title: bool) {
+    match rule {
         Some(rule) => {
             let _ = write!(
                 out,
-                "<a class=\"finding-rule\" href=\"{}rules/{}.html\">{}</a>",
+                "<a class=\"finding-rule\" href=\"{}{}\">{}</a>",
                 escape(root),
-                escape(rule.id),
+                escape(&rule.page_path()),
                 escape(rule.id)
             );
             if with_title {
@@ -130,7 +130,7 @@ fn finding_html(out: &mut String, report: &BlockReport, it: &Item<'_>, cx: &Cx<'
         out,
         "<li class=\"finding finding-{class}\" id=\"{anchor}\"><p class=\"finding-head\"><span class=\"finding-severity\"><span class=\"sev-icon\" aria-hidden=\"true\">{icon}</span> {text}</span> "
     );
-    rule_ref(out, &d.code, cx.ctx.root, true);
+    rule_ref(out, d.code.rule(), d.code.as_str(), cx.ctx.root, true);
     let _ = write!(out, "</p><p class=\"finding-message\">{}</p>", inline_code(&d.message));
     if let Some(help) = &d.help {
         let _ = write!(
@@ -200,7 +200,8 @@ pub(super) fn panel(
             if i > 0 {
                 out.push_str(if i + 1 == ids.len() { " and " } else { ", " });
             }
-            rule_ref(out, id, ctx.root, false);
+            // The author typed these IDs: look them up as `expect=` does.
+            rule_ref(out, rules::by_id(id), id, ctx.root, false);
         }
         out.push_str(if report.outcome == Outcome::ExpectedFail {
             ", and it does: do not copy it as is.</p>"

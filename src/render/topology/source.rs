@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::BlockContext;
+use crate::check::BlockReport;
 use crate::diag::{Diagnostic, Disposition, Severity};
 use crate::markdown::escape;
-use crate::topology::BlockReport;
 
 /// How the YAML is shown.
 #[derive(Clone, Copy, PartialEq, Eq)]

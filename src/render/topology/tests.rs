@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use super::*;
-use crate::diag::LineIndex;
-use crate::topology::{CheckSettings, check_block};
+use crate::check::{CheckSettings, check_block};
+use crate::diag::{LineIndex, ToolCode};
 
 const FAILING: &str = include_str!("../../../tests/fixtures/diagram/failing.yaml");
 const PASSING: &str = "vnets:
@@ -115,9 +115,8 @@ fn figure_block() {
 
 #[test]
 fn missing_figure_shows_the_problem_and_the_diagram() {
-    let problem =
-        Diagnostic::error(crate::diag::codes::MISSING_FIGURE, "figure `media/x.png` is not in the book")
-            .with_help("add the image at `content/media/x.png`");
+    let problem = Diagnostic::error(ToolCode::MissingFigure, "figure `media/x.png` is not in the book")
+        .with_help("add the image at `content/media/x.png`");
     let figure = Figure { src: "media/x.png".into(), problem: Some(problem) };
     let html = figure_of("yaml topology figure=media/x.png", PASSING, Some(figure));
     assert!(!html.contains("<img"));

@@ -2,6 +2,7 @@ use crate::diag::Severity;
 use crate::rules::compute::shared::name;
 use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::model::{ComputeType, items};
+use crate::topology::node::{Loc, Node};
 
 /// The delegation Azure Container Instances needs.
 pub const ACI_DELEGATION: &str = "Microsoft.ContainerInstance/containerGroups";
@@ -67,7 +68,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         let (span, path, now) = match &subnet.delegations {
             Some(l) if !l.value.is_empty() => (
                 l.span.clone(),
-                format!("{}.delegations", net.subnet_path(sid)),
+                Node::Subnet(sid).field("delegations"),
                 format!(
                     " (delegated to {})",
                     items(&subnet.delegations)
@@ -76,8 +77,8 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
                         .join(", ")
                 ),
             ),
-            Some(l) => (l.span.clone(), format!("{}.delegations", net.subnet_path(sid)), String::new()),
-            None => (subnet.span.clone(), net.subnet_path(sid), String::new()),
+            Some(l) => (l.span.clone(), Node::Subnet(sid).field("delegations"), String::new()),
+            None => (subnet.span.clone(), Loc::from(Node::Subnet(sid)), String::new()),
         };
         out.push(
             span,

@@ -2,6 +2,7 @@ use crate::diag::Severity;
 use crate::rules::compute::shared::name;
 use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::model::ComputeType;
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-ACI-002",
@@ -70,7 +71,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         seen.push(vi);
         out.push(
             rg.span.clone(),
-            format!("vnets[{vi}].resource_group"),
+            Node::Vnet(vi).field("resource_group"),
             format!(
                 "vnet `{}` of container instance `{}` is in resource group `{}`, workspace `{ws_name}` in `{}`",
                 net.vnet_name(vi),

@@ -2,6 +2,7 @@ use crate::diag::Severity;
 use crate::rules::compute::shared::{name, placement};
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::model::ComputeType;
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-ACI-003",
@@ -115,7 +116,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             continue;
         }
         let (span, path) = match &c.vnet {
-            Some(v) => (v.span.clone(), format!("computes[{ci}].vnet")),
+            Some(v) => (v.span.clone(), Node::Compute(ci).field("vnet")),
             None => placement(c, ci),
         };
         let pe = pe_vnets.iter().map(|v| format!("`{}`", net.vnet_name(*v))).collect::<Vec<_>>().join(", ");

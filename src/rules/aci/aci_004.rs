@@ -2,6 +2,7 @@ use crate::diag::Severity;
 use crate::rules::compute::shared::name;
 use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::model::ComputeType;
+use crate::topology::node::{Loc, Node};
 
 pub static RULE: Rule = Rule {
     id: "AML-ACI-004",
@@ -76,15 +77,13 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     for (i, cr) in registries {
         let (span, path, how) = if let Some(l) = cr.private_endpoints.as_ref().filter(|l| !l.value.is_empty())
         {
-            (l.span.clone(), format!("container_registries[{i}].private_endpoints"), "has a private endpoint")
+            (l.span.clone(), Node::Registry(i).field("private_endpoints"), "has a private endpoint")
         } else if cr.uses_vnet() {
             match cr.network.as_ref().and_then(|n| n.vnet_rules.as_ref()) {
-                Some(l) => (
-                    l.span.clone(),
-                    format!("container_registries[{i}].network.vnet_rules"),
-                    "admits VNet rules",
-                ),
-                None => (cr.span.clone(), format!("container_registries[{i}]"), "is in the VNet"),
+                Some(l) => {
+                    (l.span.clone(), Node::Registry(i).field("network.vnet_rules"), "admits VNet rules")
+                }
+                None => (cr.span.clone(), Loc::from(Node::Registry(i)), "is in the VNet"),
             }
         } else {
             continue;

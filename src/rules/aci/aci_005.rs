@@ -2,6 +2,7 @@ use crate::diag::Severity;
 use crate::rules::compute::shared::{kind_label, name};
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::model::{ComputeType, PrivateEndpoint, items};
+use crate::topology::node::{Loc, Node};
 use crate::topology::resolve::{Net, PeOwner, PeView};
 
 pub static RULE: Rule = Rule {
@@ -94,8 +95,8 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             && !net.subnet(sid).is_some_and(|s| s.is_delegated())
         {
             let (span, path) = match &c.subnet {
-                Some(s) => (s.span.clone(), format!("computes[{ci}].subnet")),
-                None => (c.span.clone(), format!("computes[{ci}]")),
+                Some(s) => (s.span.clone(), Node::Compute(ci).field("subnet")),
+                None => (c.span.clone(), Loc::from(Node::Compute(ci))),
             };
             out.push(
                 span,
@@ -116,7 +117,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         {
             out.push(
                 lb.span.clone(),
-                format!("computes[{ci}].aks.load_balancer_subnet"),
+                Node::Compute(ci).field("aks.load_balancer_subnet"),
                 format!(
                     "the internal load balancer of AKS cluster `{}` uses subnet `{}`, which container instance `{aci}` uses",
                     name(&c.name),
@@ -131,8 +132,8 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             && let Some(aci) = aci_of(sid)
         {
             let (span, path) = match pe_subnet_span(net, &pe) {
-                Some(span) => (span, format!("{}.subnet", pe.path)),
-                None => (pe.span.clone(), pe.path.clone()),
+                Some(span) => (span, pe.node().field("subnet")),
+                None => (pe.span.clone(), pe.node().into()),
             };
             out.push(
                 span,

@@ -2,6 +2,7 @@ use super::{in_vnet, name};
 use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::model::Sku;
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-ACR-001",
@@ -51,7 +52,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         if sku.value != Sku::Premium {
             out.push(
                 sku.span.clone(),
-                format!("container_registries[{i}].sku"),
+                Node::Registry(i).field("sku"),
                 format!(
                     "container registry `{}` is `{}`, but a registry in a virtual network must be `Premium`",
                     name(&r.name),

@@ -2,6 +2,7 @@ use super::name;
 use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::model::ComputeType;
+use crate::topology::node::{Loc, Node};
 
 pub static RULE: Rule = Rule {
     id: "AML-ACR-003",
@@ -73,7 +74,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         None => {
             out.push(
                 ws.span.clone(),
-                "workspace",
+                Loc::from(Node::Workspace),
                 format!(
                     "workspace `{wname}` sets no `image_build_compute`, but its container registry \
                      `{rname}` is in a virtual network and cannot build images"
@@ -85,7 +86,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             None => {
                 out.push(
                     b.span.clone(),
-                    "workspace.image_build_compute",
+                    Node::Workspace.field("image_build_compute"),
                     format!(
                         "workspace `{wname}` builds images with the registry's tasks, which cannot \
                          reach container registry `{rname}` in the virtual network"
@@ -99,7 +100,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
                 {
                     out.push(
                         b.span.clone(),
-                        "workspace.image_build_compute",
+                        Node::Workspace.field("image_build_compute"),
                         format!(
                             "`image_build_compute` names `{cname}`, a `{}`; images are built on a \
                              `compute_cluster` only",

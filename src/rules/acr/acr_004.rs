@@ -1,6 +1,7 @@
 use super::{in_vnet, name, registry_subnets, storage_subnets, subnet_list};
 use crate::diag::Severity;
 use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
+use crate::topology::node::{Loc, Node};
 
 pub static RULE: Rule = Rule {
     id: "AML-ACR-004",
@@ -101,8 +102,8 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     let cname = name(&c.name);
     let label = net.subnet_label(build);
     let (at, path) = match &c.subnet {
-        Some(s) => (s.span.clone(), format!("computes[{ci}].subnet")),
-        None => (c.span.clone(), format!("computes[{ci}]")),
+        Some(s) => (s.span.clone(), Node::Compute(ci).field("subnet")),
+        None => (c.span.clone(), Loc::from(Node::Compute(ci))),
     };
     for (r, subnets) in &registries {
         if !subnets.contains(&build) {

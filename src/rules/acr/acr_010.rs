@@ -2,6 +2,7 @@ use super::{in_vnet, name};
 use crate::diag::Severity;
 use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::model::{Cloud, Edition};
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-ACR-010",
@@ -79,7 +80,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     if let Some(e) = ws.edition.as_ref().filter(|e| e.value == Edition::Basic) {
         out.push(
             e.span.clone(),
-            "workspace.edition",
+            Node::Workspace.field("edition"),
             format!(
                 "workspace `{}` is Basic edition; in 2020 its container registry `{rname}` could be put \
                  in a virtual network only with Enterprise edition",
@@ -93,7 +94,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         let at = net.topo().meta.as_ref().and_then(|m| m.cloud.as_ref()).map(|c| c.span.clone());
         out.push(
             at.unwrap_or(ws.span.clone()),
-            "meta.cloud",
+            Node::Meta.field("cloud"),
             format!(
                 "in 2020 `{cloud}` had no private link for Azure Machine Learning, which a container \
                  registry in a virtual network (`{rname}`) required"

@@ -13,6 +13,7 @@ use std::ops::Range;
 use super::Rule;
 use crate::topology::facts::NetworkDefaults;
 use crate::topology::model::{Access, ComputeType, ContainerRegistry, List, StorageAccount};
+use crate::topology::node::{Loc, Node, PeOwner};
 use crate::topology::resolve::{Net, SubnetId};
 use crate::topology::yaml::Sp;
 
@@ -63,18 +64,19 @@ pub(super) fn storage_subnets(net: &Net, s: &StorageAccount) -> Vec<SubnetId> {
 
 /// Where to point at a registry's placement: the `subnet` of its first private endpoint,
 /// else its `network.vnet_rules`, else the registry itself.
-pub(super) fn placement_at(r: &Sp<ContainerRegistry>, index: usize) -> (Range<usize>, String) {
-    let base = format!("container_registries[{index}]");
+pub(super) fn placement_at(r: &Sp<ContainerRegistry>, index: usize) -> (Range<usize>, Loc) {
+    let base = Node::Registry(index);
     if let Some(list) = r.private_endpoints.as_ref().filter(|l| !l.value.is_empty()) {
         let pe = &list.value[0];
+        let node = Node::Pe { owner: PeOwner::Registry(index), index: 0 };
         return match &pe.subnet {
-            Some(s) => (s.span.clone(), format!("{base}.private_endpoints[0].subnet")),
-            None => (pe.span.clone(), format!("{base}.private_endpoints[0]")),
+            Some(s) => (s.span.clone(), node.field("subnet")),
+            None => (pe.span.clone(), node.into()),
         };
     }
     match r.network.as_ref().and_then(|n| n.vnet_rules.as_ref()) {
-        Some(l) => (l.span.clone(), format!("{base}.network.vnet_rules")),
-        None => (r.span.clone(), base),
+        Some(l) => (l.span.clone(), base.field("network.vnet_rules")),
+        None => (r.span.clone(), base.into()),
     }
 }
 

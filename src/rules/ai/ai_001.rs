@@ -2,6 +2,7 @@ use crate::diag::Severity;
 use crate::rules::general::nm;
 use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::model::{Access, items};
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-AI-001",
@@ -54,7 +55,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         if let Some(pna) = ai.public_network_access.as_ref().filter(|p| p.value == Access::Disabled) {
             out.push(
                 pna.span.clone(),
-                format!("application_insights[{i}].public_network_access"),
+                Node::AppInsights(i).field("public_network_access"),
                 format!(
                     "Application Insights `{}` refuses public access, a setup the 2020 network isolation guidance does not cover",
                     nm(&ai.name)

@@ -78,7 +78,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         } else {
             out.push(
                 region.span.clone(),
-                format!("{}.region", c.path()),
+                c.path().field("region"),
                 format!(
                     "AKS cluster `{}` is in `{}`, but its VNet `{vname}` is in `{}`",
                     c.name(),

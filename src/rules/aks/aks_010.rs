@@ -7,6 +7,7 @@ use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::addr::{Addr, overlaps};
 use crate::topology::model::items;
+use crate::topology::node::{Loc, Node};
 
 /// Ranges AKS reserves for itself or that the platform uses.
 const RESERVED: &[&str] = &["169.254.0.0/16", "172.30.0.0/16", "172.31.0.0/16", "192.0.2.0/24"];
@@ -73,7 +74,7 @@ fn first_reserved_overlap(n: &IpNet) -> Option<IpNet> {
     reserved().find(|r| overlaps(r, &n))
 }
 
-fn report(out: &mut Findings, subject: String, hit: IpNet, span: Range<usize>, path: String) {
+fn report(out: &mut Findings, subject: String, hit: IpNet, span: Range<usize>, path: Loc) {
     out.push(span, path, format!("{subject} overlaps `{hit}`, which AKS cannot use"))
         .label(format!("overlaps reserved `{hit}`"));
 }
@@ -111,7 +112,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
                     name_of(&vnet.name),
                     c.name()
                 );
-                report(out, subject, hit, a.span.clone(), format!("vnets[{vi}].address_space[{i}]"));
+                report(out, subject, hit, a.span.clone(), Node::Vnet(vi).field("address_space").index(i));
             }
         }
     }

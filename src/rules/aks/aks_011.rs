@@ -2,6 +2,7 @@ use super::common::clusters;
 use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::model::items;
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-AKS-011",
@@ -52,7 +53,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         let services: Vec<String> = items(&subnet.delegations).map(|d| format!("`{}`", d.value)).collect();
         out.push(
             first.span.clone(),
-            format!("{}.delegations[0]", net.subnet_path(sid)),
+            Node::Subnet(sid).field("delegations").index(0),
             format!(
                 "subnet `{}` of AKS cluster `{}` is delegated to {}",
                 net.subnet_label(sid),

@@ -6,6 +6,7 @@ use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::addr::{Addr, PortRange};
 use crate::topology::facts::{Flow, Verdict};
 use crate::topology::model::{Direction, LoadBalancer, Nsg, Protocol, RuleAccess, items};
+use crate::topology::node::{Loc, Node};
 use crate::topology::resolve::Net;
 
 /// Scoring endpoints answer on HTTP (80) or, with TLS enabled, HTTPS (443).
@@ -176,13 +177,13 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
                 let span = r.map(|r| r.access.as_ref().map(|a| a.span.clone()).unwrap_or(r.span.clone()));
                 (
                     span.unwrap_or(nsg.span.clone()),
-                    format!("nsgs[{ni}].rules[{i}]"),
+                    Loc::from(Node::NsgRule { nsg: ni, rule: *i }),
                     format!("rule `{rname}` denies them"),
                 )
             }
             Verdict::DefaultDeny(d) => (
                 nsg.rules.as_ref().map(|l| l.span.clone()).unwrap_or(nsg.span.clone()),
-                format!("nsgs[{ni}].rules"),
+                Node::Nsg(ni).field("rules"),
                 format!("no rule allows them, so Azure's default `{d}` applies"),
             ),
             // Not reached: an allowed flow is not blocked.

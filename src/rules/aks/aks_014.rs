@@ -4,6 +4,7 @@ use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::addr::{Addr, PortRange};
 use crate::topology::facts::{Flow, Verdict};
 use crate::topology::model::{Direction, Nsg, Protocol, RuleAccess, items};
+use crate::topology::node::{Loc, Node};
 
 pub static RULE: Rule = Rule {
     id: "AML-AKS-014",
@@ -107,13 +108,13 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
                 let rname = r.map(|r| name_of(&r.name)).unwrap_or("?");
                 (
                     span.unwrap_or(nsg.span.clone()),
-                    format!("nsgs[{ni}].rules[{i}]"),
+                    Loc::from(Node::NsgRule { nsg: ni, rule: i }),
                     format!("rule `{rname}`"),
                 )
             }
             Verdict::DefaultDeny(d) => (
                 nsg.rules.as_ref().map(|l| l.span.clone()).unwrap_or(nsg.span.clone()),
-                format!("nsgs[{ni}].rules"),
+                Node::Nsg(ni).field("rules"),
                 format!("Azure's default `{d}`"),
             ),
             Verdict::AllowedBy(_) | Verdict::DefaultAllow(_) => continue,

@@ -2,6 +2,7 @@ use super::common::{clusters, tag_region};
 use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::model::{DnsMode, items};
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-AKS-018",
@@ -107,14 +108,14 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         any = true;
         // Where custom DNS is configured: `dns.mode`, else the cluster VNet's own servers.
         let custom = match dns.and_then(|d| d.mode.as_ref()) {
-            Some(m) if m.value == DnsMode::Custom => Some((m.span.clone(), "dns.mode".to_string())),
+            Some(m) if m.value == DnsMode::Custom => Some((m.span.clone(), Node::Dns.field("mode"))),
             Some(_) => None,
             None => c.vnet(net).and_then(|vi| {
                 let list = net.vnet(vi)?.dns_servers.as_ref()?;
                 list.value
                     .iter()
                     .any(|s| s.value.trim() != AZURE_DNS)
-                    .then(|| (list.span.clone(), format!("vnets[{vi}].dns_servers")))
+                    .then(|| (list.span.clone(), Node::Vnet(vi).field("dns_servers")))
             }),
         };
         let Some((span, path)) = custom else { continue };

@@ -2,6 +2,7 @@ use super::common::clusters;
 use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::model::NetworkPlugin;
+use crate::topology::node::Node;
 use crate::topology::resolve::SubnetId;
 
 /// AKS default maximum pods per node with Azure CNI.
@@ -137,7 +138,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         let span = subnet.prefix.as_ref().map(|p| p.span.clone()).unwrap_or(subnet.span.clone());
         out.push(
             span,
-            format!("{}.prefix", net.subnet_path(*sid)),
+            Node::Subnet(*sid).field("prefix"),
             format!(
                 "subnet `{}` (`{prefix}`, {have} usable addresses) is too small for {whom}",
                 net.subnet_label(*sid)

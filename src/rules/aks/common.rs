@@ -18,6 +18,7 @@ use ipnet::IpNet;
 
 use crate::topology::addr::Addr;
 use crate::topology::model::{Aks, Compute, ComputeType, LoadBalancer, NetworkPlugin};
+use crate::topology::node::{Loc, Node};
 use crate::topology::resolve::{Net, SubnetId};
 use crate::topology::yaml::Sp;
 
@@ -95,8 +96,8 @@ pub(super) struct Setting<'a> {
 
 impl Setting<'_> {
     /// `computes[i].aks.service_cidr` (also for a default: the key that is missing).
-    pub fn path(&self) -> String {
-        format!("computes[{}].aks.{}", self.compute, self.field.key())
+    pub fn path(&self) -> Loc {
+        Node::Compute(self.compute).field("aks").field(self.field.key())
     }
 
     /// How to name the value in a message: `` `10.2.0.0/16` ``, or for a default
@@ -124,13 +125,13 @@ impl<'a> Cluster<'a> {
     }
 
     /// `computes[i]`.
-    pub fn path(&self) -> String {
-        format!("computes[{}]", self.index)
+    pub fn path(&self) -> Loc {
+        Node::Compute(self.index).into()
     }
 
     /// `computes[i].aks.<key>`.
-    pub fn aks_path(&self, key: &str) -> String {
-        format!("computes[{}].aks.{key}", self.index)
+    pub fn aks_path(&self, key: &'static str) -> Loc {
+        Node::Compute(self.index).field("aks").field(key)
     }
 
     /// Where a missing AKS setting belongs: the `aks` mapping, else the compute.
@@ -209,10 +210,10 @@ impl<'a> Cluster<'a> {
     }
 
     /// Where the cluster's placement is written: `vnet`, else `subnet`, else the compute.
-    pub fn placement(&self) -> (Range<usize>, String) {
+    pub fn placement(&self) -> (Range<usize>, Loc) {
         match (&self.compute.vnet, &self.compute.subnet) {
-            (Some(v), _) => (v.span.clone(), format!("computes[{}].vnet", self.index)),
-            (None, Some(s)) => (s.span.clone(), format!("computes[{}].subnet", self.index)),
+            (Some(v), _) => (v.span.clone(), Node::Compute(self.index).field("vnet")),
+            (None, Some(s)) => (s.span.clone(), Node::Compute(self.index).field("subnet")),
             (None, None) => (self.compute.span.clone(), self.path()),
         }
     }
@@ -272,7 +273,7 @@ computes:
         let svc = cs[0].setting(Field::ServiceCidr).unwrap();
         assert!(svc.defaulted);
         assert_eq!(svc.text, "10.0.0.0/16");
-        assert_eq!(svc.path(), "computes[0].aks.service_cidr");
+        assert_eq!(svc.path().path(), "computes[0].aks.service_cidr");
         assert_eq!(cs[0].setting(Field::DnsServiceIp).map(|d| d.text), Some("10.0.0.10"));
         assert_eq!(cs[0].plugin().map(|p| p.value), Some(NetworkPlugin::Azure));
         assert!(cs[1].setting(Field::ServiceCidr).is_none());

@@ -2,6 +2,7 @@ use super::shared::{TRAINING, kind_label, name};
 use crate::diag::Severity;
 use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::egress::normalize_region;
+use crate::topology::node::{Loc, Node};
 use crate::topology::resolve::Net;
 
 pub static RULE: Rule = Rule {
@@ -84,9 +85,9 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             || (c.subscription.is_some() && ws_sub.is_some());
         if !home.is_empty() && !home.contains(&vi) {
             let (span, path) = match (&c.vnet, &c.subnet) {
-                (Some(v), _) => (v.span.clone(), format!("computes[{ci}].vnet")),
-                (None, Some(sub)) => (sub.span.clone(), format!("computes[{ci}].subnet")),
-                (None, None) => (c.span.clone(), format!("computes[{ci}]")),
+                (Some(v), _) => (v.span.clone(), Node::Compute(ci).field("vnet")),
+                (None, Some(sub)) => (sub.span.clone(), Node::Compute(ci).field("subnet")),
+                (None, None) => (c.span.clone(), Loc::from(Node::Compute(ci))),
             };
             let names: Vec<String> = home.iter().map(|v| format!("`{}`", net.vnet_name(*v))).collect();
             out.push(
@@ -109,7 +110,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             region_reported = true;
             out.push(
                 r.span.clone(),
-                format!("computes[{ci}].region"),
+                Node::Compute(ci).field("region"),
                 format!("{kind} `{cname}` is in region `{}`, workspace `{ws_name}` in `{want}`", r.value),
             )
             .help(format!("create `{cname}` in `{want}`"));
@@ -120,7 +121,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             subscription_reported = true;
             out.push(
                 s.span.clone(),
-                format!("computes[{ci}].subscription"),
+                Node::Compute(ci).field("subscription"),
                 format!(
                     "{kind} `{cname}` is in subscription `{}`, workspace `{ws_name}` in `{want}`",
                     s.value
@@ -143,7 +144,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         {
             out.push(
                 r.span.clone(),
-                format!("vnets[{vi}].region"),
+                Node::Vnet(vi).field("region"),
                 format!(
                     "vnet `{vname}` of {kind} `{cname}` is in region `{}`, workspace `{ws_name}` in `{want}`",
                     r.value
@@ -157,7 +158,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         {
             out.push(
                 s.span.clone(),
-                format!("vnets[{vi}].subscription"),
+                Node::Vnet(vi).field("subscription"),
                 format!(
                     "vnet `{vname}` of {kind} `{cname}` is in subscription `{}`, workspace `{ws_name}` in `{want}`",
                     s.value

@@ -4,6 +4,7 @@ use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::addr::{Addr, PortRange};
 use crate::topology::facts::{Flow, Verdict};
 use crate::topology::model::{Direction, Protocol, items};
+use crate::topology::node::{Loc, Node};
 
 pub static RULE: Rule = Rule {
     id: "AML-CMP-004",
@@ -89,10 +90,12 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             (Verdict::AllowedBy(ri), None) => {
                 let rule = items(&nsg.rules).nth(ri);
                 let (span, path) = match rule.and_then(|r| r.destination_ports.as_ref()) {
-                    Some(p) => (p.span.clone(), format!("nsgs[{ni}].rules[{ri}].destination_ports")),
+                    Some(p) => {
+                        (p.span.clone(), Node::NsgRule { nsg: ni, rule: ri }.field("destination_ports"))
+                    }
                     None => (
                         rule.map(|r| r.span.clone()).unwrap_or(nsg.span.clone()),
-                        format!("nsgs[{ni}].rules[{ri}]"),
+                        Loc::from(Node::NsgRule { nsg: ni, rule: ri }),
                     ),
                 };
                 out.push(
@@ -107,8 +110,8 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             }
             (v, Some((ci, c))) if !v.allowed() => {
                 let (span, path) = match &c.ssh_public_access {
-                    Some(s) => (s.span.clone(), format!("computes[{ci}].ssh_public_access")),
-                    None => (c.span.clone(), format!("computes[{ci}]")),
+                    Some(s) => (s.span.clone(), Node::Compute(ci).field("ssh_public_access")),
+                    None => (c.span.clone(), Loc::from(Node::Compute(ci))),
                 };
                 out.push(
                     span,

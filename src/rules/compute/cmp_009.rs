@@ -2,6 +2,7 @@ use super::shared::{compute_subnets, kind_label, name};
 use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::model::{Cloud, ComputeType, items};
+use crate::topology::node::{Loc, Node};
 
 pub static RULE: Rule = Rule {
     id: "AML-CMP-009",
@@ -114,8 +115,8 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         }
         let Some(c) = items(&net.topo().computes).nth(cs.compute) else { continue };
         let (span, path) = match &fw.application_rules {
-            Some(l) => (l.span.clone(), "firewall.application_rules".to_string()),
-            None => (fw.span.clone(), "firewall".to_string()),
+            Some(l) => (l.span.clone(), Node::Firewall.field("application_rules")),
+            None => (fw.span.clone(), Loc::from(Node::Firewall)),
         };
         let list = missing.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(" and ");
         out.push(

@@ -2,6 +2,7 @@ use super::shared::name;
 use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::model::{Access, AccessPath, ComputeType};
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-CMP-010",
@@ -111,7 +112,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     let span = paths.value.first().map(|p| p.span.clone()).unwrap_or(paths.span.clone());
     out.push(
         span,
-        "clients.access_paths",
+        Node::Clients.field("access_paths"),
         format!(
             "workspace `{ws}` has a private endpoint, so compute instance `{}`{others} can be used only from inside the VNet, but `clients.access_paths` offers no way in",
             name(&ci.name)

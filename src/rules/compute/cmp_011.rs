@@ -2,6 +2,7 @@ use super::shared::name;
 use crate::diag::Severity;
 use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::model::ComputeType;
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-CMP-011",
@@ -63,7 +64,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             };
             out.push(
                 flag.span.clone(),
-                format!("computes[{ci}].created_in_vnet"),
+                Node::Compute(ci).field("created_in_vnet"),
                 format!(
                     "compute instance `{}` is shown in {place} but was not created there; an existing instance cannot be added to a VNet",
                     name(&c.name)

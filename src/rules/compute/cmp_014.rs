@@ -4,6 +4,7 @@ use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::addr::Addr;
 use crate::topology::egress::{InternetRoute, normalize_region, paired_region};
 use crate::topology::model::items;
+use crate::topology::node::{Loc, Node};
 
 pub static RULE: Rule = Rule {
     id: "AML-CMP-014",
@@ -110,13 +111,11 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         let (span, path) = match route.and_then(|r| r.service_tag.as_ref().or(r.prefix.as_ref())) {
             Some(v) => (
                 v.span.clone(),
-                format!(
-                    "route_tables[{}].routes[{ri}].{}",
-                    tunnel.route_table,
-                    if route.is_some_and(|r| r.service_tag.is_some()) { "service_tag" } else { "prefix" }
+                Node::Route { table: tunnel.route_table, route: ri }.field(
+                    if route.is_some_and(|r| r.service_tag.is_some()) { "service_tag" } else { "prefix" },
                 ),
             ),
-            None => (rt.span.clone(), format!("route_tables[{}]", tunnel.route_table)),
+            None => (rt.span.clone(), Loc::from(Node::RouteTable(tunnel.route_table))),
         };
         let sovereign = ["usgovvirginia", "usgovarizona", "chinaeast2"].contains(&primary.as_str());
         let f = out

@@ -5,6 +5,7 @@ use crate::topology::addr::Addr;
 use crate::topology::egress::InternetRoute;
 use crate::topology::facts::fqdn_matches;
 use crate::topology::model::{Cloud, NextHop, items};
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-CMP-015",
@@ -117,7 +118,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         let list = missing.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", ");
         out.push(
             allow.span.clone(),
-            "clients.onprem_egress_allow",
+            Node::Clients.field("onprem_egress_allow"),
             format!(
                 "subnet `{}` (compute `{}`) is forced-tunnelled on premises, but the appliance does not let out {list}",
                 net.subnet_label(cs.subnet),

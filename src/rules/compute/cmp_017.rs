@@ -4,6 +4,7 @@ use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::addr::{Addr, PortRange};
 use crate::topology::facts::{Flow, Verdict};
 use crate::topology::model::{Direction, Feature, Nsg, Protocol, items};
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-CMP-017",
@@ -158,12 +159,15 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             let (span, path, who) = match (by, rule) {
                 (Some(i), Some(r)) => (
                     r.access.as_ref().map(|a| a.span.clone()).unwrap_or(r.span.clone()),
-                    format!("nsgs[{ni}].rules[{i}]{}", if r.access.is_some() { ".access" } else { "" }),
+                    match r.access {
+                        Some(_) => Node::NsgRule { nsg: ni, rule: i }.field("access"),
+                        None => Node::NsgRule { nsg: ni, rule: i }.into(),
+                    },
                     format!("rule `{}` of NSG `{nsg_name}`", name(&r.name)),
                 ),
                 _ => (
                     nsg.rules.as_ref().map(|l| l.span.clone()).unwrap_or(nsg.span.clone()),
-                    format!("nsgs[{ni}].rules"),
+                    Node::Nsg(ni).field("rules"),
                     format!("NSG `{nsg_name}`"),
                 ),
             };

@@ -4,6 +4,7 @@ use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::egress::normalize_region;
 use crate::topology::facts::NetworkDefaults;
 use crate::topology::model::{ComputeType, items};
+use crate::topology::node::{Loc, Node};
 
 pub static RULE: Rule = Rule {
     id: "AML-CMP-021",
@@ -76,19 +77,19 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         let v = vi.and_then(|i| net.vnet(i));
         // Region and subscription, of the compute and of its VNet.
         let fields = [
-            (c.region.as_ref(), ws_region.as_deref(), format!("computes[{ci}].region"), "region", true),
-            (c.subscription.as_ref(), ws_sub, format!("computes[{ci}].subscription"), "subscription", false),
+            (c.region.as_ref(), ws_region.as_deref(), Node::Compute(ci).field("region"), "region", true),
+            (c.subscription.as_ref(), ws_sub, Node::Compute(ci).field("subscription"), "subscription", false),
             (
                 v.and_then(|v| v.region.as_ref()),
                 ws_region.as_deref(),
-                format!("vnets[{}].region", vi.unwrap_or(0)),
+                Node::Vnet(vi.unwrap_or(0)).field("region"),
                 "region",
                 true,
             ),
             (
                 v.and_then(|v| v.subscription.as_ref()),
                 ws_sub,
-                format!("vnets[{}].subscription", vi.unwrap_or(0)),
+                Node::Vnet(vi.unwrap_or(0)).field("subscription"),
                 "subscription",
                 false,
             ),
@@ -159,8 +160,8 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             .collect();
         if !missing.is_empty() {
             let (span, path) = match &vnet.subnets {
-                Some(l) => (l.span.clone(), format!("vnets[{vi}].subnets")),
-                None => (vnet.span.clone(), format!("vnets[{vi}]")),
+                Some(l) => (l.span.clone(), Node::Vnet(vi).field("subnets")),
+                None => (vnet.span.clone(), Loc::from(Node::Vnet(vi))),
             };
             let list = missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ");
             out.push(

@@ -4,6 +4,7 @@ use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::addr::PortRange;
 use crate::topology::facts::Verdict;
 use crate::topology::model::{ComputeType, Direction, Os, Protocol, items};
+use crate::topology::node::{Loc, Node};
 
 pub static RULE: Rule = Rule {
     id: "AML-CMP-022",
@@ -53,7 +54,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         if let Some(os) = c.os.as_ref().filter(|o| o.value != Os::Ubuntu) {
             out.push(
                 os.span.clone(),
-                format!("computes[{ci}].os"),
+                Node::Compute(ci).field("os"),
                 format!(
                     "virtual machine `{}` runs `{}`; only Ubuntu VMs can be attached",
                     name(&c.name),
@@ -84,14 +85,14 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         let (span, path) = match v {
             Verdict::DeniedBy(ri) => match items(&nsg.rules).nth(ri) {
                 Some(r) => match &r.access {
-                    Some(a) => (a.span.clone(), format!("nsgs[{ni}].rules[{ri}].access")),
-                    None => (r.span.clone(), format!("nsgs[{ni}].rules[{ri}]")),
+                    Some(a) => (a.span.clone(), Node::NsgRule { nsg: ni, rule: ri }.field("access")),
+                    None => (r.span.clone(), Loc::from(Node::NsgRule { nsg: ni, rule: ri })),
                 },
-                None => (nsg.span.clone(), format!("nsgs[{ni}]")),
+                None => (nsg.span.clone(), Loc::from(Node::Nsg(ni))),
             },
             _ => (
                 nsg.rules.as_ref().map(|l| l.span.clone()).unwrap_or(nsg.span.clone()),
-                format!("nsgs[{ni}].rules"),
+                Node::Nsg(ni).field("rules"),
             ),
         };
         out.push(

@@ -9,6 +9,7 @@ use crate::topology::addr::{Addr, PortRange};
 use crate::topology::egress::{InternetRoute, Tunnel};
 use crate::topology::facts::{Flow, Verdict};
 use crate::topology::model::{Compute, ComputeType, Direction, Protocol, items};
+use crate::topology::node::{Loc, Node};
 use crate::topology::resolve::{Net, SubnetId};
 use crate::topology::yaml::Sp;
 
@@ -21,11 +22,11 @@ pub fn name(n: &Option<Sp<String>>) -> &str {
 }
 
 /// Where a compute's placement is written: its `subnet` value, else `vnet`, else the compute.
-pub fn placement(c: &Sp<Compute>, index: usize) -> (Range<usize>, String) {
+pub fn placement(c: &Sp<Compute>, index: usize) -> (Range<usize>, Loc) {
     match (&c.subnet, &c.vnet) {
-        (Some(s), _) => (s.span.clone(), format!("computes[{index}].subnet")),
-        (None, Some(v)) => (v.span.clone(), format!("computes[{index}].vnet")),
-        (None, None) => (c.span.clone(), format!("computes[{index}]")),
+        (Some(s), _) => (s.span.clone(), Node::Compute(index).field("subnet")),
+        (None, Some(v)) => (v.span.clone(), Node::Compute(index).field("vnet")),
+        (None, None) => (c.span.clone(), Loc::from(Node::Compute(index))),
     }
 }
 
@@ -109,10 +110,10 @@ pub fn require_inbound(
                 let rule = items(&nsg.rules).nth(ri);
                 let rname = rule.map(|r| name(&r.name)).unwrap_or("?");
                 let (span, path) = match rule.and_then(|r| r.access.as_ref()) {
-                    Some(a) => (a.span.clone(), format!("nsgs[{ni}].rules[{ri}].access")),
+                    Some(a) => (a.span.clone(), Node::NsgRule { nsg: ni, rule: ri }.field("access")),
                     None => (
                         rule.map(|r| r.span.clone()).unwrap_or(nsg.span.clone()),
-                        format!("nsgs[{ni}].rules[{ri}]"),
+                        Loc::from(Node::NsgRule { nsg: ni, rule: ri }),
                     ),
                 };
                 out.push(
@@ -133,7 +134,7 @@ pub fn require_inbound(
                 let (span, path, why, help) = match near {
                     Some((ri, NearMiss::Region(span, r))) => (
                         span,
-                        format!("nsgs[{ni}].rules[{ri}].source"),
+                        Node::NsgRule { nsg: ni, rule: ri }.field("source"),
                         format!("; rule `{}` allows `{tag}.{r}`, another region", rule_name(nsg, ri)),
                         Some(match &region {
                             Some(want) => format!("set the source to `{tag}` or `{tag}.{want}`"),
@@ -142,13 +143,13 @@ pub fn require_inbound(
                     ),
                     Some((ri, NearMiss::Protocol(span))) => (
                         span,
-                        format!("nsgs[{ni}].rules[{ri}].protocol"),
+                        Node::NsgRule { nsg: ni, rule: ri }.field("protocol"),
                         format!("; rule `{}` is not for TCP", rule_name(nsg, ri)),
                         Some("set `protocol: Tcp` (or `*`) on this rule".to_string()),
                     ),
                     None => match &nsg.rules {
-                        Some(l) => (l.span.clone(), format!("nsgs[{ni}].rules"), String::new(), None),
-                        None => (nsg.span.clone(), format!("nsgs[{ni}]"), String::new(), None),
+                        Some(l) => (l.span.clone(), Node::Nsg(ni).field("rules"), String::new(), None),
+                        None => (nsg.span.clone(), Loc::from(Node::Nsg(ni)), String::new(), None),
                     },
                 };
                 let f = out.push(
@@ -259,8 +260,8 @@ pub fn require_internet_routes(
             InternetRoute::Elsewhere { route, hop } if route != tunnel.route => {
                 let r = items(&rt.routes).nth(route);
                 let (span, path) = match r.and_then(|r| r.next_hop.as_ref()) {
-                    Some(h) => (h.span.clone(), format!("route_tables[{ti}].routes[{route}].next_hop")),
-                    None => (rt.span.clone(), format!("route_tables[{ti}].routes[{route}]")),
+                    Some(h) => (h.span.clone(), Node::Route { table: ti, route }.field("next_hop")),
+                    None => (rt.span.clone(), Loc::from(Node::Route { table: ti, route })),
                 };
                 out.push(
                     span,
@@ -280,8 +281,8 @@ pub fn require_internet_routes(
         return;
     }
     let (span, path) = match &rt.routes {
-        Some(l) => (l.span.clone(), format!("route_tables[{ti}].routes")),
-        None => (rt.span.clone(), format!("route_tables[{ti}]")),
+        Some(l) => (l.span.clone(), Node::RouteTable(ti).field("routes")),
+        None => (rt.span.clone(), Loc::from(Node::RouteTable(ti))),
     };
     let list = missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(" and ");
     let routes = missing

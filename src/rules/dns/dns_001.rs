@@ -4,6 +4,7 @@ use crate::diag::Severity;
 use crate::rules::general::{nm, placement};
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::model::{DnsMode, items};
+use crate::topology::node::{Loc, Node, PeOwner};
 
 pub static RULE: Rule = Rule {
     id: "AML-DNS-001",
@@ -109,7 +110,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             (None, _) => {
                 out.push(
                     pe.span.clone(),
-                    format!("workspace.private_endpoints[{i}]"),
+                    Loc::from(Node::Pe { owner: PeOwner::Workspace, index: i }),
                     format!(
                         "workspace private endpoint `{pname}` has no private DNS zone group: `{}` get no records",
                         missing.join("` and `")
@@ -122,7 +123,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
                 for want in missing {
                     out.push(
                         g.span.clone(),
-                        format!("workspace.private_endpoints[{i}].private_dns_zone_group"),
+                        Node::Pe { owner: PeOwner::Workspace, index: i }.field("private_dns_zone_group"),
                         format!(
                             "workspace private endpoint `{pname}` does not register its names in `{want}`"
                         ),

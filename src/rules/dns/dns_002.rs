@@ -4,6 +4,7 @@ use super::zones::{ZoneKind, classify, zone_name};
 use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::model::{Cloud, items};
+use crate::topology::node::{Loc, Node, PeOwner};
 
 pub static RULE: Rule = Rule {
     id: "AML-DNS-002",
@@ -68,7 +69,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     let cloud = net.cloud();
     let t = net.topo();
     let mut any = false;
-    let mut judge = |name: &str, span: &Range<usize>, path: String| {
+    let mut judge = |name: &str, span: &Range<usize>, path: Loc| {
         any = true;
         let Some((kind, zone_cloud)) = classify(name) else { return };
         if zone_cloud == cloud {
@@ -91,7 +92,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     };
     for (zi, z) in items(&t.private_dns_zones).enumerate() {
         if let Some(n) = &z.name {
-            judge(&n.value, &n.span, format!("private_dns_zones[{zi}].name"));
+            judge(&n.value, &n.span, Node::DnsZone(zi).field("name"));
         }
     }
     let declared = |name: &str| net.zone(name).is_some();
@@ -101,24 +102,24 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
                 judge(
                     &z.value,
                     &z.span,
-                    format!("workspace.private_endpoints[{i}].private_dns_zone_group[{j}]"),
+                    Node::Pe { owner: PeOwner::Workspace, index: i }.field("private_dns_zone_group").index(j),
                 );
             }
         }
     }
     let groups = items(&t.storage_accounts)
         .enumerate()
-        .map(|(i, s)| (&s.private_endpoints, "storage_accounts", i))
-        .chain(items(&t.key_vaults).enumerate().map(|(i, s)| (&s.private_endpoints, "key_vaults", i)))
+        .map(|(i, s)| (&s.private_endpoints, PeOwner::Storage(i)))
+        .chain(items(&t.key_vaults).enumerate().map(|(i, s)| (&s.private_endpoints, PeOwner::KeyVault(i))))
         .chain(
             items(&t.container_registries)
                 .enumerate()
-                .map(|(i, s)| (&s.private_endpoints, "container_registries", i)),
+                .map(|(i, s)| (&s.private_endpoints, PeOwner::Registry(i))),
         );
-    for (list, section, i) in groups {
+    for (list, owner) in groups {
         for (j, pe) in items(list).enumerate() {
             if let Some(z) = pe.dns_zone.as_ref().filter(|z| !declared(&z.value)) {
-                judge(&z.value, &z.span, format!("{section}[{i}].private_endpoints[{j}].dns_zone"));
+                judge(&z.value, &z.span, Node::Pe { owner, index: j }.field("dns_zone"));
             }
         }
     }

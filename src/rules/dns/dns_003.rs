@@ -5,6 +5,7 @@ use crate::diag::Severity;
 use crate::rules::general::nm;
 use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::model::{DnsMode, HostRecord, items};
+use crate::topology::node::Node;
 use crate::topology::yaml::Sp;
 
 pub static RULE: Rule = Rule {
@@ -188,7 +189,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     let found: Vec<Option<&(usize, usize, &Sp<HostRecord>)>> = NAMES.iter().map(|n| find(*n)).collect();
     let wname = nm(&ws.name);
     let shown_region = region.unwrap_or("<region>");
-    let (anchor, anchor_path) = records_anchor(net).unwrap_or((ws.span.clone(), "workspace".into()));
+    let (anchor, anchor_path) = records_anchor(net).unwrap_or((ws.span.clone(), Node::Workspace.into()));
     if found.iter().all(Option::is_none) {
         out.push(
             anchor,
@@ -216,7 +217,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         let (Some(ip), Some(ip_text), Some(fqdn)) = (record_ip(r), r.ip.as_ref(), r.fqdn.as_ref()) else {
             continue;
         };
-        let path = format!("dns.custom_servers[{si}].host_records[{ri}].ip");
+        let path = Node::DnsServer(*si).field("host_records").index(*ri).field("ip");
         match name {
             Name::Api | Name::Notebooks => {
                 if is_workspace_address(&pe_addrs, &ip) == Some(false) {

@@ -3,6 +3,7 @@ use crate::diag::Severity;
 use crate::rules::general::nm;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::model::{ComputeType, DnsMode, items};
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-DNS-005",
@@ -146,7 +147,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         };
         out.push(
             ip_text.span.clone(),
-            format!("dns.custom_servers[{si}].host_records[{ri}].ip"),
+            Node::DnsServer(si).field("host_records").index(ri).field("ip"),
             format!(
                 "host record `{shown}` of compute instance `{cname}` resolves to `{}`, {why}",
                 ip_text.value

@@ -4,6 +4,7 @@ use crate::diag::Severity;
 use crate::rules::general::{nm, placement};
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::model::{Cloud, DnsMode, List, PrivateEndpoint, items};
+use crate::topology::node::{Node, PeOwner};
 use crate::topology::resolve::Net;
 
 pub static RULE: Rule = Rule {
@@ -70,24 +71,26 @@ partial: the rule is not evaluated.",
     check,
 };
 
-/// One resource with private endpoints: its endpoints, kind in words, name, YAML section and
-/// index.
-type Owner<'a> = (&'a Option<List<PrivateEndpoint>>, &'static str, &'a str, &'static str, usize);
+/// One resource with private endpoints: its endpoints, kind in words, name, and which
+/// resource it is.
+type Owner<'a> = (&'a Option<List<PrivateEndpoint>>, &'static str, &'a str, PeOwner);
 
 /// Every storage account, key vault and registry.
 fn owners(net: &Net) -> impl Iterator<Item = Owner<'_>> {
     let t = net.topo();
     items(&t.storage_accounts)
         .enumerate()
-        .map(|(i, s)| (&s.private_endpoints, "storage account", nm(&s.name), "storage_accounts", i))
+        .map(|(i, s)| (&s.private_endpoints, "storage account", nm(&s.name), PeOwner::Storage(i)))
         .chain(
             items(&t.key_vaults)
                 .enumerate()
-                .map(|(i, s)| (&s.private_endpoints, "key vault", nm(&s.name), "key_vaults", i)),
+                .map(|(i, s)| (&s.private_endpoints, "key vault", nm(&s.name), PeOwner::KeyVault(i))),
         )
-        .chain(items(&t.container_registries).enumerate().map(|(i, s)| {
-            (&s.private_endpoints, "container registry", nm(&s.name), "container_registries", i)
-        }))
+        .chain(
+            items(&t.container_registries).enumerate().map(|(i, s)| {
+                (&s.private_endpoints, "container registry", nm(&s.name), PeOwner::Registry(i))
+            }),
+        )
 }
 
 /// Is `fqdn` resolved by the custom DNS: a host record or a forwarder to Azure DNS?
@@ -125,14 +128,14 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     let has_servers = net.topo().dns.as_ref().is_some_and(|d| items(&d.custom_servers).len() > 0);
     let mut evaluated = false;
     let mut reported: Vec<(usize, usize)> = Vec::new();
-    for (list, owner, rname, section, i) in owners(net) {
+    for (list, owner, rname, pe_owner) in owners(net) {
         for (j, pe) in items(list).enumerate() {
             let Some(kind) = pe.subresource.as_ref().and_then(|s| kind_of(s.value)) else { continue };
             if !about_dns(net) && pe.dns_zone.is_none() {
                 continue;
             }
             let pname = nm(&pe.name);
-            let path = || format!("{section}[{i}].private_endpoints[{j}]");
+            let path = || Node::Pe { owner: pe_owner, index: j };
             let want = zone_name(kind, cloud);
             if custom {
                 if !has_servers {
@@ -141,7 +144,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
                 evaluated = true;
                 if !custom_resolves(net, rname, kind, cloud) {
                     let fqdn = format!("{rname}.{}", public_suffixes(kind, cloud)[1]);
-                    let (span, at) = records_anchor(net).unwrap_or_else(|| (pe.span.clone(), path()));
+                    let (span, at) = records_anchor(net).unwrap_or_else(|| (pe.span.clone(), path().into()));
                     out.push(
                         span,
                         at,
@@ -179,7 +182,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
                     let sub = pe.subresource.as_ref().map(|s| s.value.as_str()).unwrap_or("?");
                     out.push(
                         z.span.clone(),
-                        format!("{}.dns_zone", path()),
+                        path().field("dns_zone"),
                         format!(
                             "private endpoint `{pname}` of {owner} `{rname}` registers in `{}`, which is not the zone of `{sub}` endpoints",
                             z.value

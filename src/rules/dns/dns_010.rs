@@ -1,6 +1,7 @@
 use crate::diag::Severity;
 use crate::rules::general::nm;
 use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-DNS-010",
@@ -39,7 +40,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     if let Some(list) = ws.private_endpoints.as_ref().filter(|l| !l.value.is_empty()) {
         out.push(
             list.span.clone(),
-            "workspace.private_endpoints",
+            Node::Workspace.field("private_endpoints"),
             format!(
                 "clients that resolved `{}` before its private endpoint keep the public address until their DNS cache is flushed",
                 nm(&ws.name)

@@ -18,6 +18,7 @@ use ipnet::IpNet;
 use super::Rule;
 use crate::topology::addr::Addr;
 use crate::topology::model::{DnsMode, HostRecord, PrivateDnsZone, items};
+use crate::topology::node::{Loc, Node};
 use crate::topology::resolve::Net;
 use crate::topology::yaml::Sp;
 
@@ -56,10 +57,10 @@ fn linked(zone: &PrivateDnsZone, vnet_name: &str) -> bool {
 }
 
 /// Where a "zone not linked" finding points: the zone's `linked_vnets`, else the zone.
-fn link_anchor(zi: usize, zone: &Sp<PrivateDnsZone>) -> (Range<usize>, String) {
+fn link_anchor(zi: usize, zone: &Sp<PrivateDnsZone>) -> (Range<usize>, Loc) {
     match &zone.linked_vnets {
-        Some(l) => (l.span.clone(), format!("private_dns_zones[{zi}].linked_vnets")),
-        None => (zone.span.clone(), format!("private_dns_zones[{zi}]")),
+        Some(l) => (l.span.clone(), Node::DnsZone(zi).field("linked_vnets")),
+        None => (zone.span.clone(), Loc::from(Node::DnsZone(zi))),
     }
 }
 
@@ -74,15 +75,15 @@ fn host_records(net: &Net) -> impl Iterator<Item = (usize, usize, &Sp<HostRecord
 
 /// Where a "missing record" finding points: the first server's `host_records`, else the
 /// first server, else `dns.custom_servers`, else `dns`.
-fn records_anchor(net: &Net) -> Option<(Range<usize>, String)> {
+fn records_anchor(net: &Net) -> Option<(Range<usize>, Loc)> {
     let dns = net.topo().dns.as_ref()?;
-    let Some(list) = &dns.custom_servers else { return Some((dns.span.clone(), "dns".into())) };
+    let Some(list) = &dns.custom_servers else { return Some((dns.span.clone(), Node::Dns.into())) };
     Some(match list.value.first() {
         Some(s) => match &s.host_records {
-            Some(r) => (r.span.clone(), "dns.custom_servers[0].host_records".into()),
-            None => (s.span.clone(), "dns.custom_servers[0]".into()),
+            Some(r) => (r.span.clone(), Node::DnsServer(0).field("host_records")),
+            None => (s.span.clone(), Node::DnsServer(0).into()),
         },
-        None => (list.span.clone(), "dns.custom_servers".into()),
+        None => (list.span.clone(), Node::Dns.field("custom_servers")),
     })
 }
 

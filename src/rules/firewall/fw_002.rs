@@ -5,6 +5,7 @@ use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::addr::{Addr, PortRange};
 use crate::topology::egress::Cover;
 use crate::topology::model::{FirewallKind, items};
+use crate::topology::node::{Loc, Node};
 
 /// The service tags of the November 2020 list, with whether they are regional.
 const TAGS: &[(&str, bool)] = &[
@@ -114,8 +115,8 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             continue;
         }
         let (span, path) = match &fw.network_rules {
-            Some(l) => (l.span.clone(), "firewall.network_rules".to_string()),
-            None => (fw.span.clone(), "firewall".to_string()),
+            Some(l) => (l.span.clone(), Node::Firewall.field("network_rules")),
+            None => (fw.span.clone(), Loc::from(Node::Firewall)),
         };
         out.push(
             span,
@@ -135,8 +136,8 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     for (ri, tags) in partial {
         let rule = items(&fw.network_rules).nth(ri);
         let (span, path) = match rule.and_then(|r| r.ports.as_ref()) {
-            Some(p) => (p.span.clone(), format!("firewall.network_rules[{ri}].ports")),
-            None => (fw.span.clone(), format!("firewall.network_rules[{ri}]")),
+            Some(p) => (p.span.clone(), Node::FirewallNetworkRule(ri).field("ports")),
+            None => (fw.span.clone(), Loc::from(Node::FirewallNetworkRule(ri))),
         };
         out.push(
             span,

@@ -4,6 +4,7 @@ use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::addr::{Addr, PortRange};
 use crate::topology::egress::Cover;
 use crate::topology::model::{Feature, FirewallKind};
+use crate::topology::node::{Loc, Node};
 
 pub static RULE: Rule = Rule {
     id: "AML-FW-003",
@@ -98,8 +99,8 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             continue;
         }
         let (span, path) = match &fw.network_rules {
-            Some(l) => (l.span.clone(), "firewall.network_rules".to_string()),
-            None => (fw.span.clone(), "firewall".to_string()),
+            Some(l) => (l.span.clone(), Node::Firewall.field("network_rules")),
+            None => (fw.span.clone(), Loc::from(Node::Firewall)),
         };
         out.push(
             span,

@@ -3,6 +3,7 @@ use crate::diag::Severity;
 use crate::rules::compute::shared::name;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::model::{Cloud, Feature, items};
+use crate::topology::node::{Loc, Node};
 
 pub static RULE: Rule = Rule {
     id: "AML-FW-004",
@@ -98,8 +99,8 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             continue;
         }
         let (span, path) = match &fw.application_rules {
-            Some(l) => (l.span.clone(), "firewall.application_rules".to_string()),
-            None => (fw.span.clone(), "firewall".to_string()),
+            Some(l) => (l.span.clone(), Node::Firewall.field("application_rules")),
+            None => (fw.span.clone(), Loc::from(Node::Firewall)),
         };
         out.push(
             span,
@@ -115,8 +116,8 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     for (ri, only, hosts) in partial {
         let rule = items(&fw.application_rules).nth(ri);
         let (span, path) = match rule.and_then(|r| r.protocols.as_ref()) {
-            Some(p) => (p.span.clone(), format!("firewall.application_rules[{ri}].protocols")),
-            None => (fw.span.clone(), format!("firewall.application_rules[{ri}]")),
+            Some(p) => (p.span.clone(), Node::FirewallAppRule(ri).field("protocols")),
+            None => (fw.span.clone(), Loc::from(Node::FirewallAppRule(ri))),
         };
         out.push(
             span,

@@ -3,6 +3,7 @@ use crate::diag::Severity;
 use crate::rules::compute::shared::TRAINING;
 use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::model::{Cloud, Feature, FirewallKind};
+use crate::topology::node::{Loc, Node};
 
 /// When a row of the host table applies.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -165,8 +166,8 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             continue;
         }
         let (span, path) = match &fw.application_rules {
-            Some(l) => (l.span.clone(), "firewall.application_rules".to_string()),
-            None => (fw.span.clone(), "firewall".to_string()),
+            Some(l) => (l.span.clone(), Node::Firewall.field("application_rules")),
+            None => (fw.span.clone(), Loc::from(Node::Firewall)),
         };
         out.push(
             span,

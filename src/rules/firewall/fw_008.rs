@@ -3,6 +3,7 @@ use crate::rules::compute::shared::{TRAINING, compute_subnets, name};
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::addr::Addr;
 use crate::topology::model::{Direction, RuleAccess, items};
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-FW-008",
@@ -95,7 +96,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             }
             out.push(
                 dest.span.clone(),
-                format!("nsgs[{ni}].rules[{ri}].destination"),
+                Node::NsgRule { nsg: ni, rule: ri }.field("destination"),
                 format!(
                     "rule `{}` of NSG `{}` opens outbound traffic from subnet `{}` to storage accounts of every region",
                     name(&r.name),
@@ -115,7 +116,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
                 }
                 out.push(
                     d.span.clone(),
-                    format!("firewall.network_rules[{ri}].destinations[{di}]"),
+                    Node::FirewallNetworkRule(ri).field("destinations").index(di),
                     format!(
                         "firewall network rule `{}` opens outbound traffic to storage accounts of every region",
                         name(&r.name)

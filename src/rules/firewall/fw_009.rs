@@ -3,6 +3,7 @@ use crate::rules::compute::shared::name;
 use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::facts::NetworkDefaults;
 use crate::topology::model::{AccessPath, Feature};
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-FW-009",
@@ -115,7 +116,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         };
         out.push(
             ips.span.clone(),
-            format!("storage_accounts[{i}].network.ip_rules"),
+            Node::Storage(i).field("network.ip_rules"),
             format!(
                 "storage `{}` lets clients in through its IP firewall, but studio users on the public internet cannot use data behind it",
                 name(&st.name)

@@ -5,6 +5,7 @@ use crate::rules::compute::shared::name;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::addr::{Addr, covers};
 use crate::topology::model::items;
+use crate::topology::node::{Loc, Node};
 use crate::topology::resolve::Net;
 use crate::topology::yaml::Sp;
 
@@ -76,7 +77,7 @@ fn azure_literal(net: &Net, s: &Sp<String>) -> bool {
     true
 }
 
-fn note(out: &mut Findings, what: String, first: (Range<usize>, String, &str), count: usize) {
+fn note(out: &mut Findings, what: String, first: (Range<usize>, Loc, &str), count: usize) {
     let (span, path, value) = first;
     let more = if count > 1 { format!(" and {} more", count - 1) } else { String::new() };
     out.push(
@@ -99,7 +100,11 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         for (ri, r) in items(&n.rules).enumerate() {
             for (field, v) in [("source", &r.source), ("destination", &r.destination)] {
                 if let Some(v) = v.as_ref().filter(|v| azure_literal(cx.net, v)) {
-                    found.push((v.span.clone(), format!("nsgs[{ni}].rules[{ri}].{field}"), v.value.as_str()));
+                    found.push((
+                        v.span.clone(),
+                        Node::NsgRule { nsg: ni, rule: ri }.field(field),
+                        v.value.as_str(),
+                    ));
                 }
             }
         }
@@ -113,7 +118,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             .enumerate()
             .filter_map(|(ri, r)| {
                 let p = r.prefix.as_ref().filter(|p| azure_literal(cx.net, p))?;
-                Some((p.span.clone(), format!("route_tables[{ti}].routes[{ri}].prefix"), p.value.as_str()))
+                Some((p.span.clone(), Node::Route { table: ti, route: ri }.field("prefix"), p.value.as_str()))
             })
             .collect();
         let count = found.len();
@@ -128,7 +133,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
                 if azure_literal(cx.net, d) {
                     found.push((
                         d.span.clone(),
-                        format!("firewall.network_rules[{ri}].destinations[{di}]"),
+                        Node::FirewallNetworkRule(ri).field("destinations").index(di),
                         d.value.as_str(),
                     ));
                 }

@@ -1,5 +1,6 @@
 use crate::diag::Severity;
 use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
+use crate::topology::node::{Loc, Node};
 
 pub static RULE: Rule = Rule {
     id: "AML-FW-011",
@@ -47,8 +48,8 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     };
     let Some(fw) = cx.net.firewall() else { return Eval::Checked };
     let (span, path) = match &section.kind {
-        Some(k) => (k.span.clone(), "firewall.kind".to_string()),
-        None => (fw.span.clone(), "firewall".to_string()),
+        Some(k) => (k.span.clone(), Node::Firewall.field("kind")),
+        None => (fw.span.clone(), Loc::from(Node::Firewall)),
     };
     out.push(
         span,

@@ -5,6 +5,7 @@ use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::facts::NetworkDefaults;
 use crate::topology::model::{List, PrivateEndpoint, items};
+use crate::topology::node::{Loc, Node, PeOwner};
 use crate::topology::resolve::Net;
 use crate::topology::yaml::Sp;
 
@@ -85,8 +86,8 @@ article asks for one VNet.",
 struct Owner<'a> {
     kind: &'static str,
     name: &'a str,
-    section: &'static str,
-    index: usize,
+    /// Which resource it is.
+    id: PeOwner,
 }
 
 /// What is placed in a VNet (described only when reported).
@@ -109,17 +110,15 @@ impl What<'_> {
         }
     }
 
-    fn path(&self) -> String {
+    fn path(&self) -> Loc {
         match self {
             What::WorkspaceEndpoint { index, field, .. } => {
-                format!("workspace.private_endpoints[{index}].{field}")
+                Node::Pe { owner: PeOwner::Workspace, index: *index }.field(field)
             }
             What::Endpoint { owner, index, field, .. } => {
-                format!("{}[{}].private_endpoints[{index}].{field}", owner.section, owner.index)
+                Node::Pe { owner: owner.id, index: *index }.field(field)
             }
-            What::VnetRule { owner, index, .. } => {
-                format!("{}[{}].network.vnet_rules[{index}]", owner.section, owner.index)
-            }
+            What::VnetRule { owner, index, .. } => owner.id.node().field("network.vnet_rules").index(*index),
         }
     }
 }
@@ -181,22 +180,21 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         }
     }
     if let Some((index, st)) = net.default_storage() {
-        let owner = Owner { kind: "storage account", name: nm(&st.name), section: "storage_accounts", index };
+        let owner = Owner { kind: "storage account", name: nm(&st.name), id: PeOwner::Storage(index) };
         endpoints(net, owner, &st.private_endpoints, &mut all);
         if let Some(rules) = st.network_rules() {
             vnet_rules(net, owner, &rules.vnet_rules, &mut all);
         }
     }
     for (index, kv) in net.workspace_key_vaults() {
-        let owner = Owner { kind: "key vault", name: nm(&kv.name), section: "key_vaults", index };
+        let owner = Owner { kind: "key vault", name: nm(&kv.name), id: PeOwner::KeyVault(index) };
         endpoints(net, owner, &kv.private_endpoints, &mut all);
         if let Some(rules) = kv.network_rules() {
             vnet_rules(net, owner, &rules.vnet_rules, &mut all);
         }
     }
     for (index, cr) in net.workspace_registries() {
-        let owner =
-            Owner { kind: "container registry", name: nm(&cr.name), section: "container_registries", index };
+        let owner = Owner { kind: "container registry", name: nm(&cr.name), id: PeOwner::Registry(index) };
         endpoints(net, owner, &cr.private_endpoints, &mut all);
         if let Some(Sp { value: rules, .. }) = &cr.network {
             vnet_rules(net, owner, &rules.vnet_rules, &mut all);

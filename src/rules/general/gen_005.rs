@@ -5,6 +5,7 @@ use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::addr::{Addr, overlaps};
 use crate::topology::model::{AccessPath, Vnet, items};
+use crate::topology::node::Node;
 use crate::topology::yaml::Sp;
 
 pub static RULE: Rule = Rule {
@@ -85,7 +86,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             if let Some((_, pa, _)) = prefixes(va).find(|(_, _, na)| overlaps(na, &nb)) {
                 out.push(
                     pb.span.clone(),
-                    format!("vnets[{b}].address_space[{j}]"),
+                    Node::Vnet(b).field("address_space").index(j),
                     format!(
                         "address space `{}` of vnet `{}` overlaps `{}` of peered vnet `{}`",
                         pb.value,
@@ -105,7 +106,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
                 if let Some((_, p, _)) = prefixes(v).find(|(_, _, n)| overlaps(n, &nr)) {
                     out.push(
                         r.span.clone(),
-                        format!("clients.onprem_ranges[{i}]"),
+                        Node::Clients.field("onprem_ranges").index(i),
                         format!(
                             "on-premises range `{}` overlaps address space `{}` of vnet `{}`",
                             r.value,

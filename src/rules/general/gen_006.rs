@@ -5,6 +5,7 @@ use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::addr::Addr;
 use crate::topology::model::items;
+use crate::topology::node::Node;
 use crate::topology::resolve::SubnetId;
 
 pub static RULE: Rule = Rule {
@@ -61,7 +62,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
                 let space: Vec<&str> = items(&v.address_space).map(|p| p.value.as_str()).collect();
                 out.push(
                     text.span.clone(),
-                    format!("{}.prefix", net.subnet_path(id)),
+                    Node::Subnet(id).field("prefix"),
                     format!(
                         "subnet `{}` (`{}`) is outside the address space of vnet `{}` (`{}`)",
                         nm(&s.name),
@@ -101,7 +102,7 @@ fn report_overlap(cx: &Ctx, out: &mut Findings, vi: usize, a: usize, b: usize) {
     let (Some(fp), Some(lp)) = (f.prefix.as_ref(), l.prefix.as_ref()) else { return };
     out.push(
         lp.span.clone(),
-        format!("{}.prefix", net.subnet_path(later)),
+        Node::Subnet(later).field("prefix"),
         format!(
             "subnet `{}` (`{}`) overlaps subnet `{}` (`{}`) of vnet `{}`",
             nm(&l.name),

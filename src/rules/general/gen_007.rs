@@ -6,6 +6,7 @@ use super::usable;
 use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::model::ComputeType;
+use crate::topology::node::Node;
 use crate::topology::resolve::{Net, SubnetId};
 
 pub static RULE: Rule = Rule {
@@ -87,7 +88,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         let usable = usable(&prefix).unwrap_or(0);
         out.push(
             text.span.clone(),
-            format!("{}.prefix", net.subnet_path(id)),
+            Node::Subnet(id).field("prefix"),
             format!(
                 "subnet `{}` (`{}`) has {usable} usable addresses: Azure reserves 5 of its {total}",
                 net.subnet_label(id),

@@ -2,6 +2,7 @@ use super::nm;
 use crate::diag::Severity;
 use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::model::Edition;
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-GEN-008",
@@ -64,7 +65,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     {
         out.push(
             list.span.clone(),
-            format!("storage_accounts[{i}].private_endpoints"),
+            Node::Storage(i).field("private_endpoints"),
             enterprise(format!("a private endpoint on storage account `{}`", nm(&st.name))),
         );
     }
@@ -72,7 +73,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         if let Some(list) = kv.private_endpoints.as_ref().filter(|l| !l.value.is_empty()) {
             out.push(
                 list.span.clone(),
-                format!("key_vaults[{i}].private_endpoints"),
+                Node::KeyVault(i).field("private_endpoints"),
                 enterprise(format!("a private endpoint on key vault `{}`", nm(&kv.name))),
             );
         }
@@ -81,10 +82,10 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         let (span, path) =
             match (&cr.private_endpoints, cr.network.as_ref().and_then(|n| n.vnet_rules.as_ref())) {
                 (Some(l), _) if !l.value.is_empty() => {
-                    (l.span.clone(), format!("container_registries[{i}].private_endpoints"))
+                    (l.span.clone(), Node::Registry(i).field("private_endpoints"))
                 }
                 (_, Some(r)) if !r.value.is_empty() => {
-                    (r.span.clone(), format!("container_registries[{i}].network.vnet_rules"))
+                    (r.span.clone(), Node::Registry(i).field("network.vnet_rules"))
                 }
                 _ => continue,
             };
@@ -97,7 +98,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     if let Some(cmk) = ws.customer_managed_key.as_ref().filter(|c| c.value) {
         out.push(
             cmk.span.clone(),
-            "workspace.customer_managed_key",
+            Node::Workspace.field("customer_managed_key"),
             enterprise("a customer-managed key".into()),
         );
     }

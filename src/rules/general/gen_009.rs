@@ -1,6 +1,7 @@
 use super::nm;
 use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-GEN-009",
@@ -42,7 +43,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     if let Some(list) = ws.private_endpoints.as_ref().filter(|l| !l.value.is_empty()) {
         out.push(
             list.span.clone(),
-            "workspace.private_endpoints",
+            Node::Workspace.field("private_endpoints"),
             format!(
                 "management operations on `{}` (creating or deleting the workspace and its compute) still use the public internet",
                 nm(&ws.name)

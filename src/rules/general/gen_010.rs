@@ -3,6 +3,7 @@ use crate::diag::Severity;
 use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::facts::NetworkDefaults;
 use crate::topology::model::{ComputeType, Scenario};
+use crate::topology::node::{Loc, Node};
 
 pub static RULE: Rule = Rule {
     id: "AML-GEN-010",
@@ -56,8 +57,8 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         && !net.workspace_has_pe()
     {
         let (span, path) = match &ws.private_endpoints {
-            Some(l) => (l.span.clone(), "workspace.private_endpoints"),
-            None => (ws.span.clone(), "workspace"),
+            Some(l) => (l.span.clone(), Node::Workspace.field("private_endpoints")),
+            None => (ws.span.clone(), Node::Workspace.into()),
         };
         out.push(
             span,
@@ -78,7 +79,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     {
         out.push(
             st.span.clone(),
-            format!("storage_accounts[{i}]"),
+            Loc::from(Node::Storage(i)),
             tier(format!("storage account `{}`", nm(&st.name))),
         );
     }
@@ -86,7 +87,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         if !kv.uses_vnet() {
             out.push(
                 kv.span.clone(),
-                format!("key_vaults[{i}]"),
+                Loc::from(Node::KeyVault(i)),
                 tier(format!("key vault `{}`", nm(&kv.name))),
             );
         }
@@ -95,7 +96,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         if !cr.uses_vnet() {
             out.push(
                 cr.span.clone(),
-                format!("container_registries[{i}]"),
+                Loc::from(Node::Registry(i)),
                 tier(format!("container registry `{}`", nm(&cr.name))),
             );
         }
@@ -105,7 +106,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         if c.vnet.is_none() && c.subnet.is_none() {
             out.push(
                 c.span.clone(),
-                format!("computes[{i}]"),
+                Loc::from(Node::Compute(i)),
                 format!(
                     "{} `{}` is not in a VNet subnet, but the secured scenario reaches it by private IP",
                     kind_words(c),

@@ -1,6 +1,7 @@
 use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::facts::NetworkDefaults;
+use crate::topology::node::{Loc, Node};
 
 pub static RULE: Rule = Rule {
     id: "AML-KV-001",
@@ -49,7 +50,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             let name = kv.name.as_ref().map(|n| n.value.as_str()).unwrap_or("?");
             out.push(
                 kv.span.clone(),
-                format!("key_vaults[{i}]"),
+                Loc::from(Node::KeyVault(i)),
                 format!("key vault `{name}` is locked but attached to no virtual network"),
             )
             .label("no service endpoint rule and no private endpoint");

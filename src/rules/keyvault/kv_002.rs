@@ -1,6 +1,7 @@
 use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::facts::NetworkDefaults;
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-KV-002",
@@ -49,7 +50,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             .unwrap_or(kv.span.clone());
         out.push(
             span,
-            format!("key_vaults[{i}].network.bypass"),
+            Node::KeyVault(i).field("network.bypass"),
             format!("key vault `{name}` blocks trusted Microsoft services"),
         )
         .label("the workspace cannot reach its key vault");

@@ -2,6 +2,7 @@ use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::facts::NetworkDefaults;
 use crate::topology::model::{ComputeType, DefaultAction};
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-KV-003",
@@ -76,7 +77,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             let span = rules.default_action.as_ref().map(|d| d.span.clone()).unwrap_or(rules.span.clone());
             out.push(
                 span,
-                format!("key_vaults[{i}].network.default_action"),
+                Node::KeyVault(i).field("network.default_action"),
                 format!("key vault `{name}` has virtual-network rules but still allows all networks"),
             )
             .help("set `network.default_action: Deny`");
@@ -89,7 +90,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
                 let span = rules.vnet_rules.as_ref().map(|l| l.span.clone()).unwrap_or(rules.span.clone());
                 out.push(
                     span,
-                    format!("key_vaults[{i}].network.vnet_rules"),
+                    Node::KeyVault(i).field("network.vnet_rules"),
                     format!(
                         "key vault `{name}` does not admit subnet `{}` of compute `{cname}`",
                         net.subnet_label(*sid)
@@ -103,7 +104,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
                     .unwrap_or(at);
                 out.push(
                     span,
-                    format!("{}.service_endpoints", net.subnet_path(*sid)),
+                    Node::Subnet(*sid).field("service_endpoints"),
                     format!(
                         "subnet `{}` of compute `{cname}` lacks the `Microsoft.KeyVault` service endpoint",
                         net.subnet_label(*sid)

@@ -1,6 +1,7 @@
 use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::facts::NetworkDefaults;
+use crate::topology::node::{Loc, Node};
 
 pub static RULE: Rule = Rule {
     id: "AML-KV-005",
@@ -42,7 +43,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     }
     for (i, kv) in vaults.into_iter().filter(|(_, kv)| kv.secured()) {
         let name = kv.name.as_ref().map(|n| n.value.as_str()).unwrap_or("?");
-        out.push(kv.span.clone(), format!("key_vaults[{i}]"), format!(
+        out.push(kv.span.clone(), Loc::from(Node::KeyVault(i)), format!(
             "key vault `{name}` holds the storage connection string, registry passwords and datastore secrets"
         ));
     }

@@ -7,6 +7,7 @@ use crate::diag::Severity;
 use crate::rules::general::{endpoints, kind_words, nm, usable};
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::model::{Aks, ComputeType, NetworkPlugin, items};
+use crate::topology::node::Node;
 use crate::topology::resolve::SubnetId;
 
 pub static RULE: Rule = Rule {
@@ -172,7 +173,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
                 )
             }
         };
-        out.push(text.span.clone(), format!("{}.prefix", net.subnet_path(*id)), message)
+        out.push(text.span.clone(), Node::Subnet(*id).field("prefix"), message)
             .label("the compute cluster would be partially allocated");
     }
     if evaluated {

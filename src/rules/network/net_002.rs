@@ -4,6 +4,7 @@ use super::TRAINING;
 use crate::diag::Severity;
 use crate::rules::general::{kind_words, nm};
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
+use crate::topology::node::Node;
 use crate::topology::resolve::SubnetId;
 
 pub static RULE: Rule = Rule {
@@ -64,7 +65,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         let Some(first) = s.delegations.as_ref().and_then(|d| d.value.first()) else { continue };
         out.push(
             first.span.clone(),
-            format!("{}.delegations[0]", net.subnet_path(id)),
+            Node::Subnet(id).field("delegations").index(0),
             format!(
                 "subnet `{}` of {} is delegated to `{}`",
                 net.subnet_label(id),

@@ -2,6 +2,7 @@ use super::{in_vnet, public_ip_training};
 use crate::diag::Severity;
 use crate::rules::general::{kind_words, nm};
 use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-NET-003",
@@ -68,7 +69,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         if let Some(d) = p.deny_public_ip.as_ref().filter(|d| d.value) {
             out.push(
                 d.span.clone(),
-                "policies.deny_public_ip",
+                Node::Policies.field("deny_public_ip"),
                 format!("a policy forbids public IP addresses, so {who} cannot be created (each needs one for Azure Batch)"),
             )
             .help("exempt the VNet's resource group from the policy")
@@ -77,7 +78,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         if let Some(d) = p.deny_nsg_creation.as_ref().filter(|d| d.value) {
             out.push(
                 d.span.clone(),
-                "policies.deny_nsg_creation",
+                Node::Policies.field("deny_nsg_creation"),
                 format!("a policy forbids network security groups, so {who} cannot be created (each gets its own NSG)"),
             )
             .help("exempt the VNet's resource group from the policy")
@@ -93,7 +94,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             locked_seen.push(vi);
             out.push(
                 lock.span.clone(),
-                format!("vnets[{vi}].rg_locked"),
+                Node::Vnet(vi).field("rg_locked"),
                 format!(
                     "the resource group of vnet `{}` is locked, so deleting {} `{}` fails (its load balancer cannot be removed)",
                     net.vnet_name(vi),

@@ -1,6 +1,7 @@
 use super::{in_vnet, public_ip_training};
 use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-NET-004",
@@ -70,7 +71,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         if u64::from(quota.value) < need {
             out.push(
                 quota.span.clone(),
-                format!("quotas.{field}"),
+                Node::Quotas.field(field),
                 format!(
                     "the compute instances and clusters with a public IP need {need} {what} (one each), but the quota leaves {}",
                     quota.value

@@ -7,6 +7,7 @@ use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::addr::{Addr, PortRange};
 use crate::topology::facts::{Flow, Verdict};
 use crate::topology::model::{Compute, Direction, Protocol, Subresource, items};
+use crate::topology::node::{Loc, Node};
 use crate::topology::resolve::SubnetId;
 
 pub static RULE: Rule = Rule {
@@ -203,7 +204,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
                     let Some(rule) = items(&nsg.rules).nth(ri) else { continue };
                     out.push(
                         rule.span.clone(),
-                        format!("nsgs[{ni}].rules[{ri}]"),
+                        Loc::from(Node::NsgRule { nsg: ni, rule: ri }),
                         format!(
                             "rule `{}` of NSG `{nsg_name}` blocks {} in compute subnet `{label}`",
                             nm(&rule.name),
@@ -221,7 +222,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
                     let at = s.nsg.as_ref().map(|n| n.span.clone()).unwrap_or(s.span.clone());
                     out.push(
                         at,
-                        format!("{}.nsg", net.subnet_path(*id)),
+                        Node::Subnet(*id).field("nsg"),
                         format!(
                             "NSG `{nsg_name}` of compute subnet `{label}` denies {}: no rule allows it before `{default}`",
                             need.peer.describe()

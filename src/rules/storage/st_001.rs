@@ -3,6 +3,7 @@ use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::facts::NetworkDefaults;
 use crate::topology::model::Access;
+use crate::topology::node::{Loc, Node};
 
 pub static RULE: Rule = Rule {
     id: "AML-ST-001",
@@ -62,7 +63,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             Some(pna) if s.has_vnet_rules() => {
                 out.push(
                     pna.span.clone(),
-                    format!("storage_accounts[{i}].public_network_access"),
+                    Node::Storage(i).field("public_network_access"),
                     format!(
                         "storage account `{sname}` has public network access disabled, so its \
                          service-endpoint rules admit nothing and no private endpoint attaches it"
@@ -74,7 +75,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             _ if !s.has_vnet_rules() => {
                 out.push(
                     s.span.clone(),
-                    format!("storage_accounts[{i}]"),
+                    Loc::from(Node::Storage(i)),
                     format!("storage account `{sname}` is locked but attached to no virtual network"),
                 )
                 .label("no service-endpoint rule and no private endpoint");

@@ -3,6 +3,7 @@ use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::facts::NetworkDefaults;
 use crate::topology::model::items;
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-ST-002",
@@ -70,7 +71,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             .unwrap_or(s.span.clone());
         out.push(
             span,
-            format!("storage_accounts[{i}].network.bypass"),
+            Node::Storage(i).field("network.bypass"),
             format!("storage account `{}` blocks trusted Microsoft services", name(&s.name)),
         )
         .label("the workspace cannot reach its storage");

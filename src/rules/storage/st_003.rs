@@ -2,6 +2,7 @@ use super::{STORAGE_USERS, computes_phrase, effective_vnet_rules, name, service_
 use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::facts::NetworkDefaults;
+use crate::topology::node::Node;
 use crate::topology::resolve::SubnetId;
 
 pub static RULE: Rule = Rule {
@@ -96,7 +97,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
                 let (label, who) = (net.subnet_label(*sid), computes_phrase(computes));
                 out.push(
                     rules_span.clone(),
-                    format!("storage_accounts[{i}].network.vnet_rules"),
+                    Node::Storage(i).field("network.vnet_rules"),
                     format!("storage account `{sname}` does not admit subnet `{label}` of {who}"),
                 )
                 .label("compute subnet missing from the virtual-network rules")
@@ -110,7 +111,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
                 let span = sub.service_endpoints.as_ref().map(|l| l.span.clone()).unwrap_or(sub.span.clone());
                 out.push(
                     span,
-                    format!("{}.service_endpoints", net.subnet_path(*sid)),
+                    Node::Subnet(*sid).field("service_endpoints"),
                     format!(
                         "subnet `{label}` of {who} is admitted by storage account `{sname}` but lacks \
                          the `Microsoft.Storage` service endpoint"

@@ -2,6 +2,7 @@ use super::{STORAGE_USERS, effective_vnet_rules, name};
 use crate::diag::Severity;
 use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::facts::NetworkDefaults;
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-ST-004",
@@ -135,7 +136,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
                 (None, None) => (c.span.clone(), ""),
             };
             let path =
-                if field.is_empty() { format!("computes[{ci}]") } else { format!("computes[{ci}].{field}") };
+                if field.is_empty() { Node::Compute(*ci).into() } else { Node::Compute(*ci).field(field) };
             out.push(
                 span,
                 path,

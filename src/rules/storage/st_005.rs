@@ -3,6 +3,7 @@ use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::facts::NetworkDefaults;
 use crate::topology::model::Subresource;
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-ST-005",
@@ -78,7 +79,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         let plural = if missing.len() > 1 { "s" } else { "" };
         out.push(
             list.span.clone(),
-            format!("storage_accounts[{i}].private_endpoints"),
+            Node::Storage(i).field("private_endpoints"),
             format!("default storage account `{}` has no {what} private endpoint{plural}", name(&s.name)),
         )
         .label(format!("add a {what} endpoint{plural} here"))

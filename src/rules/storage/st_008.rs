@@ -4,6 +4,7 @@ use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::addr::{Addr, covers};
 use crate::topology::facts::NetworkDefaults;
 use crate::topology::model::{Access, AccessPath, items};
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-ST-008",
@@ -72,7 +73,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         if let Some(pna) = s.public_network_access.as_ref().filter(|a| a.value == Access::Disabled) {
             out.push(
                 pna.span.clone(),
-                format!("storage_accounts[{i}].public_network_access"),
+                Node::Storage(i).field("public_network_access"),
                 format!(
                     "storage account `{sname}` has public network access disabled, so SDK clients on \
                      the public internet cannot reach it"
@@ -89,7 +90,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             .filter_map(|r| Addr::parse(&r.value).ok())
             .collect();
         let at = rules.map(|l| l.span.clone()).or(network.map(|n| n.span.clone())).unwrap_or(s.span.clone());
-        let path = format!("storage_accounts[{i}].network.ip_rules");
+        let path = Node::Storage(i).field("network.ip_rules");
         let ips: Vec<_> = items(&clients.public_ips).collect();
         if ips.is_empty() && allowed.is_empty() {
             out.push(

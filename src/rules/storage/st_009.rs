@@ -2,6 +2,7 @@ use super::{computes_phrase, name};
 use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::model::{ComputeType, items};
+use crate::topology::node::Node;
 use crate::topology::resolve::SubnetId;
 
 pub static RULE: Rule = Rule {
@@ -69,7 +70,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         let plural = if policies.len() > 1 { "policies" } else { "policy" };
         out.push(
             first.span.clone(),
-            format!("{}.service_endpoint_policies[0]", net.subnet_path(sid)),
+            Node::Subnet(sid).field("service_endpoint_policies").index(0),
             format!(
                 "subnet `{}` of {} has service-endpoint {plural} {}, which cut the compute off from \
                  its system storage accounts",

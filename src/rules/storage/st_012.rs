@@ -3,6 +3,7 @@ use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::facts::NetworkDefaults;
 use crate::topology::model::{DatastoreKind, items};
+use crate::topology::node::{Loc, Node};
 
 pub static RULE: Rule = Rule {
     id: "AML-ST-012",
@@ -73,8 +74,8 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             continue;
         }
         let (span, path) = match &d.skip_validation {
-            Some(v) => (v.span.clone(), format!("workspace.datastores[{j}].skip_validation")),
-            None => (d.span.clone(), format!("workspace.datastores[{j}]")),
+            Some(v) => (v.span.clone(), Node::Datastore(j).field("skip_validation")),
+            None => (d.span.clone(), Loc::from(Node::Datastore(j))),
         };
         out.push(
             span,

@@ -3,6 +3,7 @@ use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::facts::NetworkDefaults;
 use crate::topology::model::Feature;
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-STU-001",
@@ -93,8 +94,8 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         _ => ops.join(""),
     };
     let (span, path) = match &ws.features {
-        Some(f) => (f.span.clone(), "workspace.features"),
-        None => (ws.span.clone(), "workspace"),
+        Some(f) => (f.span.clone(), Node::Workspace.field("features")),
+        None => (ws.span.clone(), Node::Workspace.into()),
     };
     out.push(
         span,

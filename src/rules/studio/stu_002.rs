@@ -3,6 +3,7 @@ use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::facts::NetworkDefaults;
 use crate::topology::model::items;
+use crate::topology::node::{Loc, Node};
 
 pub static RULE: Rule = Rule {
     id: "AML-STU-002",
@@ -72,8 +73,8 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         }
         let Some((_, s)) = datastore_storage(net, d).filter(|(_, s)| s.secured()) else { continue };
         let (span, path) = match &d.use_workspace_managed_identity {
-            Some(m) => (m.span.clone(), format!("workspace.datastores[{j}].use_workspace_managed_identity")),
-            None => (d.span.clone(), format!("workspace.datastores[{j}]")),
+            Some(m) => (m.span.clone(), Node::Datastore(j).field("use_workspace_managed_identity")),
+            None => (d.span.clone(), Loc::from(Node::Datastore(j))),
         };
         out.push(
             span,

@@ -3,6 +3,7 @@ use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::facts::NetworkDefaults;
 use crate::topology::model::{DatastoreKind, Feature, items};
+use crate::topology::node::{Loc, Node};
 
 pub static RULE: Rule = Rule {
     id: "AML-STU-003",
@@ -90,10 +91,8 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
                     continue;
                 }
                 let (span, path) = match &d.use_workspace_managed_identity {
-                    Some(m) => {
-                        (m.span.clone(), format!("workspace.datastores[{j}].use_workspace_managed_identity"))
-                    }
-                    None => (d.span.clone(), format!("workspace.datastores[{j}]")),
+                    Some(m) => (m.span.clone(), Node::Datastore(j).field("use_workspace_managed_identity")),
+                    None => (d.span.clone(), Loc::from(Node::Datastore(j))),
                 };
                 out.push(
                     span,
@@ -119,8 +118,8 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
                     continue;
                 }
                 let (span, path) = match &ws.datastores {
-                    Some(l) => (l.span.clone(), "workspace.datastores"),
-                    None => (ws.span.clone(), "workspace"),
+                    Some(l) => (l.span.clone(), Node::Workspace.field("datastores")),
+                    None => (ws.span.clone(), Node::Workspace.into()),
                 };
                 out.push(
                     span,

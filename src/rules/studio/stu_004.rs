@@ -3,6 +3,7 @@ use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::facts::NetworkDefaults;
 use crate::topology::model::items;
+use crate::topology::node::{Loc, Node, PeOwner};
 
 pub static RULE: Rule = Rule {
     id: "AML-STU-004",
@@ -103,9 +104,9 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             let (span, path) = match &pe.workspace_mi_reader {
                 Some(r) => (
                     r.span.clone(),
-                    format!("storage_accounts[{i}].private_endpoints[{k}].workspace_mi_reader"),
+                    Node::Pe { owner: PeOwner::Storage(i), index: k }.field("workspace_mi_reader"),
                 ),
-                None => (pe.span.clone(), format!("storage_accounts[{i}].private_endpoints[{k}]")),
+                None => (pe.span.clone(), Loc::from(Node::Pe { owner: PeOwner::Storage(i), index: k })),
             };
             out.push(
                 span,

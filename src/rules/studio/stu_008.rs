@@ -4,6 +4,7 @@ use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::addr::{Addr, PortRange};
 use crate::topology::facts::{Flow, Verdict};
 use crate::topology::model::{AccessPath, Direction, Feature, FirewallKind, NextHop, Protocol, items};
+use crate::topology::node::{Loc, Node};
 
 pub static RULE: Rule = Rule {
     id: "AML-STU-008",
@@ -102,15 +103,15 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             Verdict::DeniedBy(r) => match items(&nsg.rules).nth(r) {
                 Some(rule) => (
                     rule.span.clone(),
-                    format!("nsgs[{ni}].rules[{r}]"),
+                    Loc::from(Node::NsgRule { nsg: ni, rule: r }),
                     format!("rule `{}`", name(&rule.name)),
                 ),
-                None => (nsg.span.clone(), format!("nsgs[{ni}]"), "a rule".to_string()),
+                None => (nsg.span.clone(), Loc::from(Node::Nsg(ni)), "a rule".to_string()),
             },
             Verdict::DefaultDeny(d) => {
-                (nsg.span.clone(), format!("nsgs[{ni}]"), format!("the default rule `{d}`"))
+                (nsg.span.clone(), Loc::from(Node::Nsg(ni)), format!("the default rule `{d}`"))
             }
-            _ => (nsg.span.clone(), format!("nsgs[{ni}]"), "a rule".to_string()),
+            _ => (nsg.span.clone(), Loc::from(Node::Nsg(ni)), "a rule".to_string()),
         };
         out.push(
             span,
@@ -129,8 +130,8 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         && fw.app_rule_allowing("ml.azure.com").is_none()
     {
         let (span, path) = match &fw.network_rules {
-            Some(l) => (l.span.clone(), "firewall.network_rules"),
-            None => (fw.span.clone(), "firewall"),
+            Some(l) => (l.span.clone(), Node::Firewall.field("network_rules")),
+            None => (fw.span.clone(), Node::Firewall.into()),
         };
         out.push(
             span,

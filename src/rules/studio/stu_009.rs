@@ -3,6 +3,7 @@ use crate::diag::Severity;
 use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::facts::NetworkDefaults;
 use crate::topology::model::{Access, AccessPath, items};
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-STU-009",
@@ -97,7 +98,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         let Some(first) = s.network.as_ref().and_then(|n| items(&n.ip_rules).next()) else { continue };
         out.push(
             first.span.clone(),
-            format!("storage_accounts[{i}].network.ip_rules[0]"),
+            Node::Storage(i).field("network.ip_rules").index(0),
             format!(
                 "storage account `{}` admits internet clients by IP rule (`{}`), which the studio does not \
                  use: its data stays out of the studio for them",

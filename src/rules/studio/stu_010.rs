@@ -3,6 +3,7 @@ use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::facts::NetworkDefaults;
 use crate::topology::model::Feature;
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-STU-010",
@@ -75,7 +76,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         None => {
             out.push(
                 feature.span.clone(),
-                format!("workspace.features[{k}]"),
+                Node::Workspace.field("features").index(k),
                 format!(
                     "ML-assisted labeling cannot use default storage account `{sname}`, which is behind the \
                      virtual network, and no `labeling_storage` is set"
@@ -86,7 +87,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         Some(l) if l.value == sname => {
             out.push(
                 l.span.clone(),
-                "workspace.labeling_storage",
+                Node::Workspace.field("labeling_storage"),
                 format!(
                     "`labeling_storage` is the default storage account `{sname}`, which ML-assisted labeling \
                      cannot use behind the virtual network"

@@ -3,6 +3,7 @@ use crate::diag::Severity;
 use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::facts::NetworkDefaults;
 use crate::topology::model::{Cloud, Feature};
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-STU-011",
@@ -65,7 +66,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     }
     out.push(
         feature.span.clone(),
-        format!("workspace.features[{k}]"),
+        Node::Workspace.field("features").index(k),
         format!(
             "integrated notebooks cannot use default storage account `{}` behind the virtual network in \
              `{cloud}`",

@@ -2,6 +2,7 @@ use super::{is_default_of, name};
 use crate::diag::Severity;
 use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::model::{DatastoreKind, Feature, items};
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-STU-012",
@@ -73,7 +74,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     if let Some(flag) = s.secured_at_workspace_creation.as_ref().filter(|f| f.value) {
         out.push(
             flag.span.clone(),
-            format!("storage_accounts[{i}].secured_at_workspace_creation"),
+            Node::Storage(i).field("secured_at_workspace_creation"),
             format!(
                 "storage account `{}` was behind the virtual network when the workspace was created, so its \
                  default file store lacks the `azureml-filestore` folder that AutoML needs",

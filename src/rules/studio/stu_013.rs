@@ -3,6 +3,7 @@ use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::facts::NetworkDefaults;
 use crate::topology::model::{DatastoreKind, Scenario, items};
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-STU-013",
@@ -97,7 +98,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
             ),
             _ => continue,
         };
-        out.push(kind.span.clone(), format!("workspace.datastores[{j}].kind"), message);
+        out.push(kind.span.clone(), Node::Datastore(j).field("kind"), message);
     }
     Eval::Checked
 }

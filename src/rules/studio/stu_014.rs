@@ -3,6 +3,7 @@ use crate::diag::Severity;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::facts::NetworkDefaults;
 use crate::topology::model::Feature;
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-STU-014",
@@ -71,7 +72,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     }
     out.push(
         feature.span.clone(),
-        format!("workspace.features[{k}]"),
+        Node::Workspace.field("features").index(k),
         format!(
             "designer output written to {} behind the virtual network needs a path from the compute and \
              a datastore with the workspace managed identity",

@@ -2,6 +2,7 @@ use crate::diag::Severity;
 use crate::rules::general::nm;
 use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::model::Cloud;
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-WS-001",
@@ -53,7 +54,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     let pe = net.workspace_pes().next().map(|p| nm(&p.name)).unwrap_or("?");
     out.push(
         cloud.span.clone(),
-        "meta.cloud",
+        Node::Meta.field("cloud"),
         format!(
             "workspace `{}` uses private link (endpoint `{pe}`), which is not available in `{}`",
             nm(&ws.name),

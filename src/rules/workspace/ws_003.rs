@@ -1,6 +1,7 @@
 use crate::diag::Severity;
 use crate::rules::general::{nm, placement};
 use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
+use crate::topology::node::{Node, PeOwner};
 
 pub static RULE: Rule = Rule {
     id: "AML-WS-003",
@@ -63,7 +64,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
         if !rg.value.eq_ignore_ascii_case(&vrg.value) {
             out.push(
                 rg.span.clone(),
-                format!("workspace.private_endpoints[{i}].resource_group"),
+                Node::Pe { owner: PeOwner::Workspace, index: i }.field("resource_group"),
                 format!(
                     "workspace private endpoint `{}` is in resource group `{}`, but its vnet `{}` is in `{}`",
                     nm(&pe.name),

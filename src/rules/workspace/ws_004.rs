@@ -1,6 +1,7 @@
 use crate::diag::Severity;
 use crate::rules::general::nm;
 use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-WS-004",
@@ -43,7 +44,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     if let Some(cmk) = ws.customer_managed_key.as_ref().filter(|c| c.value) {
         out.push(
             cmk.span.clone(),
-            "workspace.customer_managed_key",
+            Node::Workspace.field("customer_managed_key"),
             format!(
                 "private link with a customer-managed key on workspace `{}` must be requested with a support ticket",
                 nm(&ws.name)

@@ -2,6 +2,7 @@ use crate::diag::Severity;
 use crate::rules::general::nm;
 use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
 use crate::topology::model::{Access, AccessPath};
+use crate::topology::node::Node;
 
 pub static RULE: Rule = Rule {
     id: "AML-WS-007",
@@ -67,7 +68,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     if !has_pe && let Some(a) = access {
         out.push(
             a.span.clone(),
-            "workspace.public_network_access",
+            Node::Workspace.field("public_network_access"),
             format!("workspace `{name}` refuses public access but has no private endpoint, so nothing can reach it"),
         )
         .help("add a private endpoint under `workspace.private_endpoints`")
@@ -86,7 +87,7 @@ fn check(cx: &Ctx, out: &mut Findings) -> Eval {
     if !inside {
         out.push(
             paths.span.clone(),
-            "clients.access_paths",
+            Node::Clients.field("access_paths"),
             format!("private workspace `{name}` is reachable only from its virtual network, but no client path enters it"),
         )
         .label("`public_internet` cannot reach a private endpoint");

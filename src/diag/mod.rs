@@ -5,11 +5,15 @@
 //! file of the book (line and column computed once, when the diagnostic is made) and, where
 //! we know it, a help line. Stages never print; they return diagnostics and go on.
 
-use std::borrow::Cow;
+mod code;
+
 use std::ops::Range;
 use std::sync::Arc;
 
 use serde::Serialize;
+
+use crate::topology::node::Loc;
+pub use code::{Code, ToolCode};
 
 /// How bad a diagnostic is. Ordered: `Note < Warning < Error`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -89,8 +93,8 @@ pub enum Disposition {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// A rule ID (`AML-KV-002`) or a tool code (see [`codes`]).
-    pub code: Cow<'static, str>,
+    /// A rule of the registry or a tool code.
+    pub code: Code,
     /// Lowercase, names things in backticks, says what is wrong.
     pub message: String,
     pub location: Option<Location>,
@@ -102,15 +106,17 @@ pub struct Diagnostic {
     pub url: Option<String>,
     /// Id of the topology block the diagnostic belongs to, if any.
     pub block: Option<String>,
-    /// Path of the offending node inside the topology, e.g. `computes[2].subnet`.
-    pub yaml_path: Option<String>,
+    /// The node of the topology at fault (its display path, e.g. `computes[2].subnet`, is
+    /// what reports print and baselines match on).
+    #[serde(skip)]
+    pub subject: Option<Loc>,
     pub disposition: Disposition,
     /// Reason given by the suppression that silenced this finding.
     pub suppression_reason: Option<String>,
 }
 
 impl Diagnostic {
-    pub fn new(severity: Severity, code: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
+    pub fn new(severity: Severity, code: impl Into<Code>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity,
             code: code.into(),
@@ -120,21 +126,21 @@ impl Diagnostic {
             help: None,
             url: None,
             block: None,
-            yaml_path: None,
+            subject: None,
             disposition: Disposition::Active,
             suppression_reason: None,
         }
     }
 
-    pub fn error(code: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
+    pub fn error(code: impl Into<Code>, message: impl Into<String>) -> Self {
         Self::new(Severity::Error, code, message)
     }
 
-    pub fn warning(code: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
+    pub fn warning(code: impl Into<Code>, message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, code, message)
     }
 
-    pub fn note(code: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
+    pub fn note(code: impl Into<Code>, message: impl Into<String>) -> Self {
         Self::new(Severity::Note, code, message)
     }
 
@@ -153,9 +159,14 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
+    pub fn about(mut self, subject: impl Into<Loc>) -> Self {
+        self.subject = Some(subject.into());
         self
+    }
+
+    /// The display path of the node at fault (`key_vaults[0].network.bypass`).
+    pub fn yaml_path(&self) -> Option<String> {
+        self.subject.as_ref().map(Loc::path)
     }
 
     /// Does this diagnostic fail a run? `deny_warnings` makes warnings fail too.
@@ -173,7 +184,7 @@ impl Diagnostic {
         (
             self.location.as_ref().map(|l| &*l.file),
             self.location.as_ref().map(|l| l.start).unwrap_or_default(),
-            &self.code,
+            self.code.as_str(),
             &self.message,
         )
     }
@@ -237,52 +248,6 @@ fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
     bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1)
 }
 
-/// Codes of the diagnostics topobook itself raises (rule IDs come from the rule registry).
-///
-/// These strings are a stable interface: reports, suppressions and CI filters use them.
-pub mod codes {
-    /// The YAML of a topology block is not well-formed.
-    pub const YAML_SYNTAX: &str = "yaml-syntax";
-    /// A value has the wrong type or an unknown variant.
-    pub const YAML_TYPE: &str = "yaml-type";
-    /// A key that the topology model does not know.
-    pub const UNKNOWN_KEY: &str = "unknown-key";
-    /// The same key twice in one mapping.
-    pub const DUPLICATE_KEY: &str = "duplicate-key";
-    /// Input refused because it exceeds a safety limit (size, depth, aliases, nesting).
-    pub const INPUT_LIMIT: &str = "input-limit";
-    /// Two entries of one list share a name.
-    pub const DUPLICATE_NAME: &str = "duplicate-name";
-    /// A reference by name to something the topology does not contain.
-    pub const DANGLING_REFERENCE: &str = "dangling-reference";
-    /// A malformed value that the YAML type allows (a bad CIDR, an unknown service tag).
-    pub const INVALID_VALUE: &str = "invalid-value";
-    /// A bad option on a ```` ```yaml topology ```` fence line.
-    pub const BLOCK_OPTION: &str = "block-option";
-    /// An `expect=` rule that did not fire, or a rule that fired in an `expect=` block.
-    pub const EXPECT_MISMATCH: &str = "expect-mismatch";
-    /// A suppression without a reason, past its expiry date, or matching nothing.
-    pub const SUPPRESSION: &str = "suppression";
-    /// An internal link to a page that does not exist.
-    pub const BROKEN_LINK: &str = "broken-link";
-    /// A link to an `#anchor` that the target page does not define.
-    pub const BROKEN_ANCHOR: &str = "broken-anchor";
-    /// A problem in `book.toml`.
-    pub const CONFIG: &str = "config";
-    /// A problem in `SUMMARY.md`.
-    pub const SUMMARY: &str = "summary";
-    /// Front matter that does not parse or has unknown keys.
-    pub const FRONT_MATTER: &str = "front-matter";
-    /// A file that cannot be read or written.
-    pub const IO: &str = "io";
-    /// A `figure=` image that does not exist.
-    pub const MISSING_FIGURE: &str = "missing-figure";
-    /// A theme template that fails to load or render.
-    pub const THEME: &str = "theme";
-    /// Markdown that probably does not say what its author meant (a code fence never closed).
-    pub const MARKDOWN: &str = "markdown";
-}
-
 /// The closest candidate to `input` (for "did you mean"), if one is close enough.
 pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let mut best: Option<(f64, &'a str)> = None;
@@ -322,12 +287,12 @@ mod tests {
 
     #[test]
     fn failing_levels() {
-        let mut d = Diagnostic::warning("x", "y");
+        let mut d = Diagnostic::warning(ToolCode::Suppression, "y");
         assert!(!d.fails(false));
         assert!(d.fails(true));
         d.disposition = Disposition::Suppressed;
         assert!(!d.fails(true));
-        assert!(Diagnostic::error("x", "y").fails(false));
-        assert!(!Diagnostic::note("x", "y").fails(true));
+        assert!(Diagnostic::error(ToolCode::Io, "y").fails(false));
+        assert!(!Diagnostic::note(ToolCode::Io, "y").fails(true));
     }
 }
