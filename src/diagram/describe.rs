@@ -146,7 +146,7 @@ fn element(s: &Scene, report: &BlockReport, id: Id) -> Item {
 pub fn describe(report: &BlockReport) -> Option<Description> {
     let net = report.net.as_ref()?;
     let mut scene = super::scene::build(net)?;
-    super::status::attach(&mut scene, &report.diagnostics);
+    let _ = super::status::attach(&mut scene, &report.diagnostics);
     Some(of_scene(report, &scene))
 }
 

@@ -83,15 +83,19 @@ pub struct Drawn {
 pub fn draw(report: &BlockReport, opts: &DiagramOptions) -> Option<Drawn> {
     let net = report.net.as_ref()?;
     let mut scene = scene::build(net)?;
-    status::attach(&mut scene, &report.diagnostics);
-    let targets = targets_in(&scene, report);
+    let drawn_on = status::attach(&mut scene, &report.diagnostics);
+    let targets = names(&scene, &drawn_on);
     let description = describe::of_scene(report, &scene);
     let layout = layout::layout(&scene, &report.diagnostics, opts.legend);
     let id = svg::safe_id(&report.id);
     let mut small: Option<(scene::Scene, layout::Layout)> = None;
     if !layout.fits() {
+        let mut from: Option<scene::Scene> = None;
         for level in [summary::Level::Subnets, summary::Level::Vnets] {
-            let Some(summed) = summary::summarise(&scene, &report.diagnostics, level) else { continue };
+            // Each level goes on from the one before.
+            let base = from.as_ref().unwrap_or(&scene);
+            let Some(summed) = summary::summarise(base, &report.diagnostics, level) else { continue };
+            from = Some(summed.clone());
             let l = layout::layout(&summed, &report.diagnostics, opts.legend);
             let best = small.as_ref().map_or(layout.misfit(), |(_, b)| b.misfit());
             let fits = l.fits();
@@ -122,17 +126,19 @@ pub fn finding_anchor(block_id: &str, n: usize) -> String {
 /// when the diagram shows it on the block as a whole (or there is no diagram).
 pub fn finding_targets(report: &BlockReport) -> Vec<Option<String>> {
     match report.net.as_ref().and_then(|n| scene::build(n)) {
-        Some(scene) => targets_in(&scene, report),
+        Some(mut scene) => {
+            let drawn_on = status::attach(&mut scene, &report.diagnostics);
+            names(&scene, &drawn_on)
+        }
         None => vec![None; report.diagnostics.len()],
     }
 }
 
-fn targets_in(scene: &scene::Scene, report: &BlockReport) -> Vec<Option<String>> {
-    report
-        .diagnostics
+/// What each diagnostic is drawn on, by name.
+fn names(scene: &scene::Scene, drawn_on: &[Vec<scene::Id>]) -> Vec<Option<String>> {
+    drawn_on
         .iter()
-        .map(|d| {
-            let ids = d.subject.as_ref().map(|s| status::targets(scene, s)).unwrap_or_default();
+        .map(|ids| {
             let names: Vec<&str> = ids.iter().map(|&i| scene.elems[i].what.as_str()).collect();
             (!names.is_empty()).then(|| names.join(", "))
         })

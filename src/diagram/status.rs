@@ -54,7 +54,7 @@ pub(crate) fn element_look(findings: &[usize], diags: &[Diagnostic]) -> Option<L
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Badge {
     /// The rule ID or tool code.
-    pub code: String,
+    pub code: &'static str,
     /// Indices of the report's diagnostics, in report order.
     pub findings: Vec<usize>,
     pub look: Look,
@@ -64,7 +64,7 @@ impl Badge {
     /// The text of the badge: the rule ID, and `×n` when the rule fired more than once here.
     pub fn text(&self) -> String {
         match self.findings.len() {
-            0 | 1 => self.code.clone(),
+            0 | 1 => self.code.to_string(),
             n => format!("{} ×{n}", self.code),
         }
     }
@@ -79,7 +79,7 @@ pub(crate) fn badges(findings: &[usize], diags: &[Diagnostic]) -> Vec<Badge> {
     for &n in findings {
         let Some(d) = diags.get(n) else { continue };
         let look = Look::of(d);
-        let code = d.code.to_string();
+        let code = d.code.as_str();
         match out.iter_mut().find(|b| b.code == code) {
             Some(b) => {
                 if !b.findings.contains(&n) {
@@ -118,7 +118,7 @@ pub(crate) fn finding_title(d: &Diagnostic) -> String {
 /// [`TITLE_FINDINGS`]), with what happened to them.
 pub(crate) fn badge_title(b: &Badge, diags: &[Diagnostic]) -> String {
     let ds: Vec<&Diagnostic> = b.findings.iter().filter_map(|&n| diags.get(n)).collect();
-    let Some(first) = ds.first() else { return b.code.clone() };
+    let Some(first) = ds.first() else { return b.code.to_string() };
     if ds.len() == 1 {
         return finding_title(first);
     }
@@ -185,16 +185,21 @@ pub(crate) fn targets(scene: &Scene, subject: &Loc) -> Vec<Id> {
 }
 
 /// Put every diagnostic on the element(s) it concerns, or on the diagram as a whole.
-pub(crate) fn attach(scene: &mut Scene, diags: &[Diagnostic]) {
+///
+/// Returns, for each diagnostic, the elements it is drawn on.
+pub(crate) fn attach(scene: &mut Scene, diags: &[Diagnostic]) -> Vec<Vec<Id>> {
+    let mut all = Vec::with_capacity(diags.len());
     for (n, d) in diags.iter().enumerate() {
         let ids = d.subject.as_ref().map(|s| targets(scene, s)).unwrap_or_default();
         if ids.is_empty() {
             scene.block_findings.push(n);
         }
-        for id in ids {
+        for &id in &ids {
             scene.elems[id].findings.push(n);
         }
+        all.push(ids);
     }
+    all
 }
 
 #[cfg(test)]

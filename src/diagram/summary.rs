@@ -22,7 +22,7 @@ use crate::diag::Diagnostic;
 pub(crate) const MIN_RUN: usize = 3;
 
 /// How much is summarised.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Level {
     Subnets,
     Vnets,
@@ -92,10 +92,22 @@ fn runs(s: &Scene, diags: &[Diagnostic], ids: &[Id]) -> Vec<Vec<Id>> {
     runs
 }
 
-/// The scene with alike elements drawn once, up to `level`, or `None` when nothing is alike.
+/// The scene with alike elements drawn once at `level` (alike subnets; or alike VNets, on a
+/// scene whose alike subnets are drawn once already), or `None` when nothing is alike.
 pub(crate) fn summarise(scene: &Scene, diags: &[Diagnostic], level: Level) -> Option<Scene> {
     let mut s = scene.clone();
     let mut changed = false;
+    if level == Level::Vnets {
+        let hub = super::layout::hub(&s);
+        let vnets: Vec<Id> =
+            s.vnets.iter().copied().filter(|&v| Some(v) != hub && !s.elems[v].external).collect();
+        for run in runs(&s, diags, &vnets) {
+            merge(&mut s, &run);
+            s.vnets.retain(|v| !run[1..].contains(v));
+            changed = true;
+        }
+        return changed.then_some(s);
+    }
     for &v in &scene.vnets {
         let subnets: Vec<Id> = s.elems[v]
             .children
@@ -105,16 +117,6 @@ pub(crate) fn summarise(scene: &Scene, diags: &[Diagnostic], level: Level) -> Op
             .collect();
         for run in runs(&s, diags, &subnets) {
             merge(&mut s, &run);
-            changed = true;
-        }
-    }
-    if level >= Level::Vnets {
-        let hub = super::layout::hub(&s);
-        let vnets: Vec<Id> =
-            s.vnets.iter().copied().filter(|&v| Some(v) != hub && !s.elems[v].external).collect();
-        for run in runs(&s, diags, &vnets) {
-            merge(&mut s, &run);
-            s.vnets.retain(|v| !run[1..].contains(v));
             changed = true;
         }
     }

@@ -124,9 +124,15 @@ pub fn wrap(text: &str, max: f32, size: f32, bold: bool, max_lines: usize) -> (V
 /// character to replace is ASCII or starts with 0xEF, so runs in between are copied whole.
 pub fn escape_into(out: &mut String, text: &str) {
     let bytes = text.as_bytes();
+    out.reserve(bytes.len());
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
+        // Most bytes need nothing: skip them with one table lookup each.
+        if !SPECIAL[bytes[i] as usize] {
+            i += 1;
+            continue;
+        }
         let (rep, len) = match bytes[i] {
             b'&' => ("&amp;", 1),
             b'<' => ("&lt;", 1),
@@ -149,6 +155,25 @@ pub fn escape_into(out: &mut String, text: &str) {
     }
     out.push_str(text.get(start..).unwrap_or(""));
 }
+
+/// The bytes [`escape_into`] may replace: markup, quotes, control characters, and 0xEF
+/// (which starts U+FFFE and U+FFFF).
+static SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'&' as usize] = true;
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\'' as usize] = true;
+    t[0x7f] = true;
+    t[0xef] = true;
+    t
+};
 
 /// `text` escaped for XML.
 pub fn escape(text: &str) -> String {

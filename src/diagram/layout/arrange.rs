@@ -34,6 +34,8 @@ pub(crate) struct Arrangement {
     pub right: Vec<Id>,
     /// The hub: a wide VNet whose peerings run down the channel between the columns.
     pub hub: Option<Id>,
+    /// At most two resources side by side in a VNet (else three when there is room).
+    pub narrow: bool,
     /// Per element.
     pub place: Vec<Place>,
 }
@@ -98,24 +100,22 @@ impl Arrangement {
             .collect()
     }
 
-    /// All VNets in one column (the hub first), side boxes on their own side.
-    pub fn single(scene: &Scene) -> Arrangement {
+    /// All VNets in one column (the hub first), side boxes on their own side; or, `narrow`,
+    /// all on the right and at most two resources side by side (a narrower diagram).
+    pub fn single(scene: &Scene, narrow: bool) -> Arrangement {
         let mut vnets = scene.vnets.clone();
         if let Some(h) = hub(scene) {
             vnets.retain(|&v| v != h);
             vnets.insert(0, h);
         }
         let stacks = vec![vnets];
-        let place = Self::places(scene, &[], &stacks, &scene.left, &scene.right);
-        Arrangement {
-            columns: 1,
-            wide: Vec::new(),
-            stacks,
-            left: scene.left.clone(),
-            right: scene.right.clone(),
-            hub: None,
-            place,
-        }
+        let (left, right) = if narrow && !scene.vnets.is_empty() {
+            (Vec::new(), scene.right.iter().chain(&scene.left).copied().collect())
+        } else {
+            (scene.left.clone(), scene.right.clone())
+        };
+        let place = Self::places(scene, &[], &stacks, &left, &right);
+        Arrangement { columns: 1, wide: Vec::new(), stacks, left, right, hub: None, narrow, place }
     }
 
     /// Two columns of VNets, under the hub when `wide_hub` and there is one, balanced by
@@ -267,7 +267,7 @@ impl Arrangement {
             }
         }
         let place = Self::places(scene, &wide, &stacks, &left, &right);
-        Some(Arrangement { columns: 2, wide, stacks, left, right, hub, place })
+        Some(Arrangement { columns: 2, wide, stacks, left, right, hub, narrow: true, place })
     }
 
     /// The channels an element can reach.

@@ -141,10 +141,11 @@ impl Layout {
         self.width <= READABLE_WIDTH && self.width >= MIN_ASPECT * self.height
     }
 
-    /// How far from fitting: 1 when it fits, else the factor by which it is too wide or
-    /// too tall.
+    /// How far from fitting, lower is better: 1 when it fits; else how much too tall (a
+    /// diagram that scrolls is still read); anything too wide to read is worse than that.
     pub fn misfit(&self) -> f32 {
-        (self.width / READABLE_WIDTH).max(MIN_ASPECT * self.height / self.width.max(1.0)).max(1.0)
+        let tall = (MIN_ASPECT * self.height / self.width.max(1.0)).max(1.0);
+        if self.width <= READABLE_WIDTH { tall } else { 1000.0 * self.width / READABLE_WIDTH + tall }
     }
 }
 
@@ -409,28 +410,51 @@ fn stack(top: f32, gap: f32, boxes: &[(f32, Option<f32>)]) -> Vec<f32> {
 /// Compute the whole layout: the VNets in one column when that is readable, else in two
 /// under the hub, whichever fits a page best.
 pub(crate) fn layout(scene: &Scene, diags: &[Diagnostic], with_legend: bool) -> Layout {
-    let single = Arrangement::single(scene);
+    let single = Arrangement::single(scene, false);
     let (mut best, _) = arranged(scene, diags, &single, with_legend);
+    if best.fits() {
+        return best;
+    }
+    if best.width > READABLE_WIDTH {
+        // Too wide: the side boxes all on the right, two resources side by side.
+        let (l, _) = arranged(scene, diags, &Arrangement::single(scene, true), with_legend);
+        if l.misfit() < best.misfit() {
+            best = l;
+        }
+    }
     if best.fits() || scene.vnets.len() < 2 {
         return best;
     }
-    // Heights of the VNets at the width of a column, to balance the two columns.
-    let heights = {
-        let plan = route::plan(scene, &single);
-        let cx = Ctx { scene, diags, arr: &single, plan: &plan };
-        let mut placed = vec![Placed::default(); scene.elems.len()];
-        let mut h = vec![0.0; scene.elems.len()];
-        for &v in &scene.vnets {
-            size_vnet(&cx, &mut placed, v, vnet_width(1));
-            h[v] = placed[v].rect.h;
-        }
-        h
+    // Heights of the VNets at the width of a column, to balance the two columns; measured
+    // only when some side boxes let the VNets be shared between columns.
+    let heights = std::cell::OnceCell::new();
+    let height = |v: Id| {
+        let h = heights.get_or_init(|| {
+            let plan = route::plan(scene, &single);
+            let cx = Ctx { scene, diags, arr: &single, plan: &plan };
+            let mut placed = vec![Placed::default(); scene.elems.len()];
+            let mut h = vec![0.0; scene.elems.len()];
+            for &v in &scene.vnets {
+                size_vnet(&cx, &mut placed, v, vnet_width(1));
+                h[v] = placed[v].rect.h;
+            }
+            h
+        });
+        h.get(v).copied().unwrap_or(0.0)
     };
-    for (wide_hub, right_only) in [(true, false), (true, true), (false, false)] {
-        let Some(arr) = Arrangement::split(scene, &|v| heights[v], wide_hub, right_only) else { continue };
+    let variants: &[(bool, bool)] = if arrange::hub(scene).is_some() {
+        &[(true, false), (true, true), (false, false)]
+    } else {
+        &[(false, false), (false, true)]
+    };
+    for &(wide_hub, right_only) in variants {
+        let Some(arr) = Arrangement::split(scene, &height, wide_hub, right_only) else { continue };
         let (l, feasible) = arranged(scene, diags, &arr, with_legend);
         if feasible && l.misfit() < best.misfit() {
             best = l;
+            if best.fits() {
+                break;
+            }
         }
     }
     best
@@ -458,7 +482,7 @@ fn arranged(scene: &Scene, diags: &[Diagnostic], arr: &Arrangement, with_legend:
         0.0
     } else if m == 1 {
         let max_nodes = (0..n).map(|i| node_children(scene, i).count()).max().unwrap_or(0);
-        vnet_width((if has_left { 2 } else { 3 }).min(max_nodes.max(2)))
+        vnet_width((if has_left || arr.narrow { 2 } else { 3 }).min(max_nodes.max(2)))
     } else {
         vnet_width(1)
     };
