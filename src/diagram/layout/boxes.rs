@@ -116,7 +116,7 @@ pub(crate) fn badges(
         let shown = if text_width(&full, BADGE_SIZE, true) <= max_text {
             full
         } else {
-            fit(&badge.code, max_text, BADGE_SIZE, true).0.into_owned()
+            fit(badge.code, max_text, BADGE_SIZE, true).0.into_owned()
         };
         let w = badge_width(&shown).min(width);
         if cx > x && cx + w > x + width {

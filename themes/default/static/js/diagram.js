@@ -278,7 +278,6 @@
     tools.appendChild(b);
     holder.insertBefore(tools, svg);
     // A click on the drawing (not on a badge) opens it too.
-    svg.classList.add("tb-expandable");
     svg.addEventListener("click", function (e) {
       if (e.target.closest && e.target.closest("a")) return;
       open(svg, b);
