@@ -879,3 +879,31 @@ fn description_says_what_the_diagram_shows() {
     assert!(texts.iter().any(|t| t.starts_with("AML-ST-004 (error): compute `cc-b-4`")), "{texts:?}");
     assert!(texts.iter().any(|t| t.starts_with("AML-FW-002 ×20 (error), e.g. ")), "{texts:?}");
 }
+
+/// Many subnets whose connectors allow it sit two to a row, when that makes the VNet shorter.
+#[test]
+fn subnets_flow_into_two_columns() {
+    let mut yaml = String::from("vnets:\n  - name: vnet-many\n    address_space: [10.0.0.0/16]\n    subnets:\n");
+    for i in 1..=6 {
+        yaml.push_str(&format!("      - {{name: snet-{i}, prefix: 10.0.{i}.0/24}}\n"));
+    }
+    yaml.push_str("computes:\n");
+    for i in 1..=6 {
+        yaml.push_str(&format!(
+            "  - {{name: cluster-{i}, type: compute_cluster, vnet: vnet-many, subnet: snet-{i}, max_nodes: {i}}}\n"
+        ));
+    }
+    let svg = svg_of(&yaml, "yaml topology");
+    assert_geometry("six subnets", &svg);
+    let doc = Document::parse(&svg).unwrap();
+    let subnets: Vec<(f32, f32)> = doc
+        .descendants()
+        .filter(|n| n.attribute("class").is_some_and(|c| c.starts_with("tb-el tb-subnet")))
+        .filter_map(|g| g.children().find(|c| c.has_tag_name("rect")))
+        .map(|r| (r.attribute("x").unwrap().parse().unwrap(), r.attribute("y").unwrap().parse().unwrap()))
+        .collect();
+    assert_eq!(subnets.len(), 6);
+    let rows: std::collections::BTreeSet<i64> = subnets.iter().map(|s| s.1 as i64).collect();
+    let columns: std::collections::BTreeSet<i64> = subnets.iter().map(|s| s.0 as i64).collect();
+    assert_eq!((rows.len(), columns.len()), (3, 2), "{subnets:?}");
+}
