@@ -11,7 +11,7 @@ cd "$(dirname "$0")"
 secs=${1:-1200}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(markdown_page topology_yaml book_files)
+[ ${#targets[@]} -eq 0 ] && targets=(markdown_page topology_yaml book_files terraform_module)
 [ -d corpus ] || ./seed.sh
 mkdir -p logs
 # Build once, then run the binaries: edits to the sources during a long run do not matter.
@@ -21,6 +21,7 @@ for t in "${targets[@]}"; do
   case $t in
     markdown_page) dict=dicts/markdown.dict; max_len=65536 ;;
     topology_yaml) dict=dicts/yaml.dict; max_len=16384 ;;
+    terraform_module) dict=dicts/hcl.dict; max_len=65536 ;;
     *) dict=dicts/markdown.dict; max_len=8192 ;;
   esac
   log=logs/$t-$(date +%Y%m%d-%H%M%S).log

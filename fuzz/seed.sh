@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=fuzz/corpus
-mkdir -p "$out/markdown_page" "$out/topology_yaml" "$out/book_files"
+mkdir -p "$out/markdown_page" "$out/topology_yaml" "$out/book_files" "$out/terraform_module"
 
 # Every page of every book: the Markdown target.
 n=0
@@ -34,6 +34,14 @@ find content tests/books -name '*.md' -print0 | xargs -0 awk -v dir="$out/book_f
   inside { print > file; if ($0 == "---" || $0 == "+++") { inside = 0 } }
 '
 
-for t in markdown_page topology_yaml book_files; do
+# Every Terraform fixture module, its files joined by NUL bytes: the Terraform target.
+n=0
+for d in tests/fixtures/infra/terraform/*/; do
+  find "$d" -maxdepth 1 -type f \( -name '*.tf' -o -name '*.tfvars' \) -print0 | sort -z |
+    xargs -0 awk 'FNR == 1 && NR > 1 { printf "%c", 0 } { print }' > "$out/terraform_module/module-$n"
+  n=$((n + 1))
+done
+
+for t in markdown_page topology_yaml book_files terraform_module; do
   echo "$t: $(ls "$out/$t" | wc -l) seeds"
 done

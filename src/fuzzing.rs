@@ -5,10 +5,10 @@
 use std::sync::Arc;
 
 use crate::check::{CheckSettings, check_block, check_yaml};
-use crate::diag::LineIndex;
+use crate::diag::{LineIndex, ToolCode};
 use crate::diagram::{self, DiagramOptions};
 use crate::load::{config, front_matter, include, summary};
-use crate::render::{BodyContext, body_html};
+use crate::render::{BodyContext, Renderer, body_html};
 use crate::topology::yaml::differential::{Mismatch, check_topology};
 
 fn settings() -> CheckSettings {
@@ -49,8 +49,10 @@ pub fn markdown_page(data: &[u8]) {
         page.blocks.iter().map(|b| check_block(b.clone(), text, &index, &settings)).collect();
     let first_lines: Vec<u32> = vec![1; reports.len()];
     let figures = vec![None; reports.len()];
+    let renderer = renderer();
     for sanitize in [false, true] {
         let cx = BodyContext {
+            renderer,
             reports: &reports,
             first_lines: &first_lines,
             page_path: "page.html",
@@ -79,4 +81,42 @@ pub fn book_files(data: &[u8]) {
     let _ = summary::parse(Arc::from("content/SUMMARY.md"), text);
     let _ = config::parse(Arc::from("book.toml"), text);
     let _ = front_matter::split(&Arc::from("content/page.md"), text);
+}
+
+/// A Terraform module (files separated by NUL bytes: `main.tf`, `variables.tf`,
+/// `terraform.tfvars`, then `extra-N.tf`) through the import, every problem located, the
+/// topology written as YAML and read back to the same text (within the YAML limits), and
+/// every rule of the default profile on it.
+pub fn terraform_module(data: &[u8]) {
+    use crate::topology::{emit, model::Topology, resolve::Net, terraform, yaml};
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let names = ["main.tf", "variables.tf", "terraform.tfvars"];
+    let files: Vec<(Arc<str>, Arc<str>)> = text
+        .split('\0')
+        .enumerate()
+        .map(|(i, t)| {
+            let name = names.get(i).map_or_else(|| format!("extra-{i}.tf"), |n| n.to_string());
+            (Arc::from(name), Arc::from(t))
+        })
+        .collect();
+    let imported = terraform::import(&files);
+    for p in &imported.problems {
+        assert!(imported.sources.locate(p.span.clone()).is_some(), "problem not located: {p:?}");
+    }
+    let text = emit::to_yaml(&imported.topology);
+    match yaml::from_str::<Topology>(&text) {
+        Ok(back) => assert_eq!(emit::to_yaml(&back), text, "the emitted YAML reads back differently"),
+        Err(e) => {
+            assert_eq!(e.code, ToolCode::InputLimit, "the emitted YAML does not read back: {e:?}\n{text}")
+        }
+    }
+    let net = Net::new(Arc::new(imported.topology));
+    let _ = crate::rules::run(&net, crate::rules::Profile::DEFAULT);
+}
+
+/// The built-in theme's templates, compiled once per process.
+fn renderer() -> &'static Renderer {
+    static RENDERER: std::sync::LazyLock<Renderer> =
+        std::sync::LazyLock::new(|| Renderer::new(&crate::load::theme::builtin()).0);
+    &RENDERER
 }

@@ -15,6 +15,7 @@ pub mod check;
 pub mod cmd;
 pub mod diag;
 pub mod diagram;
+pub mod escape;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod load;

@@ -18,6 +18,10 @@ enum Command {
         /// The book folder (holding `book.toml`).
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// Rule profile (`2020-10`, `2026-02`, `current`) for blocks that do not name one;
+        /// overrides `[check] profile` of `book.toml`.
+        #[arg(long, value_name = "PROFILE")]
+        profile: Option<topobook::rules::Profile>,
     },
     /// Serve the book in DIR with live reload: each save shows in the browser at once.
     Serve {
@@ -33,6 +37,10 @@ enum Command {
         /// Open the book in the default browser.
         #[arg(long)]
         open: bool,
+        /// Rule profile (`2020-10`, `2026-02`, `current`) for blocks that do not name one;
+        /// overrides `[check] profile` of `book.toml`.
+        #[arg(long, value_name = "PROFILE")]
+        profile: Option<topobook::rules::Profile>,
     },
     /// Create a new book in DIR: `book.toml`, `content/` and a first page.
     Init {
@@ -57,20 +65,38 @@ enum Command {
         /// Make warnings fail the run.
         #[arg(long, value_enum, value_name = "LEVEL")]
         deny: Option<Deny>,
-        /// Documentation profile the rules follow, for blocks that do not name one.
+        /// Rule profile (`2020-10`, `2026-02`, `current`) for blocks that do not name one;
+        /// overrides `[check] profile` of `book.toml`. When it differs from the book's own,
+        /// findings new under it and findings it no longer reports are marked.
         #[arg(long, value_name = "PROFILE")]
         profile: Option<topobook::rules::Profile>,
         /// Also show notes from advisory (info-level) rules in human, short and github output.
         #[arg(long)]
         notes: bool,
     },
-    /// List the rules: ID, severity, area, title.
+    /// Print the YAML topology equivalent to infrastructure code (a Terraform module).
+    ///
+    /// The topology goes to stdout, with a comment saying where it came from; what could not
+    /// be read goes to stderr. Exit codes: 0 imported; 1 the code has errors (what could be
+    /// read is still printed); 2 usage or I/O error.
+    Import {
+        /// A Terraform module folder or a `.tf` file.
+        path: PathBuf,
+        /// The kind of code (default: guessed from the path).
+        #[arg(long, value_enum)]
+        format: Option<topobook::cmd::import::ImportFormat>,
+    },
+    /// List the rules: ID, severity, area, profiles, title.
     Rules {
         /// `table` (default) or `json`.
         #[arg(long, value_enum, default_value = "table")]
         format: RulesFormat,
+        /// List the rules of this profile (`2020-10`, `2026-02`, `current`); default: every
+        /// rule with the profiles it is in.
+        #[arg(long, value_name = "PROFILE")]
+        profile: Option<topobook::rules::Profile>,
     },
-    /// Print the documentation of a rule.
+    /// Print the documentation of a rule: every version, with the profiles it is in.
     Explain {
         /// A rule ID, e.g. `AML-KV-002`.
         id: String,
@@ -90,14 +116,21 @@ enum RulesFormat {
     Json,
 }
 
+/// Site options with the `--profile` of the command line.
+fn site_options(profile: Option<topobook::rules::Profile>) -> topobook::site::SiteOptions {
+    let mut options = topobook::site::SiteOptions::default();
+    options.check.profile = profile;
+    options
+}
+
 fn main() {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Build { dir } => topobook::cmd::build::run(&dir, topobook::site::SiteOptions::default()),
-        Command::Serve { dir, port, host, open } => topobook::cmd::serve::run(
+        Command::Build { dir, profile } => topobook::cmd::build::run(&dir, site_options(profile)),
+        Command::Serve { dir, port, host, open, profile } => topobook::cmd::serve::run(
             &dir,
             &topobook::cmd::serve::Args { host, port, open },
-            topobook::site::SiteOptions::default(),
+            site_options(profile),
         ),
         Command::Init { dir } => topobook::cmd::init::run(&dir),
         Command::Check { args, format, output, deny, profile, notes } => {
@@ -110,7 +143,10 @@ fn main() {
                 notes,
             })
         }
-        Command::Rules { format } => topobook::cmd::rules::list(matches!(format, RulesFormat::Json)),
+        Command::Import { path, format } => topobook::cmd::import::run(&path, format),
+        Command::Rules { format, profile } => {
+            topobook::cmd::rules::list(matches!(format, RulesFormat::Json), profile)
+        }
         Command::Explain { id } => topobook::cmd::rules::explain(&id),
         Command::Schema => topobook::cmd::rules::schema(),
     };

@@ -109,6 +109,21 @@ pub fn process_alive(pid: u32) -> bool {
     }
 }
 
+/// Kill a child started in its own process group (`process_group(0)`) and everything in
+/// that group; where process groups do not exist, the caller's `Child::kill` is all there is.
+pub fn kill_process_group(pid: u32) {
+    #[cfg(unix)]
+    if let Ok(pid) = i32::try_from(pid) {
+        // SAFETY: `kill` takes plain integers and touches no memory of ours; `-pid` names the
+        // group the child leads, made for it alone.
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = pid;
+}
+
 /// Exchange two paths atomically (`renameat2(RENAME_EXCHANGE)`). `Ok(false)` when the
 /// platform or the file system cannot.
 pub fn exchange_paths(a: &Path, b: &Path) -> io::Result<bool> {

@@ -68,7 +68,7 @@ fn the_blocks_fire_every_error_and_warning_rule() {
         .collect();
     let missing: Vec<&str> = registry()
         .iter()
-        .filter(|r| Profile::DEFAULT.includes(r) && r.severity >= Severity::Warning)
+        .filter(|r| Profile::P2020_10.includes(r) && r.severity >= Severity::Warning)
         .map(|r| r.id)
         .filter(|id| !fired.contains(id))
         .collect();

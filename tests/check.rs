@@ -151,12 +151,41 @@ fn exit_codes() {
     assert!(warn.stdout.contains("warning[suppression]"));
     assert_eq!(check(&["tests/books/check-warn", "--deny", "warnings"]).code, 1);
     assert_eq!(check(&[BOOK]).code, 1);
-    assert_eq!(check(&[BOOK, "--profile", "current"]).code, 2);
+    assert_eq!(check(&[BOOK, "--profile", "2019-01"]).code, 2, "an unknown profile is a usage error");
     assert_eq!(check(&[BOOK, "--format", "xml"]).code, 2);
     assert_eq!(check(&["tests/books/unknown-config"]).code, 2, "a configuration error is exit 2");
     let missing =
         check(&["tests/books/check", "--output", "/nonexistent-dir/report.json", "--format", "json"]);
     assert_eq!(missing.code, 2);
+}
+
+/// Moving the repository's runbook (pinned to 2020-10) to `current`: what the new profile
+/// no longer reports is listed as notes, and counter-examples of rules the new profile lacks
+/// say so.
+#[test]
+fn moving_a_runbook_to_current_explains_what_changed() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let same = check(&[root, "--format", "json"]);
+    assert_eq!(same.code, 0, "{}", same.stderr);
+    assert!(!same.stdout.contains("profile-change") && !same.stdout.contains("new in profile"));
+    let moved = check(&[root, "--profile", "current", "--format", "json"]);
+    assert_eq!(moved.code, 1, "counter-examples of rules that left the profile fail");
+    let v: Value = serde_json::from_str(&moved.stdout).expect("json");
+    assert_eq!(v["profile"], "2026-02");
+    let findings = v["findings"].as_array().expect("findings");
+    let gone: Vec<&Value> = findings.iter().filter(|f| f["rule"] == "profile-change").collect();
+    assert!(!gone.is_empty());
+    assert!(gone.iter().all(|f| f["severity"] == "note" && !f["fails"].as_bool().unwrap_or(true)));
+    assert!(
+        gone.iter().any(|f| f["message"].as_str().is_some_and(|m| m.ends_with("(AML-DNS-010)"))
+            && f["note"] == "reported under profile 2020-10, the book's own"),
+        "{gone:#?}"
+    );
+    let lacking = findings.iter().find(|f| {
+        f["message"]
+            == "this block expects `AML-CMP-002` to fire, but profile 2026-02 does not have `AML-CMP-002`"
+    });
+    assert!(lacking.is_some());
 }
 
 fn copy_dir(from: &Path, to: &Path) {

@@ -53,6 +53,53 @@ fn init_then_build() {
     assert_eq!(code, 2);
     assert!(err.contains("refusing to overwrite"), "{err}");
     assert_eq!(std::fs::read_to_string(book.join("book.toml")).expect("toml"), before);
+    assert!(before.contains("[check]\n") && before.contains("profile = \"current\""), "{before}");
+}
+
+#[test]
+fn profiles_on_the_command_line_and_in_book_toml() {
+    let dir = tempfile::tempdir().expect("temp");
+    let book = dir.path().join("runbook");
+    assert_eq!(topobook(&["init", &book.to_string_lossy()], None).0, 0);
+    for profile in ["2020-10", "2026-02", "current"] {
+        let (code, _, err) = topobook(&["build", "--profile", profile], Some(&book));
+        assert_eq!(code, 0, "{profile}: {err}");
+    }
+    let (code, _, err) = topobook(&["build", "--profile", "2021"], Some(&book));
+    assert_eq!(code, 2, "an unknown profile is a usage error");
+    assert!(err.contains("unknown profile `2021`") && err.contains("2026-02"), "{err}");
+    let (code, _, err) = topobook(&["serve", "--profile", "2021"], Some(&book));
+    assert_eq!(code, 2, "{err}");
+    // In `book.toml`, an unknown profile is a located configuration error.
+    let toml = std::fs::read_to_string(book.join("book.toml")).expect("toml");
+    std::fs::write(book.join("book.toml"), toml.replace("profile = \"current\"", "profile = \"2019\""))
+        .expect("write");
+    let (code, _, err) = topobook(&["build"], Some(&book));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("unknown profile `2019` in `check.profile`") && err.contains("book.toml:"), "{err}");
+}
+
+#[test]
+fn rules_and_explain_show_profiles_and_versions() {
+    let (code, all, _) = topobook(&["rules"], None);
+    assert_eq!(code, 0);
+    let row = all.lines().find(|l| l.starts_with("AML-ST-002 ")).expect("a row for AML-ST-002");
+    assert!(row.contains("2020-10,2026-02"), "{row}");
+    let row = all.lines().find(|l| l.starts_with("AML-CMP-002 ")).expect("a row for AML-CMP-002");
+    assert!(row.contains("2020-10") && !row.contains("2026-02"), "{row}");
+    let (code, old, _) = topobook(&["rules", "--profile", "2020-10"], None);
+    assert_eq!(code, 0);
+    assert!(old.contains("AML-CMP-002 ") && old.ends_with("rules in profile 2020-10\n"), "{old}");
+    let (_, cur, _) = topobook(&["rules", "--profile", "current", "--format", "json"], None);
+    let rows: serde_json::Value = serde_json::from_str(&cur).expect("json");
+    let rows = rows.as_array().expect("an array");
+    assert!(rows.iter().all(|r| r["profiles"].as_array().is_some_and(|p| p.iter().any(|x| x == "2026-02"))));
+    assert!(rows.iter().any(|r| r["id"] == "AML-ST-002") && !rows.iter().any(|r| r["id"] == "AML-CMP-002"));
+    let (code, text, _) = topobook(&["explain", "aml-st-002"], None);
+    assert_eq!(code, 0);
+    assert!(text.contains("## In profile 2026-02") && text.contains("## In profile 2020-10"), "{text}");
+    let (code, _, err) = topobook(&["rules", "--profile", "2030-01"], None);
+    assert_eq!(code, 2, "{err}");
 }
 
 #[test]

@@ -13,7 +13,12 @@ use topobook::check::{BlockReport, CheckSettings, check_yaml};
 use topobook::diagram::{DiagramOptions, finding_anchor, finding_targets, render, verdict};
 
 fn settings() -> CheckSettings {
-    CheckSettings { today: time::macros::date!(2026 - 01 - 15), ..CheckSettings::default() }
+    // The fixtures follow profile 2020-10, as a book that pins it.
+    CheckSettings {
+        today: time::macros::date!(2026 - 01 - 15),
+        book_profile: Some(topobook::rules::Profile::P2020_10),
+        ..CheckSettings::default()
+    }
 }
 
 fn report(yaml: &str, info: &str) -> BlockReport {
@@ -321,7 +326,11 @@ fn accessible_and_responsive() {
     let title = root.children().find(|n| n.has_tag_name("title")).unwrap();
     assert_eq!(title.text(), Some("Secured workspace"));
     let desc = root.children().find(|n| n.has_tag_name("desc")).unwrap().text().unwrap();
-    assert!(desc.contains("Virtual network `vnet-ml`") && desc.contains("Verdict:"), "{desc}");
+    assert!(
+        desc.starts_with("Network diagram of Secured workspace: 2 virtual networks")
+            && desc.contains("Verdict:"),
+        "{desc}"
+    );
     // Every badge is one link, with a title (its name), and nothing in it is focusable.
     let badges: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("a")).collect();
     assert!(!badges.is_empty());
@@ -864,9 +873,12 @@ fn description_says_what_the_diagram_shows() {
         reached.children.iter().any(|c| c.text == "Workspace: Private IP (private endpoint)"),
         "{reached:?}"
     );
-    // The SVG's <desc> is the same text.
+    // In a page the SVG's <desc> is the sentence (the list stands beside it); a standalone
+    // SVG carries it all.
     let svg = render(&r, &DiagramOptions::default()).unwrap();
-    assert!(svg.contains(&topobook::diagram::text::escape(&d.text())));
+    assert!(svg.contains(&format!("-desc\">{}</desc>", topobook::escape::xml(&d.title))));
+    let alone = render(&r, &DiagramOptions { standalone: true, ..DiagramOptions::default() }).unwrap();
+    assert!(alone.contains(&format!("-desc\">{}</desc>", topobook::escape::xml(&d.text()))));
 
     // Summarised diagrams are described in full, findings included.
     let r = report(&fixture("hub-spoke.yaml"), "yaml topology");
@@ -883,7 +895,8 @@ fn description_says_what_the_diagram_shows() {
 /// Many subnets whose connectors allow it sit two to a row, when that makes the VNet shorter.
 #[test]
 fn subnets_flow_into_two_columns() {
-    let mut yaml = String::from("vnets:\n  - name: vnet-many\n    address_space: [10.0.0.0/16]\n    subnets:\n");
+    let mut yaml =
+        String::from("vnets:\n  - name: vnet-many\n    address_space: [10.0.0.0/16]\n    subnets:\n");
     for i in 1..=6 {
         yaml.push_str(&format!("      - {{name: snet-{i}, prefix: 10.0.{i}.0/24}}\n"));
     }

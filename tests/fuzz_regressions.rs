@@ -60,3 +60,8 @@ fn topology_yaml_findings() {
 fn book_files_findings() {
     replay("book_files", topobook::fuzzing::book_files);
 }
+
+#[test]
+fn terraform_module_findings() {
+    replay("terraform_module", topobook::fuzzing::terraform_module);
+}

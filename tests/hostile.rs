@@ -218,7 +218,12 @@ fn book(case: &Case) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     let content = dir.path().join("content");
     std::fs::create_dir_all(&content).expect("content");
-    std::fs::write(dir.path().join("book.toml"), "[book]\ntitle = \"Hostile\"\n").expect("book.toml");
+    // The snapshots follow the rules of profile 2020-10.
+    std::fs::write(
+        dir.path().join("book.toml"),
+        "[book]\ntitle = \"Hostile\"\n\n[check]\nprofile = \"2020-10\"\n",
+    )
+    .expect("book.toml");
     std::fs::write(
         content.join("good.md"),
         "# Good\n\n```yaml topology\nkey_vaults:\n  - name: kv-open\n```\n",

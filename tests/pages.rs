@@ -26,7 +26,7 @@ fn a_book_gets_diagrams_rule_pages_and_a_status_page() {
 
     // One page per rule of the registry, and the index, grouped by area.
     let rules = std::fs::read_dir(run.site().join("rules")).expect("rules folder").count();
-    assert_eq!(rules, topobook::rules::registry().len() + 1);
+    assert_eq!(rules, topobook::rules::groups().len() + 1);
     let index = run.read("rules/index.html");
     assert!(index.contains("<h2 id=\"key-vault\">Key Vault<a class=\"anchor\""));
     assert!(index.contains("<a href=\"AML-KV-002.html#where-this-rule-fires\">1 on purpose</a>"), "{index}");
@@ -35,6 +35,20 @@ fn a_book_gets_diagrams_rule_pages_and_a_status_page() {
     // The rule's example is drawn and checked: it fails as expected; the fix passes.
     assert!(rule.contains("class=\"topology topology-expected\" id=\"rule-example\""));
     assert!(rule.contains("class=\"topology topology-pass\" id=\"rule-fix\""));
+    // A rule whose meaning changed keeps one page, with each version pinned to its profile;
+    // the index says which profiles each rule is in.
+    let st = run.read("rules/AML-ST-002.html");
+    assert!(st.contains("<h2 id=\"profile-2026-02\">In profile 2026-02"), "{st}");
+    assert!(st.contains("<h2 id=\"profile-2020-10\">In profile 2020-10"));
+    assert!(st.contains("class=\"topology topology-expected\" id=\"rule-example-2026-02\""));
+    assert!(st.contains("class=\"topology topology-expected\" id=\"rule-example-2020-10\""));
+    assert!(st.contains("class=\"topology topology-pass\" id=\"rule-fix-2026-02\""));
+    let row = |id: &str| {
+        let at = index.find(&format!("<code>{id}</code>")).expect("a row");
+        index[at..].split("</tr>").next().unwrap_or_default().to_string()
+    };
+    assert!(row("AML-ST-002").contains("<td>2020-10, 2026-02</td>"), "{}", row("AML-ST-002"));
+    assert!(row("AML-CMP-002").contains("<td>2020-10</td>"), "{}", row("AML-CMP-002"));
     // Pages may link to rule pages; the link checker knows them.
     assert!(!run.stderr.contains("broken-link"), "{}", run.stderr);
     // The rules are in the search index.

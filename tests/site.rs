@@ -190,3 +190,81 @@ fn a_one_shot_build_writes_the_same_site_as_a_build() {
         assert!(full.get(&path) == once.get(&path), "`{path}` differs");
     }
 }
+
+/// A book whose theme overrides block templates: `overrides` with a failing topology block.
+fn block_book(overrides: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = common::book("overrides");
+    // Profile 2020-10: both of its Key Vault rules fire on this vault.
+    let page = "# One\n\n```yaml topology title=\"Locked key vault\" profile=2020-10\n\
+                key_vaults:\n  - name: kv-locked\n    network: {default_action: Deny, bypass: [None]}\n```\n";
+    std::fs::write(dir.path().join("content/one.md"), page).expect("write page");
+    for (name, text) in overrides {
+        let path = dir.path().join("themes/corporate/templates").join(name);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write template");
+    }
+    dir
+}
+
+/// Build with the library (a book with errors is rendered too) into memory: the page and
+/// what the build reported.
+fn render_one(dir: &std::path::Path) -> (String, Vec<topobook::diag::Diagnostic>) {
+    use topobook::output::MemoryOutput;
+    use topobook::site::{Site, SiteOptions};
+    let mut site = Site::load(dir, SiteOptions::default()).expect("load");
+    let out = MemoryOutput::new();
+    let report = site.build(&out);
+    let page = String::from_utf8(out.get("one.html").expect("one.html").to_vec()).expect("UTF-8");
+    let mut diags: Vec<_> = site.book_diagnostics().to_vec();
+    diags.extend(report.diagnostics);
+    (page, diags)
+}
+
+#[test]
+fn a_theme_overrides_one_block_template() {
+    let panel = "<div class=\"corporate-panel\">{{ block.outcome }}: {{ block.panel.verdict | code }}\
+                 {% for f in block.panel.findings %} [{{ f.code.id }}]{% endfor %}</div>\n";
+    let dir = block_book(&[("block/panel.html", panel)]);
+    let (page, diags) = render_one(dir.path());
+    assert!(diags.is_empty(), "{diags:?}");
+    let figure = fragment(&page, "<figure class=\"topology", "</figure>");
+    // The book's panel, the built-in figure and YAML around it.
+    assert!(figure.contains("<div class=\"corporate-panel\">failed: 2 errors, 1 note"), "{figure}");
+    assert!(figure.contains("[AML-KV-002]"), "{figure}");
+    assert!(!figure.contains("topology-panel"), "{figure}");
+    assert!(figure.contains("<figcaption class=\"topology-head\""), "{figure}");
+    assert!(figure.contains("<details class=\"topology-source\" open>"), "{figure}");
+}
+
+#[test]
+fn a_block_template_that_fails_is_reported_once_and_the_built_in_draws_the_block() {
+    // Compiles, then fails on every block (strict undefined); and one that does not compile.
+    let dir = block_book(&[
+        ("block/source.html", "<pre>\n{{ block.source.no_such_field }}\n</pre>\n"),
+        ("block/panel.html", "<div>{% if block.panel.verdict %}</div>\n"),
+    ]);
+    std::fs::write(
+        dir.path().join("content/two.md"),
+        "# Two\n\n```yaml topology\nworkspace: {name: w}\n```\n",
+    )
+    .expect("write page");
+    let (page, diags) = render_one(dir.path());
+    let text: Vec<String> = diags
+        .iter()
+        .map(|d| {
+            format!(
+                "{}: {}",
+                d.location.as_ref().map_or(String::new(), |l| format!("{}:{}", l.file, l.start.line)),
+                d.message
+            )
+        })
+        .collect();
+    insta::assert_snapshot!(text.join("\n"));
+    // The built-in templates drew the block, whole.
+    let figure = fragment(&page, "<figure class=\"topology", "</figure>");
+    assert!(figure.contains("<div class=\"topology-panel\""), "{figure}");
+    assert!(figure.contains("<details class=\"topology-source\" open>"), "{figure}");
+    // `topobook build` fails on it.
+    let run = rebuild(dir);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+}

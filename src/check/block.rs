@@ -4,7 +4,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::{BlockReport, CheckSettings, Outcome, RuleOutcome, RuleState, expect, suppress};
+use super::{BlockReport, CheckSettings, Outcome, RuleOutcome, RuleState, compare, expect, fields, suppress};
 use crate::diag::{Diagnostic, Disposition, LineIndex, Location, ToolCode};
 use crate::rules::{self, Profile, RuleStatus};
 use crate::topology::model::Topology;
@@ -68,9 +68,10 @@ pub fn check_block(
         diagnostics.push(d);
     }
 
-    let profile =
+    let (profile, baseline) =
         choose_profile(&net, options.profile.as_deref(), settings, &fence, &locator, &mut diagnostics);
     report.profile = Some(profile);
+    fields::check(&net, &source.yaml, profile, &locator, &mut diagnostics);
 
     let results = rules::run(&net, profile);
     let mut findings: Vec<Diagnostic> = results
@@ -87,11 +88,14 @@ pub fn check_block(
             })
         })
         .collect();
+    if let Some(old) = baseline {
+        compare::mark(&net, old, profile, &mut findings, &locator, &mut diagnostics);
+    }
 
     let suppressions = suppress::read(&net, settings, &locator, &mut diagnostics);
     suppress::apply(&suppressions, &mut findings, &locator, &mut diagnostics);
     let expect_ok = match &options.expect {
-        Some(expected) => expect::apply(expected, &mut findings, &fence, &mut diagnostics),
+        Some(expected) => expect::apply(expected, profile, &mut findings, &fence, &mut diagnostics),
         None => true,
     };
 
@@ -135,8 +139,12 @@ fn finish(mut report: BlockReport, mut diagnostics: Vec<Diagnostic>) -> BlockRep
     report
 }
 
-/// The block's profile: the fence's `profile=`, else `meta.profile`, else the run's, else
-/// the default. An unknown name is an error where it was written; the default then applies.
+/// The block's profile: the fence's `profile=`, else `meta.profile`, else `--profile`, else
+/// the book's `[check] profile`, else the default (`current`). An unknown name is an error
+/// where it was written; the run's profile then applies.
+///
+/// The second value is the profile to compare with: when `--profile` chose the block's
+/// profile and the block would otherwise use another (the book's or the default), that one.
 fn choose_profile(
     net: &Net,
     fence_profile: Option<&str>,
@@ -144,26 +152,30 @@ fn choose_profile(
     fence: &Location,
     locator: &Locator,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Profile {
+) -> (Profile, Option<Profile>) {
     let meta = net.topo().meta.as_ref().and_then(|m| m.profile.as_ref());
-    let (name, at) = match (fence_profile, meta, settings.profile) {
-        (Some(p), _, _) => (p, fence.clone()),
-        (None, Some(m), _) => (m.value.as_str(), locator.at(m.span.clone())),
-        (None, None, Some(p)) => return p,
-        (None, None, None) => return Profile::DEFAULT,
+    let (name, at) = match (fence_profile, meta) {
+        (Some(p), _) => (p, fence.clone()),
+        (None, Some(m)) => (m.value.as_str(), locator.at(m.span.clone())),
+        (None, None) => {
+            let run = settings.run_profile();
+            let own = settings.own_profile();
+            return (run, (run != own).then_some(own));
+        }
     };
     match name.parse::<Profile>() {
-        Ok(p) => p,
+        Ok(p) => (p, None),
         Err(e) => {
+            let fallback = settings.run_profile();
             diagnostics.push(
                 Diagnostic::error(
                     ToolCode::InvalidValue,
-                    format!("{}; checking with `{}`", e.message(), Profile::DEFAULT.name()),
+                    format!("{}; checking with `{}`", e.message(), fallback.name()),
                 )
                 .at(at)
                 .with_help(e.help()),
             );
-            Profile::DEFAULT
+            (fallback, None)
         }
     }
 }

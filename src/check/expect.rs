@@ -5,12 +5,13 @@ use std::collections::BTreeSet;
 
 use super::suppress::unknown_rule_help;
 use crate::diag::{Diagnostic, Disposition, Location, Severity, ToolCode};
-use crate::rules;
+use crate::rules::{self, Profile};
 
 /// Mark the expected findings and report every difference between the rules named and the
 /// rules that fired (errors at the fence). Returns whether the block broke exactly them.
 pub(super) fn apply(
     expected: &[String],
+    profile: Profile,
     findings: &mut [Diagnostic],
     fence: &Location,
     diagnostics: &mut Vec<Diagnostic>,
@@ -45,14 +46,25 @@ pub(super) fn apply(
     }
     for w in wanted.difference(&fired) {
         ok = false;
-        diagnostics.push(
-            Diagnostic::error(
+        let d = match rules::in_profile(w, profile) {
+            Some(_) => Diagnostic::error(
                 ToolCode::ExpectMismatch,
                 format!("this block expects `{w}` to fire, but it did not"),
             )
-            .at(fence.clone())
             .with_help(format!("change the topology so that it breaks `{w}`, or remove it from `expect=`")),
-        );
+            None => {
+                let names: Vec<&str> = rules::profiles_of(w).into_iter().map(Profile::name).collect();
+                Diagnostic::error(
+                    ToolCode::ExpectMismatch,
+                    format!("this block expects `{w}` to fire, but profile {profile} does not have `{w}`"),
+                )
+                .with_help(format!(
+                    "`{w}` is in profile {}: check the block under it (`profile=` on the fence), or remove `{w}` from `expect=`",
+                    if names.is_empty() { "none".to_string() } else { names.join(", ") }
+                ))
+            }
+        };
+        diagnostics.push(d.at(fence.clone()));
     }
     for f in fired.difference(&wanted) {
         ok = false;

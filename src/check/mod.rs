@@ -10,8 +10,12 @@
 //! stage is the only one that knows both the rules and where the model came from.
 
 mod block;
+mod compare;
 mod expect;
+mod fields;
 mod suppress;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 
@@ -24,9 +28,13 @@ use crate::topology::{BlockOptions, BlockSource, Net};
 /// Settings that apply to every block of a run.
 #[derive(Clone, Debug)]
 pub struct CheckSettings {
-    /// `--profile` from the command line (or `book.toml`); overrides `meta.profile` but not
-    /// the fence's `profile=`.
+    /// `--profile` from the command line: the profile of blocks that name none (the fence's
+    /// `profile=` and `meta.profile` win). When it differs from the profile the book would
+    /// use ([`CheckSettings::book_profile`], else the default), such blocks are also checked
+    /// under the book's, and findings that differ are marked (moving a runbook).
     pub profile: Option<Profile>,
+    /// `[check] profile` of `book.toml`: the book's own profile for blocks that name none.
+    pub book_profile: Option<Profile>,
     /// Today's date, for suppression expiry (fixed in tests).
     pub today: time::Date,
     /// Base URL of the rules reference (`https://docs.example.com/rules`); without it,
@@ -36,11 +44,27 @@ pub struct CheckSettings {
 
 impl Default for CheckSettings {
     fn default() -> Self {
-        CheckSettings { profile: None, today: time::OffsetDateTime::now_utc().date(), rules_base_url: None }
+        CheckSettings {
+            profile: None,
+            book_profile: None,
+            today: time::OffsetDateTime::now_utc().date(),
+            rules_base_url: None,
+        }
     }
 }
 
 impl CheckSettings {
+    /// The profile a block that names none would use without `--profile`: the book's, else
+    /// the default (`current`).
+    pub fn own_profile(&self) -> Profile {
+        self.book_profile.unwrap_or(Profile::DEFAULT)
+    }
+
+    /// The profile of the run for blocks that name none: `--profile`, else the book's.
+    pub fn run_profile(&self) -> Profile {
+        self.profile.unwrap_or_else(|| self.own_profile())
+    }
+
     /// The URL of a rule's reference page.
     pub fn rule_url(&self, rule: &Rule) -> String {
         rule.url(self.rules_base_url.as_deref())

@@ -16,6 +16,11 @@ build-dir = "site"
 # Broken internal links fail the build; use "warn" to only report them.
 link-check = "error"
 
+[check]
+# The rules the topology blocks are checked against: `current` (the newest documentation,
+# today `2026-02`) or a dated profile such as `2020-10` to keep a runbook on older rules.
+profile = "current"
+
 [output.html]
 # site-url = "https://example.org/runbook/"   # enables sitemap.xml and canonical links
 "#;

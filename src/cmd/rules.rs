@@ -5,20 +5,21 @@ use std::io::Write;
 
 use super::exit;
 use crate::diag::did_you_mean;
-use crate::rules::{self, docs};
+use crate::rules::{self, Profile, docs};
 
-/// `topobook rules [--format table|json]`.
-pub fn list(json: bool) -> i32 {
-    let text = if json { docs::rules_json() + "\n" } else { docs::rules_table() };
+/// `topobook rules [--format table|json] [--profile P]`: the versions profile `P` runs, or
+/// every rule with the profiles it is in.
+pub fn list(json: bool, profile: Option<Profile>) -> i32 {
+    let text = if json { docs::rules_json(profile) + "\n" } else { docs::rules_table(profile) };
     print(&text)
 }
 
-/// `topobook explain ID`: a rule's documentation.
+/// `topobook explain ID`: a rule's documentation, every version with its profiles.
 pub fn explain(id: &str) -> i32 {
     match rules::by_id(id) {
         Some(rule) => print(&docs::explain(rule)),
         None => {
-            let help = did_you_mean(id, rules::registry().iter().map(|r| r.id))
+            let help = did_you_mean(id, rules::groups().iter().map(|g| g[0].id))
                 .map(|s| format!("did you mean `{s}`?"))
                 .unwrap_or_else(|| "run `topobook rules` to list the rule IDs".to_string());
             eprintln!("error: no rule `{id}`\n  = help: {help}");

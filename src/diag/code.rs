@@ -115,10 +115,80 @@ match a finding. An expired suppression no longer applies: the finding counts ag
     Theme = "theme", Error,
         "A theme template that fails to load or render",
         "A template of the theme has an error.";
+    FieldNotInProfile = "field-not-in-profile", Warning,
+        "A field that has no meaning in the block's profile",
+        "Some fields of the topology model belong to one documentation profile only: the \
+managed network, online endpoints and hubs exist in `2026-02`, the workspace edition and \
+`created_in_vnet` only in `2020-10`. The rules of the other profile ignore the field. Remove it, \
+or check the block under the profile it was written for (`profile=` on the fence, \
+`meta.profile`, `--profile`).";
+    ProfileChange = "profile-change", Note,
+        "A finding the block's own profile reports and the run's profile does not",
+        "`--profile` checks a block under another profile than its book's. Findings that exist \
+only under the new profile say so in a note; each finding of the old profile that the new \
+one no longer reports is listed with this code, so that moving a runbook to a new profile \
+shows what changed.";
     Markdown = "markdown", Warning,
         "Markdown that probably does not say what its author meant",
         "A code fence that is never closed runs to the end of the page (or of its quote or list \
 item) and swallows everything after it. Close it with a fence line at least as long.";
+    HclSyntax = "hcl-syntax", Error,
+        "Terraform code that does not parse",
+        "A `.tf` or `.tfvars` file is not valid HCL, or declares the same name twice. The file is \
+left out of the topology; the other files of the module are still read.";
+    CannotEvaluate = "cannot-evaluate", Note,
+        "A value of the infrastructure code that topobook cannot know",
+        "The value is known only when the code is applied (a data source, a module output, a \
+runtime property, the resource group's location, a `list*()` result), or it comes from a \
+function topobook does not evaluate or a variable or parameter without a value. The field is \
+left unknown, never guessed, and so is everything computed from it: the rules that need it \
+are not evaluated. Give it a literal value, a variable default, a tfvars value or a value in \
+the parameters file to have it checked.";
+    UndeclaredReference = "undeclared-reference", Error,
+        "A reference to something the module does not declare",
+        "The code names a variable, local value, resource, data source or module that the module \
+does not declare; Terraform refuses it. The help line suggests the closest declared name.";
+    NotInModel = "not-in-model", Note,
+        "A resource or setting the topology model does not describe",
+        "The infrastructure code holds something that matters to the network (a load balancer, an \
+application security group, a firewall's NAT rules) that the topology model has no place for. \
+It is left out of the topology and not checked; the note names it so that the diagram and the \
+checks are read knowing it is missing.";
+    JsonSyntax = "json-syntax", Error,
+        "An infrastructure-code file that is not valid JSON",
+        "An ARM template or parameters file could not be read as JSON (comments are allowed, \
+trailing commas and single quotes are not). Nothing is imported until the error at the reported \
+position is fixed.";
+    NotArmTemplate = "not-arm-template", Error,
+        "A JSON file given as an ARM template that is not one",
+        "A `json topology` source must be an Azure Resource Manager deployment template: a JSON \
+object whose `$schema` ends in `deploymentTemplate.json#`, as `bicep build` writes. Point `src=` \
+at the template and `parameters=` at its parameters file.";
+    ArmTemplate = "arm-template", Error,
+        "An ARM template Azure would refuse",
+        "A resource without `type`, a `copy` loop without a valid `count`, a `condition` that is not \
+a boolean: the template would fail to deploy. Fix it at the reported position.";
+    ArmExpression = "arm-expression", Error,
+        "An ARM template expression that does not parse",
+        "A `[...]` string is an expression of the template language; this one is malformed. What \
+depends on it is left unknown.";
+    ArmParameters = "arm-parameters", Warning,
+        "A parameters file that does not fit its template",
+        "The parameters file sets a parameter the template does not declare (often a typo: the \
+help suggests the closest name), or gives one neither `value` nor `reference`.";
+    ArmValue = "arm-value", Warning,
+        "A value of infrastructure code the topology model cannot hold",
+        "A property has the wrong type, or a value outside the choices Azure and the model know \
+(`defaultAction: Allo`). The property is left out of the topology.";
+    BicepNotFound = "bicep-not-found", Error,
+        "A Bicep source, but no Bicep CLI on `PATH`",
+        "A `bicep topology` source is compiled by the official Bicep CLI. Install it so that \
+`bicep` is on `PATH`, or compile the file (`bicep build main.bicep`) and point `src=` at the \
+JSON template.";
+    BicepBuild = "bicep-build", Error,
+        "`bicep build` failed, timed out, or compiled the source",
+        "The Bicep CLI's own messages are quoted. As a note, it says that locations point into the \
+template the Bicep file compiles to, not into the `.bicep` file.";
 }
 
 impl ToolCode {

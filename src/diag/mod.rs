@@ -102,6 +102,9 @@ pub struct Diagnostic {
     pub label: Option<String>,
     /// What to do about it.
     pub help: Option<String>,
+    /// Context that is neither the problem nor the fix (e.g. "new in profile 2026-02: not
+    /// reported under 2020-10").
+    pub note: Option<String>,
     /// Link to the docs of the rule or code.
     pub url: Option<String>,
     /// Id of the topology block the diagnostic belongs to, if any.
@@ -124,6 +127,7 @@ impl Diagnostic {
             location: None,
             label: None,
             help: None,
+            note: None,
             url: None,
             block: None,
             subject: None,
@@ -156,6 +160,11 @@ impl Diagnostic {
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
         self
     }
 

@@ -155,9 +155,17 @@ pub(crate) fn of_scene(report: &BlockReport, s: &Scene) -> Description {
     let sides = s.left.len() + s.right.len();
     let mut parts = Vec::new();
     if !s.vnets.is_empty() {
-        parts.push(plural(s.vnets.len(), "virtual network", "virtual networks"));
-        parts.push(plural(count(Kind::Subnet), "subnet", "subnets"));
-        parts.push(plural(count(Kind::Node), "resource in them", "resources in them"));
+        let vnets = plural(s.vnets.len(), "virtual network", "virtual networks");
+        match count(Kind::Subnet) {
+            0 => parts.push(format!("{vnets} with no subnets")),
+            n => {
+                parts.push(vnets);
+                parts.push(plural(n, "subnet", "subnets"));
+            }
+        }
+        if count(Kind::Node) > 0 {
+            parts.push(plural(count(Kind::Node), "resource in them", "resources in them"));
+        }
     }
     if sides > 0 {
         parts.push(plural(sides, "service or client outside", "services and clients outside"));

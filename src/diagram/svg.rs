@@ -11,9 +11,10 @@ use super::icons::{LOOKS, status_symbol};
 use super::layout::{BADGE_H, BADGE_ICON, BADGE_SIZE, Label, Layout, Placed};
 use super::scene::{Icon, Kind, Mode, Scene, Side};
 use super::status::{Look, badge_summary, badge_title, badges, element_look};
-use super::text::{FONT_FAMILY, escape_into};
+use super::text::FONT_FAMILY;
 use crate::check::BlockReport;
 use crate::diag::Diagnostic;
+use crate::escape;
 
 /// Append a coordinate, rounded to 0.1 px, without a trailing `.0` (by hand: float
 /// formatting was the largest cost of writing a diagram).
@@ -68,7 +69,7 @@ impl Writer<'_> {
         num(&mut self.out, v);
     }
     fn esc(&mut self, s: &str) {
-        escape_into(&mut self.out, s);
+        escape::xml_into(&mut self.out, s);
     }
     /// Escaped text that keeps its line breaks (a tooltip of several findings).
     fn esc_lines(&mut self, s: &str) {
@@ -76,7 +77,7 @@ impl Writer<'_> {
             if i > 0 {
                 self.out.push('\n');
             }
-            escape_into(&mut self.out, line);
+            escape::xml_into(&mut self.out, line);
         }
     }
 
@@ -391,7 +392,13 @@ pub(crate) fn write(
     w.s("</title>\n<desc id=\"");
     w.s(&id);
     w.s("-desc\">");
-    w.esc(&description.text());
+    // In a page the description's list stands beside the diagram: the SVG says what it
+    // shows in a sentence. A standalone SVG carries the whole description.
+    if opts.standalone {
+        w.esc(&description.text());
+    } else {
+        w.esc(&description.title);
+    }
     w.s("</desc>\n");
     if opts.standalone {
         w.s("<style><![CDATA[");

@@ -119,69 +119,6 @@ pub fn wrap(text: &str, max: f32, size: f32, bold: bool, max_lines: usize) -> (V
     (lines, false)
 }
 
-/// Append `text` to `out`, escaped for XML text and attribute values. Characters that XML 1.0
-/// does not allow (control characters, U+FFFE, U+FFFF) become U+FFFD. Works on bytes: every
-/// character to replace is ASCII or starts with 0xEF, so runs in between are copied whole.
-pub fn escape_into(out: &mut String, text: &str) {
-    let bytes = text.as_bytes();
-    out.reserve(bytes.len());
-    let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        // Most bytes need nothing: skip them with one table lookup each.
-        if !SPECIAL[bytes[i] as usize] {
-            i += 1;
-            continue;
-        }
-        let (rep, len) = match bytes[i] {
-            b'&' => ("&amp;", 1),
-            b'<' => ("&lt;", 1),
-            b'>' => ("&gt;", 1),
-            b'"' => ("&quot;", 1),
-            b'\'' => ("&#39;", 1),
-            b'\t' | b'\n' | b'\r' => (" ", 1),
-            0..0x20 | 0x7f => ("\u{fffd}", 1),
-            0xef if matches!(bytes.get(i + 1..i + 3), Some([0xbf, 0xbe | 0xbf])) => ("\u{fffd}", 3),
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
-        // `i` is at an ASCII byte or at the start of a three-byte character: a boundary.
-        out.push_str(text.get(start..i).unwrap_or(""));
-        out.push_str(rep);
-        i += len;
-        start = i;
-    }
-    out.push_str(text.get(start..).unwrap_or(""));
-}
-
-/// The bytes [`escape_into`] may replace: markup, quotes, control characters, and 0xEF
-/// (which starts U+FFFE and U+FFFF).
-static SPECIAL: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 0x20 {
-        t[b] = true;
-        b += 1;
-    }
-    t[b'&' as usize] = true;
-    t[b'<' as usize] = true;
-    t[b'>' as usize] = true;
-    t[b'"' as usize] = true;
-    t[b'\'' as usize] = true;
-    t[0x7f] = true;
-    t[0xef] = true;
-    t
-};
-
-/// `text` escaped for XML.
-pub fn escape(text: &str) -> String {
-    let mut s = String::with_capacity(text.len() + 8);
-    escape_into(&mut s, text);
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,11 +156,5 @@ mod tests {
         let (lines, cut) = wrap(&"x".repeat(200), 50.0, 10.0, false, 2);
         assert!(cut && lines.len() == 2);
         assert!(lines.iter().all(|l| text_width(l, 10.0, false) <= 50.0));
-    }
-
-    #[test]
-    fn escapes_markup_and_controls() {
-        assert_eq!(escape("<a href=\"x\">&'\u{1}"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;\u{fffd}");
-        assert_eq!(escape("é\u{ffff}日\u{fffe}\u{feff}x\ty"), "é\u{fffd}日\u{fffd}\u{feff}x y");
     }
 }

@@ -8,6 +8,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::diag::{Diagnostic, LineIndex, ToolCode, did_you_mean};
+use crate::rules::Profile;
 
 /// What a broken internal link is: an error (the default) or a warning.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,6 +73,9 @@ pub struct Config {
     pub build_dir: String,
     pub link_check: LinkLevel,
     pub html: HtmlConfig,
+    /// `[check] profile`: the rule profile of blocks that name none (`current` when absent);
+    /// `--profile` overrides it.
+    pub profile: Option<Profile>,
 }
 
 impl Default for Config {
@@ -92,6 +96,7 @@ impl Default for Config {
                 sanitize: false,
                 search: true,
             },
+            profile: None,
         }
     }
 }
@@ -101,7 +106,8 @@ const BUILD_KEYS: &[&str] = &["build-dir", "link-check"];
 const HTML_KEYS: &[&str] =
     &["theme", "site-url", "git-repository-url", "edit-url-template", "sanitize", "search"];
 const SEARCH_KEYS: &[&str] = &["enable"];
-const TOP_KEYS: &[&str] = &["book", "build", "output", "preprocessor", "rust"];
+const CHECK_KEYS: &[&str] = &["profile"];
+const TOP_KEYS: &[&str] = &["book", "build", "check", "output", "preprocessor", "rust"];
 
 // mdBook compatibility: what topobook does with the keys of mdBook's `book.toml`.
 //
@@ -109,7 +115,8 @@ const TOP_KEYS: &[&str] = &["book", "build", "output", "preprocessor", "rust"];
 // the build, and unknown keys (typos) must still be caught. So every key falls in one of four
 // classes:
 //
-// 1. A topobook key (`BOOK_KEYS`, `BUILD_KEYS`, `HTML_KEYS`, `SEARCH_KEYS`): read.
+// 1. A topobook key (`BOOK_KEYS`, `BUILD_KEYS`, `HTML_KEYS`, `SEARCH_KEYS`, `CHECK_KEYS`):
+//    read.
 // 2. An mdBook key with nothing to do in topobook, because topobook already does it
 //    (`smart-punctuation`, `admonitions`: always on; the built-in `links` and `index`
 //    preprocessors; `[output.linkcheck]`: links are always checked) or because it only tunes
@@ -253,6 +260,26 @@ impl Ctx<'_> {
             Some(s) => Some(s.to_string()),
             None => {
                 self.wrong_type(full, "a string", v);
+                None
+            }
+        }
+    }
+
+    /// A rule profile (`2020-10`, `2026-02`, `current`).
+    fn profile(&mut self, full: &str, v: &Spanned<DeValue<'_>>) -> Option<Profile> {
+        let s = self.string(full, v)?;
+        match s.parse::<Profile>() {
+            Ok(p) => Some(p),
+            Err(e) => {
+                self.diag(
+                    Diagnostic::error(
+                        ToolCode::Config,
+                        format!("{} in `{full}`; checking with `{}`", e.message(), Profile::DEFAULT.name()),
+                    )
+                    .with_label("unknown profile")
+                    .with_help(e.help()),
+                    v.span(),
+                );
                 None
             }
         }
@@ -407,6 +434,15 @@ pub fn parse(file: Arc<str>, text: &str) -> (Config, Vec<Diagnostic>) {
                     }
                 }
             }
+            "check" => {
+                let Some(t) = cx.table("check", value) else { continue };
+                for (k, v) in t {
+                    match k.get_ref().as_ref() {
+                        "profile" => config.profile = cx.profile("check.profile", v),
+                        _ => cx.unknown("check", k, CHECK_KEYS, &[]),
+                    }
+                }
+            }
             "output" => {
                 let Some(t) = cx.table("output", value) else { continue };
                 for (k, v) in t {
@@ -516,121 +552,5 @@ fn parse_html(cx: &mut Ctx<'_>, h: &DeTable<'_>, html: &mut HtmlConfig) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn run(text: &str) -> (Config, Vec<Diagnostic>) {
-        parse("book.toml".into(), text)
-    }
-
-    #[test]
-    fn reads_known_keys_and_defaults() {
-        let (c, d) = run(
-            "[book]\ntitle = \"T\"\nauthors = [\"a\", \"b\"]\nsrc = \"src\"\n[build]\nlink-check = \"warn\"\n\
-             [output.html]\nsite-url = \"https://x.test/\"\nsanitize = true\n[output.html.search]\nenable = false\n",
-        );
-        assert!(d.is_empty(), "{d:?}");
-        assert_eq!(c.title, "T");
-        assert_eq!(c.authors, ["a", "b"]);
-        assert_eq!(c.src, "src");
-        assert_eq!(c.build_dir, "site");
-        assert_eq!(c.link_check, LinkLevel::Warn);
-        assert!(c.html.sanitize && !c.html.search);
-        assert_eq!(c.html.site_url.as_deref(), Some("https://x.test/"));
-    }
-
-    #[test]
-    fn unknown_keys_are_located_with_a_suggestion() {
-        let (_, d) = run("[book]\ntitle = \"T\"\nauthor = [\"a\"]\n");
-        assert_eq!(d.len(), 1);
-        assert_eq!(d[0].message, "unknown key `book.author` in `book.toml`");
-        assert_eq!(d[0].help.as_deref(), Some("did you mean `authors`?"));
-        let loc = d[0].location.as_ref().map(|l| (l.start.line, l.start.column));
-        assert_eq!(loc, Some((3, 1)));
-    }
-
-    #[test]
-    fn mdbook_keys_are_notes_or_warnings_and_bad_values_errors() {
-        let (c, d) = run(
-            "[rust]\nedition = \"2021\"\n[output.html]\nadditional-css = []\n[build]\nsrc = 1\nbuild-dir = \"../x\"\n",
-        );
-        let mut sev: Vec<_> = d.iter().map(|d| d.severity.as_str()).collect();
-        sev.sort();
-        assert_eq!(sev, ["error", "error", "note", "warning"], "{d:#?}");
-        assert_eq!(c.build_dir, "site");
-    }
-
-    /// The four classes of the decision at the top of this file, on mdBook's own keys.
-    #[test]
-    fn mdbook_keys_by_class() {
-        let text = "[output.html]\nmath = true\nmathjax-support = false\nhash-files = true\n\
-                    [output.html.playground]\neditable = true\n[output.html.redirect]\n\"/a.html\" = \"b.html\"\n\
-                    [output.html.search]\nboost-title = 2\n[output.linkcheck]\n\
-                    [preprocessor.links]\n[preprocessor.katex]\n";
-        let (c, d) = run(text);
-        let mut got: Vec<(&str, &str)> =
-            d.iter().map(|d| (d.message.split('`').nth(1).unwrap_or(""), d.severity.as_str())).collect();
-        got.sort();
-        assert_eq!(
-            got,
-            [
-                ("output.html.hash-files", "note"),
-                ("output.html.math", "warning"),
-                ("output.html.mathjax-support", "note"),
-                ("output.html.playground", "note"),
-                ("output.html.redirect", "warning"),
-                ("output.html.search.boost-title", "note"),
-                ("output.linkcheck", "note"),
-                ("preprocessor.katex", "warning"),
-                ("preprocessor.links", "note"),
-            ],
-            "{d:#?}"
-        );
-        let math = d.iter().find(|d| d.message.starts_with("`output.html.math`"));
-        assert!(math.is_some_and(|d| d.message.ends_with("equations are shown as written, not typeset")));
-        assert_eq!(c, Config::default());
-    }
-
-    #[test]
-    fn typos_of_mdbook_keys_are_errors_suggesting_them() {
-        let (_, d) = run("[output.html]\nmathjax-suport = true\n[output.html.search]\nlimit-result = 3\n");
-        let got: Vec<_> = d.iter().map(|d| (d.severity.as_str(), d.help.as_deref().unwrap_or(""))).collect();
-        assert_eq!(
-            got,
-            [("error", "did you mean `mathjax-support`?"), ("error", "did you mean `limit-results`?")]
-        );
-    }
-
-    #[test]
-    fn a_build_folder_that_holds_the_book_is_refused() {
-        for (toml, why) in [
-            ("[build]\nbuild-dir = \".\"\n", "the whole book"),
-            ("[build]\nbuild-dir = \"./\"\n", "the whole book"),
-            ("[build]\nbuild-dir = \"content\"\n", "the source folder `content`"),
-            ("[build]\nbuild-dir = \"./content/.\"\n", "the source folder `content`"),
-            ("[book]\nsrc = \"docs/src\"\n[build]\nbuild-dir = \"docs\"\n", "the source folder `docs/src`"),
-            ("[build]\nbuild-dir = \"content/out\"\n", "a folder inside the source folder `content`"),
-            ("[build]\nbuild-dir = \"themes\"\n", "the `themes` folder"),
-            ("[build]\nbuild-dir = \"themes/default/out\"\n", "the `themes` folder"),
-        ] {
-            let (c, d) = run(toml);
-            assert_eq!(d.len(), 1, "{toml}: {d:?}");
-            assert!(d[0].message.contains(&format!("would replace {why}")), "{toml}: {}", d[0].message);
-            assert_eq!(d[0].severity.as_str(), "error");
-            assert_eq!(c.build_dir, "site");
-        }
-        for ok in
-            ["[build]\nbuild-dir = \"./public\"\n", "[book]\nsrc = \".\"\n[build]\nbuild-dir = \"out\"\n"]
-        {
-            let (_, d) = run(ok);
-            assert!(d.is_empty(), "{ok}: {d:?}");
-        }
-    }
-
-    #[test]
-    fn syntax_errors_do_not_panic() {
-        let (c, d) = run("[book\ntitle = ");
-        assert_eq!(d.len(), 1);
-        assert_eq!(c, Config::default());
-    }
-}
+#[path = "config_tests.rs"]
+mod tests;

@@ -4,9 +4,11 @@
 //! split off, `{{#include}}` directives expanded), the theme and the list of static files.
 //! Problems are diagnostics; only a missing book folder or `book.toml` is fatal.
 
+pub mod arm;
 pub mod config;
 pub mod front_matter;
 pub mod include;
+pub mod infra;
 pub mod summary;
 pub mod theme;
 
@@ -114,7 +116,7 @@ impl Guard {
     }
 
     /// The real path of `rel` (relative to the root), if it stays inside the root.
-    fn resolve(&self, rel: &str) -> Result<PathBuf, Box<Diagnostic>> {
+    pub fn resolve(&self, rel: &str) -> Result<PathBuf, Box<Diagnostic>> {
         let path = self.root.join(rel);
         let real = path.canonicalize().map_err(|e| io_diag(rel, "file", &e))?;
         if !real.starts_with(&self.real_root) {

@@ -18,6 +18,7 @@ pub use links::{Link, Target};
 pub use slug::slugify;
 
 use crate::diag::{Diagnostic, LineIndex, ToolCode};
+use crate::escape;
 use crate::topology::block::{BlockSource, SegmentMap, is_topology_info};
 
 /// A piece of a page body.
@@ -103,24 +104,6 @@ fn alert_title(kind: BlockQuoteKind) -> (&'static str, &'static str) {
         BlockQuoteKind::Warning => ("warning", "Warning"),
         BlockQuoteKind::Caution => ("caution", "Caution"),
     }
-}
-
-/// Escape text for an HTML attribute or text node. NUL, which HTML does not allow, becomes
-/// U+FFFD (a topology block's YAML keeps its NUL bytes so that it maps to the page exactly).
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\0' => out.push('\u{FFFD}'),
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Collect `id="…"` and `name="…"` attribute values from raw HTML.
@@ -275,11 +258,12 @@ pub fn parse(path: &Arc<str>, rel: &str, text: &str, start: usize) -> ParsedPage
                 // The opening tag needs the id, known only at the end: hold its place.
                 let mut open = String::new();
                 for (k, v) in &attrs {
-                    let _ = write!(open, " {}=\"{}\"", escape(k), escape(v.as_deref().unwrap_or("")));
+                    let _ =
+                        write!(open, " {}=\"{}\"", escape::html(k), escape::html(v.as_deref().unwrap_or("")));
                 }
                 if !classes.is_empty() {
                     let cls: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
-                    let _ = write!(open, " class=\"{}\"", escape(&cls.join(" ")));
+                    let _ = write!(open, " class=\"{}\"", escape::html(&cls.join(" ")));
                 }
                 heading = Some(OpenHeading {
                     at: events.len(),
@@ -306,7 +290,7 @@ pub fn parse(path: &Arc<str>, rel: &str, text: &str, start: usize) -> ParsedPage
                 b.page.headings.push(Heading { level: lvl, id: id.clone(), text: plain, range: h.range });
                 b.page.anchors.insert(id.clone());
                 b.flush_section(Some(index));
-                let id = escape(&id);
+                let id = escape::html(&id);
                 if let Some(slot) = events.get_mut(h.at) {
                     *slot = Event::Html(format!("<h{lvl} id=\"{id}\"{}>", h.attrs).into());
                 }
@@ -380,6 +364,17 @@ pub fn parse(path: &Arc<str>, rel: &str, text: &str, start: usize) -> ParsedPage
                 ));
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => events.push(Event::Html("</div>\n".into())),
+            // A wide table scrolls sideways inside a box the keyboard can reach.
+            Event::Start(Tag::Table(align)) => {
+                events.push(Event::Html(
+                    "<div class=\"table-wrap\" tabindex=\"0\" role=\"group\" aria-label=\"Table\">\n".into(),
+                ));
+                events.push(Event::Start(Tag::Table(align)));
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(Event::End(TagEnd::Table));
+                events.push(Event::Html("</div>\n".into()));
+            }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let target = links::classify(b.rel, &dest_url);
                 b.page.links.push(Link { dest: dest_url.to_string(), target, range, image: false });

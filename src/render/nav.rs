@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::markdown::escape;
+use crate::escape;
 
 /// A sidebar entry as the `sidebar.html` template sees it.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq, Hash)]
@@ -36,7 +36,7 @@ pub fn sitemap(site_url: &str, paths: &[&str]) -> String {
     );
     for p in paths {
         out.push_str("  <url><loc>");
-        out.push_str(&escape(&format!("{base}{p}")));
+        out.push_str(&escape::xml(&format!("{base}{p}")));
         out.push_str("</loc></url>\n");
     }
     out.push_str("</urlset>\n");

@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use crate::markdown::escape;
+use crate::escape;
 
 const KEY: &str = "hl-entity hl-name hl-tag";
 const COMMENT: &str = "hl-comment";
@@ -24,7 +24,7 @@ fn span(out: &mut String, class: &str, text: &str) {
     if text.is_empty() {
         return;
     }
-    let _ = write!(out, "<span class=\"{class}\">{}</span>", escape(text));
+    let _ = write!(out, "<span class=\"{class}\">{}</span>", escape::html(text));
 }
 
 /// Length of a quoted scalar starting at `s[0]` (the quote), closing quote included, or the
@@ -141,7 +141,7 @@ fn value(out: &mut String, s: &str) -> bool {
                 if let Some(k) = key_len(rest, true).filter(|&k| k < rest.len()) {
                     span(out, KEY, &rest[..k]);
                     let colon = rest[k..].find(':').map(|i| k + i).unwrap_or(k);
-                    out.push_str(&escape(&rest[k..colon]));
+                    out.push_str(&escape::html(&rest[k..colon]));
                     span(out, PUNCT, ":");
                     colon + 1
                 } else {
@@ -200,7 +200,7 @@ pub fn highlight(code: &str) -> String {
         let opened = if let Some(k) = key_len(rest, false) {
             span(&mut out, KEY, &rest[..k]);
             let colon = rest[k..].find(':').map(|i| k + i).unwrap_or(k);
-            out.push_str(&escape(&rest[k..colon]));
+            out.push_str(&escape::html(&rest[k..colon]));
             span(&mut out, PUNCT, ":");
             value(&mut out, rest.get(colon + 1..).unwrap_or(""))
         } else {

@@ -49,6 +49,9 @@ pub fn command(run: &CheckRun, d: &Diagnostic) -> String {
     if let Some(help) = &d.help {
         let _ = write!(text, "\nhelp: {}", terminal_safe(help));
     }
+    if let Some(note) = &d.note {
+        let _ = write!(text, "\nnote: {}", terminal_safe(note));
+    }
     if let Some(url) = run.url(d).filter(|u| is_absolute_url(u)) {
         let _ = write!(text, "\nsee: {}", terminal_safe(&url));
     }

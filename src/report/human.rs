@@ -75,6 +75,9 @@ pub fn render_one(d: &Diagnostic, sources: &dyn Sources, color: bool) -> String 
     if let Some(help) = &d.help {
         elements.push(Level::HELP.message(help.as_str()).into());
     }
+    if let Some(note) = &d.note {
+        elements.push(Level::NOTE.message(note.as_str()).into());
+    }
     // A finding that does not count says so: it is not a broken build.
     match d.disposition {
         Disposition::Active => {}

@@ -62,6 +62,10 @@ struct Finding<'a> {
     message: &'a str,
     label: Option<&'a str>,
     help: Option<&'a str>,
+    /// Context such as "new in profile 2026-02: not reported under 2020-10"; left out when
+    /// there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
     block: Option<&'a str>,
     yaml_path: Option<String>,
     suppressed: bool,
@@ -128,6 +132,7 @@ fn finding<'a>(run: &CheckRun, d: &'a Diagnostic) -> Finding<'a> {
         message: &d.message,
         label: d.label.as_deref(),
         help: d.help.as_deref(),
+        note: d.note.as_deref(),
         block: d.block.as_deref(),
         yaml_path: d.yaml_path(),
         suppressed: d.disposition == Disposition::Suppressed,

@@ -171,7 +171,7 @@ impl CheckRun {
 
     /// Take the profile and the rules base URL from the settings the blocks were checked with.
     pub fn with_settings(mut self, settings: &CheckSettings) -> Self {
-        self.profile = settings.profile.unwrap_or(Profile::DEFAULT);
+        self.profile = settings.run_profile();
         self.rules_base_url = settings.rules_base_url.clone();
         self
     }

@@ -206,6 +206,10 @@ fn result(
         message.push_str("\nhelp: ");
         message.push_str(help);
     }
+    if let Some(note) = &d.note {
+        message.push_str("\nnote: ");
+        message.push_str(note);
+    }
     let mut r = s::Result::builder().message(s::Message::from(message.as_str())).build();
     r.rule_id = Some(d.code.to_string());
     r.rule_index = index.map(|i| i as i64);
@@ -270,6 +274,10 @@ fn notification(d: &Diagnostic, index: Option<usize>) -> s::Notification {
     if let Some(help) = &d.help {
         message.push_str("\nhelp: ");
         message.push_str(help);
+    }
+    if let Some(note) = &d.note {
+        message.push_str("\nnote: ");
+        message.push_str(note);
     }
     let mut n = s::Notification::builder().message(s::Message::from(message.as_str())).build();
     n.level = Some(json!(level_name(d.severity)));

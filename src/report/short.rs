@@ -32,5 +32,8 @@ pub fn line(run: &CheckRun, d: &Diagnostic) -> String {
         let _ = write!(out, "{}:{}:{}: ", terminal_safe(&run.path(&l.file)), l.start.line, l.start.column);
     }
     let _ = write!(out, "{}[{}]: {}", d.severity, terminal_safe(d.code.as_str()), terminal_safe(&d.message));
+    if let Some(note) = &d.note {
+        let _ = write!(out, " ({})", terminal_safe(note));
+    }
     out
 }

@@ -6,7 +6,12 @@ use crate::diag::{Location, Position, ToolCode};
 use crate::rules::registry::rule;
 
 fn settings() -> CheckSettings {
-    CheckSettings { today: time::macros::date!(2026 - 01 - 15), ..CheckSettings::default() }
+    // The fixtures follow profile 2020-10, as a book that pins it.
+    CheckSettings {
+        today: time::macros::date!(2026 - 01 - 15),
+        book_profile: Some(crate::rules::Profile::P2020_10),
+        ..CheckSettings::default()
+    }
 }
 
 fn at(file: &str) -> Location {

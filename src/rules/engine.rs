@@ -1,6 +1,6 @@
 //! Running the registry over one resolved topology.
 
-use super::{Ctx, Eval, Finding, Findings, Profile, Rule, registry};
+use super::{Ctx, Eval, Finding, Findings, Profile, Rule, for_profile};
 use crate::topology::resolve::Net;
 
 /// What happened to one rule on one block.
@@ -19,12 +19,11 @@ pub struct RuleResult {
     pub findings: Vec<Finding>,
 }
 
-/// Run every rule of `profile` over `net`, in registry (ID) order.
+/// Run the rule versions of `profile` over `net`, in ID order.
 pub fn run(net: &Net, profile: Profile) -> Vec<RuleResult> {
     let ctx = Ctx { net, profile };
-    registry()
+    for_profile(profile)
         .iter()
-        .filter(|r| profile.includes(r))
         .map(|rule| {
             let mut out = Findings::default();
             let eval = (rule.check)(&ctx, &mut out);

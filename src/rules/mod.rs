@@ -7,6 +7,15 @@
 //! lists every rule; `topobook rules`, `topobook explain`, the site's rule pages and the
 //! SARIF/JSON rule metadata all come from it.
 //!
+//! **Profiles and versions.** A [`Profile`] (`2020-10`, `2026-02`; `current` is the newest)
+//! runs the rules whose `periods` contain its [`Period`]. A rule whose meaning changes
+//! between profiles has one `Rule` static per version in its file (`RULE` for `2020-10`,
+//! `CURRENT` for `2026-02`), with the same ID and name and disjoint periods, each with its
+//! own check, docs, quote, source, example and fix; the area lists both in its `RULES`. The
+//! registry holds every version ([`registry`], sorted by ID then period); [`for_profile`] gives
+//! the versions a profile runs, [`versions`] those of one ID. IDs a user types (`expect=`,
+//! suppressions, `explain`) are looked up with [`by_id`], which does not care about versions.
+//!
 //! The engine knows nothing about Markdown or HTML: findings carry spans in the YAML text.
 
 pub mod docs;
@@ -32,7 +41,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 pub use engine::{RuleResult, RuleStatus, run};
-pub use registry::{by_id, registry};
+pub use registry::{by_id, for_profile, groups, in_profile, profiles_of, registry, versions};
 
 use crate::diag::Severity;
 use crate::topology::node::Loc;
@@ -55,6 +64,9 @@ pub enum Area {
     Studio,
     Firewall,
     Dns,
+    ManagedNetwork,
+    OnlineEndpoints,
+    HubWorkspaces,
 }
 
 impl Area {
@@ -73,6 +85,9 @@ impl Area {
             Area::Studio => "Studio in a virtual network",
             Area::Firewall => "Firewall and outbound access",
             Area::Dns => "Name resolution and custom DNS",
+            Area::ManagedNetwork => "Workspace managed virtual network",
+            Area::OnlineEndpoints => "Managed online endpoints",
+            Area::HubWorkspaces => "Hub and project workspaces",
         }
     }
 
@@ -91,6 +106,9 @@ impl Area {
             Area::Studio => "studio",
             Area::Firewall => "firewall",
             Area::Dns => "dns",
+            Area::ManagedNetwork => "managed-network",
+            Area::OnlineEndpoints => "online-endpoints",
+            Area::HubWorkspaces => "hub-workspaces",
         }
     }
 }
@@ -107,25 +125,42 @@ pub enum Period {
 /// Shorthand for rules that hold in every period.
 pub const ALL: &[Period] = &[Period::P2020, Period::P2021, Period::P2022, Period::PCur];
 
-/// A profile: the state of the documentation a check run follows. Parsed once, where the
-/// user wrote it (`--profile`, `book.toml`, the fence, `meta.profile`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+/// The periods before today's documentation: the version of a rule that profile `2026-02`
+/// changed or dropped.
+pub const BEFORE_CURRENT: &[Period] = &[Period::P2020, Period::P2021, Period::P2022];
+
+/// Today's documentation only: the `2026-02` version of a changed rule, or a new rule.
+pub const ONLY_CURRENT: &[Period] = &[Period::PCur];
+
+/// A profile: the state of the documentation a check run follows, named by the date of the
+/// newest source it follows. Parsed once, where the user wrote it (`--profile`, `book.toml`,
+/// the fence, `meta.profile`); `current` is an alias of the newest dated profile, resolved
+/// when parsed, so messages and reports always name a date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Profile {
-    /// The overview article of 10/06/2020 and its companions (the default).
+    /// The overview article of 10/06/2020 and its companions.
     #[serde(rename = "2020-10")]
     P2020_10,
+    /// Today's documentation: managed virtual network, serverless compute, hubs, online
+    /// endpoints (newest source 02/05/2026; `docs/profiles/2026-02.md`).
+    #[serde(rename = "2026-02")]
+    P2026_02,
 }
 
 impl Profile {
-    pub const DEFAULT: Profile = Profile::P2020_10;
     /// Every profile, oldest first.
-    pub const ALL: &'static [Profile] = &[Profile::P2020_10];
-    /// Names reserved for later versions.
-    pub const RESERVED: &'static [&'static str] = &["current"];
+    pub const ALL: &'static [Profile] = &[Profile::P2020_10, Profile::P2026_02];
+    /// The newest dated profile, which `current` names.
+    pub const CURRENT: Profile = Profile::P2026_02;
+    /// The profile of a block when nothing names one: `current`.
+    pub const DEFAULT: Profile = Profile::CURRENT;
+    /// The alias of the newest dated profile.
+    pub const CURRENT_ALIAS: &'static str = "current";
 
     pub fn name(self) -> &'static str {
         match self {
             Profile::P2020_10 => "2020-10",
+            Profile::P2026_02 => "2026-02",
         }
     }
 
@@ -133,10 +168,11 @@ impl Profile {
     pub fn period(self) -> Period {
         match self {
             Profile::P2020_10 => Period::P2020,
+            Profile::P2026_02 => Period::PCur,
         }
     }
 
-    /// Does a rule belong to this profile?
+    /// Does this version of a rule belong to this profile?
     pub fn includes(self, rule: &Rule) -> bool {
         !rule.removed && rule.periods.contains(&self.period())
     }
@@ -152,11 +188,16 @@ impl UnknownProfile {
     }
 
     pub fn help(&self) -> String {
-        let known: Vec<&str> = Profile::ALL.iter().map(|p| p.name()).collect();
-        if Profile::RESERVED.contains(&self.0.as_str()) {
-            format!("profile `{}` is planned for a later version; use `{}`", self.0, Profile::DEFAULT.name())
-        } else {
-            format!("known profiles: {}", known.join(", "))
+        let names = Profile::ALL.iter().map(|p| p.name()).chain([Profile::CURRENT_ALIAS]);
+        let known: Vec<&str> = names.clone().collect();
+        match crate::diag::did_you_mean(&self.0, names) {
+            Some(s) => format!("did you mean `{s}`? known profiles: {}", known.join(", ")),
+            None => format!(
+                "known profiles: {} (`{}` is `{}`)",
+                known.join(", "),
+                Profile::CURRENT_ALIAS,
+                Profile::CURRENT.name()
+            ),
         }
     }
 }
@@ -172,8 +213,12 @@ impl std::error::Error for UnknownProfile {}
 impl std::str::FromStr for Profile {
     type Err = UnknownProfile;
 
+    /// A dated name (`2020-10`) or `current` (the newest), case-insensitive.
     fn from_str(name: &str) -> Result<Profile, UnknownProfile> {
         let name = name.trim();
+        if name.eq_ignore_ascii_case(Profile::CURRENT_ALIAS) {
+            return Ok(Profile::CURRENT);
+        }
         Profile::ALL
             .iter()
             .copied()
@@ -188,7 +233,9 @@ impl std::fmt::Display for Profile {
     }
 }
 
-/// One declared rule. See the module docs.
+/// One declared version of a rule. See the module docs: a rule whose meaning changes between
+/// profiles has one `Rule` per version, with the same ID and name and periods that do not
+/// overlap; each version has its own check, docs, quote and source.
 pub struct Rule {
     /// Stable, permanent ID, e.g. `AML-KV-002`.
     pub id: &'static str,
@@ -196,7 +243,8 @@ pub struct Rule {
     pub name: &'static str,
     pub severity: Severity,
     pub area: Area,
-    /// Documentation periods in which the rule holds.
+    /// Documentation periods in which this version holds; a profile runs the version whose
+    /// periods contain its own ([`Profile::period`]). No two versions of an ID share a period.
     pub periods: &'static [Period],
     /// One-line title.
     pub title: &'static str,
@@ -231,9 +279,19 @@ impl std::fmt::Debug for Rule {
 }
 
 impl Rule {
-    /// Profiles this rule belongs to, by name.
+    /// The profiles this version of the rule belongs to, oldest first.
+    pub fn profiles(&self) -> Vec<Profile> {
+        Profile::ALL.iter().copied().filter(|p| p.includes(self)).collect()
+    }
+
+    /// The profiles this version of the rule belongs to, by name.
     pub fn profile_names(&self) -> Vec<&'static str> {
-        Profile::ALL.iter().filter(|p| p.includes(self)).map(|p| p.name()).collect()
+        self.profiles().into_iter().map(Profile::name).collect()
+    }
+
+    /// The profiles any version of this rule's ID belongs to, by name, oldest first.
+    pub fn id_profile_names(&self) -> Vec<&'static str> {
+        registry::profiles_of(self.id).into_iter().map(Profile::name).collect()
     }
 
     /// The site path of the rule's reference page (`rules/AML-KV-002.html`).

@@ -44,7 +44,7 @@ use tokio::sync::broadcast::error::RecvError;
 use super::hub::{Hub, Subscription};
 use super::path;
 use super::store::{Entry, Snapshot, Store};
-use crate::markdown::escape;
+use crate::escape;
 
 /// URL of the live script.
 pub const LIVE_JS: &str = "/__topobook/live.js";
@@ -339,8 +339,8 @@ fn is_html(path: &str) -> bool {
 pub fn inject(html: &[u8], page: &str, build: &str) -> Vec<u8> {
     let tag = format!(
         "<script src=\"{LIVE_JS}\" data-page=\"{}\" data-build=\"{}\" defer></script>\n",
-        escape(page),
-        escape(build)
+        escape::html(page),
+        escape::html(build)
     );
     let find = |needle: &[u8]| html.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle));
     let at = find(b"</head>").or_else(|| find(b"</body>")).unwrap_or(html.len());

@@ -18,7 +18,9 @@
     var saved = JSON.parse(sessionStorage.getItem(scrollKey) || "null");
     sessionStorage.removeItem(scrollKey);
     if (saved) {
-      var restore = function () { window.scrollTo(saved[0], saved[1]); };
+      // At once, never animated (a theme's `scroll-behavior: smooth` would make every save
+      // scroll the page again).
+      var restore = function () { window.scrollTo({ left: saved[0], top: saved[1], behavior: "instant" }); };
       if (document.readyState === "complete") restore(); else addEventListener("load", restore);
     }
   } catch (e) { /* storage disabled: the browser's own restoration applies */ }

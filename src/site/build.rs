@@ -5,7 +5,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, ToolCode};
-use crate::markdown::escape;
+use crate::escape;
 use crate::output::Output;
 use crate::render::nav::{SidebarItem, sitemap, toc_js};
 use crate::render::{BodyContext, body_html, highlight, value};
@@ -104,6 +104,7 @@ impl Site {
         let body = body_html(
             &p.parsed,
             &BodyContext {
+                renderer: &self.renderer,
                 reports: &p.reports,
                 first_lines: &p.first_lines,
                 page_path: &p.out_path,
@@ -182,7 +183,7 @@ impl Site {
             items => value(&items),
             failing => failing,
             rule_areas => self.sidebar_rules(),
-            rule_count => crate::rules::registry().len(),
+            rule_count => crate::rules::groups().len(),
         };
         let html = self.renderer.render("sidebar.html", &ctx)?;
         let page = context! {
@@ -234,12 +235,12 @@ impl Site {
             return None;
         }
         let first = self.nav.order.first().and_then(|i| self.pages.get(*i))?;
-        let url = escape(&first.out_path);
+        let url = escape::html(&first.out_path);
         Some(
             format!(
                 "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{}</title><meta http-equiv=\"refresh\" content=\"0; url={url}\"><link rel=\"canonical\" href=\"{url}\"></head><body><a href=\"{url}\">{}</a></body></html>\n",
-                escape(&self.book.config.title),
-                escape(&first.title)
+                escape::html(&self.book.config.title),
+                escape::html(&first.title)
             )
             .into_bytes(),
         )
@@ -385,6 +386,8 @@ impl Site {
                 Err(d) => report.diagnostics.push(*d),
             }
         }
+        // Block templates of the book's theme that failed (the built-in ones drew the blocks).
+        report.diagnostics.extend(self.renderer.take_block_errors());
         report.written.sort();
         report.written.dedup();
         self.outputs = report.written.iter().chain(&report.failed).cloned().collect();

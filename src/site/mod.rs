@@ -193,6 +193,7 @@ impl Site {
     /// Read, parse and check a book.
     pub fn load(root: &Path, mut options: SiteOptions) -> Result<Site, LoadError> {
         let mut book = load::load(root)?;
+        options.check.book_profile = book.config.profile;
         // With a `site-url`, findings link to the published rule pages.
         if options.check.rules_base_url.is_none()
             && let Some(url) = book.config.html.absolute_site_url()

@@ -1,7 +1,9 @@
-//! The rules reference of the site: one page per rule of the registry at `rules/<ID>.html`
-//! (the URLs CI reports link to), rendered from [`rules::docs::markdown`] through the same
-//! Markdown and theme pipeline as the book's pages, plus where the rule fires in this book;
-//! and `rules/index.html`, every rule grouped by area.
+//! The rules reference of the site: one page per rule ID at `rules/<ID>.html` (the URLs CI
+//! reports link to), rendered from [`rules::docs::site_markdown`] through the same Markdown and
+//! theme pipeline as the book's pages, plus where the rule fires in this book; and
+//! `rules/index.html`, every rule grouped by area with the profiles it is in. A rule whose
+//! meaning changed between profiles keeps one page, showing each version (its profiles,
+//! check, quote, source, example and fix; the examples checked under their profile).
 //!
 //! A rule page depends on the book only through its list of [`Fire`]s: [`Site::fires`]
 //! computes them all, and an incremental update re-renders the pages whose list changed.
@@ -88,7 +90,7 @@ fn rule_ctx(rule: &'static Rule, fires: Option<&Vec<Fire>>) -> RuleCtx {
         severity: rule.severity.as_str(),
         area: rule.area.slug(),
         area_title: rule.area.title(),
-        profiles: rule.profile_names(),
+        profiles: rule.id_profile_names(),
         removed: rule.removed,
         fires: count("active"),
         expected: count("expected"),
@@ -103,10 +105,11 @@ struct AreaCtx {
     rules: Vec<RuleCtx>,
 }
 
-/// The registry grouped by area, in area order, rules in registry order.
+/// The rule IDs grouped by area, in area order, IDs in registry order (each shown by its
+/// newest version).
 fn areas(fires: &Fires) -> Vec<AreaCtx> {
     let mut by_area: BTreeMap<Area, Vec<&'static Rule>> = BTreeMap::new();
-    for r in rules::registry() {
+    for r in rules::groups().iter().map(|g| newest(g)) {
         by_area.entry(r.area).or_default().push(r);
     }
     by_area
@@ -119,14 +122,20 @@ fn areas(fires: &Fires) -> Vec<AreaCtx> {
         .collect()
 }
 
-/// The Markdown of a rule page, parsed (its headings, sections and code blocks).
+/// The version that stands for a rule ID in listings and page titles: the newest.
+pub(super) fn newest(group: &'static [&'static Rule]) -> &'static Rule {
+    group[group.len() - 1]
+}
+
+/// The Markdown of a rule page (every version of its ID), parsed (its headings, sections and
+/// code blocks).
 pub(super) fn parse_rule(rule: &Rule) -> ParsedPage {
     let path: Arc<str> = Arc::from(format!("rules/{}.md", rule.id));
     markdown::parse(&path, &format!("rules/{}.md", rule.id), &rules::docs::site_markdown(rule), 0)
 }
 
-/// The example and the fix of a rule page, checked on their own (lines count from the first
-/// line of each YAML): what the page draws.
+/// The examples and fixes of a rule page, checked on their own (lines count from the first
+/// line of each YAML; each block names its version's profile): what the page draws.
 fn check_examples(rule: &Rule, parsed: &ParsedPage, settings: &CheckSettings) -> Vec<BlockReport> {
     parsed.blocks.iter().map(|b| check_yaml(&example_file(rule), &b.yaml, &b.info, settings)).collect()
 }
@@ -175,10 +184,10 @@ impl Site {
         order
     }
 
-    /// The page of rule `index` in the registry.
+    /// The page of the rule ID at `index` in [`rules::groups`].
     pub(super) fn render_rule(&self, index: usize, fires: &Fires) -> Result<Vec<u8>, Box<Diagnostic>> {
-        let all = rules::registry();
-        let Some(rule) = all.get(index) else {
+        let all = rules::groups();
+        let Some(rule) = all.get(index).map(|g| newest(g)) else {
             return Err(Box::new(Diagnostic::error(ToolCode::Io, "no such rule")));
         };
         let parsed = parse_rule(rule);
@@ -189,6 +198,7 @@ impl Site {
         let body = body_html(
             &parsed,
             &BodyContext {
+                renderer: &self.renderer,
                 reports: &reports,
                 first_lines: &first_lines,
                 page_path: &path,
@@ -206,8 +216,9 @@ impl Site {
             .map(|h| TocCtx { level: h.level, id: &h.id, text: &h.text })
             .collect();
         toc.push(TocCtx { level: 2, id: FIRES_ANCHOR, text: "Where this rule fires" });
-        let link = |r: Option<&&'static Rule>| {
-            r.map(|r| LinkCtx { title: format!("{}: {}", r.id, r.title), url: format!("{}.html", r.id) })
+        let link = |g: Option<&&'static [&'static Rule]>| {
+            g.map(|g| newest(g))
+                .map(|r| LinkCtx { title: format!("{}: {}", r.id, r.title), url: format!("{}.html", r.id) })
         };
         let page = PageCtx {
             title: &title,
@@ -255,7 +266,7 @@ impl Site {
             book => value(self.book_ctx()),
             page => value(&page),
             areas => value(&areas),
-            count => rules::registry().len(),
+            count => rules::groups().len(),
         };
         self.renderer.render("rules-index.html", &ctx).map(String::into_bytes)
     }
@@ -263,15 +274,15 @@ impl Site {
     /// The rule pages to write: all of them (`only` = `None`), or those of the given IDs,
     /// and the index. Rendered in parallel.
     pub(super) fn rule_pages(&self, fires: &Fires, only: Option<&[&'static str]>) -> Vec<Rendered> {
-        let picked: Vec<usize> = rules::registry()
+        let picked: Vec<usize> = rules::groups()
             .iter()
             .enumerate()
-            .filter(|(_, r)| only.is_none_or(|ids| ids.contains(&r.id)))
+            .filter(|(_, g)| only.is_none_or(|ids| ids.contains(&g[0].id)))
             .map(|(i, _)| i)
             .collect();
         let mut out: Vec<Rendered> = picked
             .into_par_iter()
-            .map(|i| (rule_path(rules::registry()[i].id), self.render_rule(i, fires)))
+            .map(|i| (rule_path(rules::groups()[i][0].id), self.render_rule(i, fires)))
             .collect();
         out.push((INDEX_PATH.to_string(), self.render_rules_index(fires)));
         out

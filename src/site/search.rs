@@ -37,7 +37,7 @@ fn rule_sections() -> &'static [(SearchDoc, Arc<str>)] {
     static SECTIONS: std::sync::OnceLock<Vec<(SearchDoc, Arc<str>)>> = std::sync::OnceLock::new();
     SECTIONS.get_or_init(|| {
         let mut sections = Vec::new();
-        for rule in crate::rules::registry() {
+        for rule in crate::rules::groups().iter().map(|g| super::reference::newest(g)) {
             let parsed = parse_rule(rule);
             let path = rule_path(rule.id);
             let page = format!("{}: {}", rule.id, rule.title);

@@ -265,6 +265,7 @@ impl Site {
             }
             self.fires = fires;
         }
+        update.diagnostics.extend(self.renderer.take_block_errors());
         update.search_stale = self.search_stale;
         update.changed.sort();
         update.changed.dedup();

@@ -1,7 +1,7 @@
 //! Azure defaults and derived facts: what an absent field means, whether a resource is
 //! secured, how an NSG, a route table and the firewall treat a flow.
 
-use super::addr::{Addr, PortRange, covers, is_private, is_public_service_tag, parse_ports};
+use super::addr::{Addr, PortRange, covers, is_private, is_public_service_tag};
 use super::model::*;
 use super::resolve::{Net, SubnetId};
 use super::yaml::Sp;
@@ -155,18 +155,7 @@ pub struct Flow {
 fn ports_of(p: &Option<Sp<Ports>>) -> Option<Vec<PortRange>> {
     match p.as_ref().map(|p| &p.value) {
         None => Some(vec![PortRange::ALL]),
-        Some(Ports::Number(n)) => PortRange::parse(&n.to_string()).map(|r| vec![r]),
-        Some(Ports::Text(t)) => parse_ports(t),
-        Some(Ports::List(items)) => {
-            let mut out = Vec::new();
-            for i in items {
-                match i {
-                    PortItem::Number(n) => out.push(PortRange::parse(&n.to_string())?),
-                    PortItem::Text(t) => out.extend(parse_ports(t)?),
-                }
-            }
-            Some(out)
-        }
+        Some(p) => super::managed::port_ranges(p),
     }
 }
 

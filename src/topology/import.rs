@@ -6,15 +6,15 @@ use std::ops::Range;
 
 use super::model::Topology;
 use super::sources::SourceSet;
-use crate::diag::Severity;
+use crate::diag::{Severity, ToolCode};
 
 /// A problem met while reading infrastructure code: a syntax error, an expression that cannot
 /// be evaluated (its fields are left unknown), a resource type that is not mapped.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportProblem {
     pub severity: Severity,
-    /// A stable tool code, e.g. `hcl-syntax`, `cannot-evaluate`.
-    pub code: &'static str,
+    /// What kind of problem (`hcl-syntax`, `cannot-evaluate` …).
+    pub code: ToolCode,
     /// Lowercase, names things in backticks, says what is wrong.
     pub message: String,
     /// What to do about it.

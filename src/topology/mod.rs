@@ -7,16 +7,21 @@
 //! [`Net`] and turns what they find into diagnostics.
 
 pub mod addr;
+pub mod arm;
 pub mod block;
 pub mod egress;
+pub mod emit;
 pub mod facts;
 pub mod import;
+pub mod managed;
 pub mod model;
 pub mod node;
 mod references;
+mod references_current;
 pub mod resolve;
 pub mod schema;
 pub mod sources;
+pub mod terraform;
 pub mod yaml;
 
 pub use block::{BlockOptions, BlockSource, SegmentMap};

@@ -83,6 +83,23 @@ pub enum Node {
     Clients,
     Policies,
     Quotas,
+    /// `workspace.managed_network`.
+    ManagedNetwork,
+    /// An entry of `workspace.managed_network.outbound_rules`.
+    OutboundRule(usize),
+    /// `workspace.serverless_compute`.
+    ServerlessCompute,
+    /// An entry of `workspace.connections`.
+    Connection(usize),
+    /// An entry of `online_endpoints`.
+    OnlineEndpoint(usize),
+    /// A deployment of an online endpoint.
+    Deployment {
+        endpoint: usize,
+        deployment: usize,
+    },
+    /// An entry of `service_endpoint_policies`.
+    ServiceEndpointPolicy(usize),
 }
 
 impl Node {
@@ -98,6 +115,9 @@ impl Node {
             Node::Pe { owner, .. } => owner.node(),
             Node::FirewallNetworkRule(_) | Node::FirewallAppRule(_) => Node::Firewall,
             Node::DnsServer(_) => Node::Dns,
+            Node::ManagedNetwork | Node::ServerlessCompute | Node::Connection(_) => Node::Workspace,
+            Node::OutboundRule(_) => Node::ManagedNetwork,
+            Node::Deployment { endpoint, .. } => Node::OnlineEndpoint(endpoint),
             _ => Node::Root,
         })
     }
@@ -140,6 +160,15 @@ impl Node {
             Node::Clients => out.write_str("clients"),
             Node::Policies => out.write_str("policies"),
             Node::Quotas => out.write_str("quotas"),
+            Node::ManagedNetwork => out.write_str("workspace.managed_network"),
+            Node::OutboundRule(i) => write!(out, "workspace.managed_network.outbound_rules[{i}]"),
+            Node::ServerlessCompute => out.write_str("workspace.serverless_compute"),
+            Node::Connection(i) => write!(out, "workspace.connections[{i}]"),
+            Node::OnlineEndpoint(i) => write!(out, "online_endpoints[{i}]"),
+            Node::Deployment { endpoint, deployment } => {
+                write!(out, "online_endpoints[{endpoint}].deployments[{deployment}]")
+            }
+            Node::ServiceEndpointPolicy(i) => write!(out, "service_endpoint_policies[{i}]"),
         };
     }
 }
@@ -253,5 +282,29 @@ mod tests {
             [Node::Pe { owner: PeOwner::Registry(0), index: 1 }, Node::Registry(0), Node::Root]
         );
         assert_eq!(Node::Subnet(SubnetId { vnet: 3, subnet: 1 }).parent(), Some(Node::Vnet(3)));
+    }
+
+    #[test]
+    fn nodes_of_profile_2026_02() {
+        let rule = Node::OutboundRule(2);
+        assert_eq!(
+            rule.field("destination").field("subresource").path(),
+            "workspace.managed_network.outbound_rules[2].destination.subresource"
+        );
+        assert_eq!(rule.parent(), Some(Node::ManagedNetwork));
+        assert_eq!(Node::ManagedNetwork.parent(), Some(Node::Workspace));
+        let d = Node::Deployment { endpoint: 1, deployment: 0 };
+        assert_eq!(d.field("model_storage").path(), "online_endpoints[1].deployments[0].model_storage");
+        assert_eq!(d.parent(), Some(Node::OnlineEndpoint(1)));
+        assert_eq!(Node::OnlineEndpoint(1).parent(), Some(Node::Root));
+        assert_eq!(
+            Node::ServerlessCompute.field("custom_subnet").path(),
+            "workspace.serverless_compute.custom_subnet"
+        );
+        assert_eq!(Loc::from(Node::Connection(0)).path(), "workspace.connections[0]");
+        assert_eq!(
+            Node::ServiceEndpointPolicy(3).field("resources").index(0).path(),
+            "service_endpoint_policies[3].resources[0]"
+        );
     }
 }

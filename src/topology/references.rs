@@ -8,17 +8,24 @@ use super::resolve::{Net, Problem, Section, suggest};
 use super::yaml::Sp;
 use crate::diag::ToolCode;
 
-struct Checker<'a> {
-    net: &'a Net,
-    out: &'a mut Vec<Problem>,
+pub(super) struct Checker<'a> {
+    pub(super) net: &'a Net,
+    pub(super) out: &'a mut Vec<Problem>,
 }
 
 impl Checker<'_> {
-    fn problem(&mut self, code: ToolCode, message: String, help: Option<String>, at: &Sp<String>, loc: Loc) {
+    pub(super) fn problem(
+        &mut self,
+        code: ToolCode,
+        message: String,
+        help: Option<String>,
+        at: &Sp<String>,
+        loc: Loc,
+    ) {
         self.out.push(Problem { code, message, help, span: at.span.clone(), loc });
     }
 
-    fn section_present(&self, section: Section) -> bool {
+    pub(super) fn section_present(&self, section: Section) -> bool {
         let t = self.net.topo();
         match section {
             Section::Vnets => t.vnets.is_some(),
@@ -30,11 +37,19 @@ impl Checker<'_> {
             Section::Registries => t.container_registries.is_some(),
             Section::AppInsights => t.application_insights.is_some(),
             Section::Computes => t.computes.is_some(),
+            Section::ServiceEndpointPolicies => t.service_endpoint_policies.is_some(),
         }
     }
 
     /// A reference by name into `section`; checked only when the block has that section.
-    fn reference(&mut self, r: Option<&Sp<String>>, section: Section, what: &str, list: &str, loc: Loc) {
+    pub(super) fn reference(
+        &mut self,
+        r: Option<&Sp<String>>,
+        section: Section,
+        what: &str,
+        list: &str,
+        loc: Loc,
+    ) {
         let Some(r) = r else { return };
         if !self.section_present(section) {
             return;
@@ -54,7 +69,7 @@ impl Checker<'_> {
     }
 
     /// A `vnet:` + `subnet:` pair of the object at `at`.
-    fn subnet_ref(&mut self, vnet: Option<&Sp<String>>, subnet: Option<&Sp<String>>, at: &Loc) {
+    pub(super) fn subnet_ref(&mut self, vnet: Option<&Sp<String>>, subnet: Option<&Sp<String>>, at: &Loc) {
         if self.section_present(Section::Vnets) {
             self.reference(vnet, Section::Vnets, "vnet", "vnets", at.clone().field("vnet"));
         }
@@ -63,7 +78,7 @@ impl Checker<'_> {
 
     /// A subnet named in `field`, looked up in `vnet` (the owner's `vnet:`, checked by the
     /// caller: a second subnet field of the same object must not report it again).
-    fn subnet_ref_at(
+    pub(super) fn subnet_ref_at(
         &mut self,
         vnet: Option<&Sp<String>>,
         subnet: Option<&Sp<String>>,
@@ -106,7 +121,7 @@ impl Checker<'_> {
     }
 
     /// `vnet/subnet` strings of service-endpoint rules.
-    fn vnet_rules(&mut self, rules: &Option<List<String>>, at: &Loc) {
+    pub(super) fn vnet_rules(&mut self, rules: &Option<List<String>>, at: &Loc) {
         for (i, r) in items(rules).enumerate() {
             let p = at.clone().index(i);
             match r.value.split_once('/') {
@@ -139,7 +154,7 @@ impl Checker<'_> {
         }
     }
 
-    fn address(&mut self, a: Option<&Sp<String>>, loc: Loc, allow_tags: bool) {
+    pub(super) fn address(&mut self, a: Option<&Sp<String>>, loc: Loc, allow_tags: bool) {
         let Some(a) = a else { return };
         match Addr::parse(&a.value) {
             Ok(Addr::Tag { .. } | Addr::Any) if !allow_tags => self.problem(
@@ -155,7 +170,7 @@ impl Checker<'_> {
     }
 
     /// A field that must name a service tag (optionally regional), not an address.
-    fn service_tag(&mut self, a: Option<&Sp<String>>, loc: Loc) {
+    pub(super) fn service_tag(&mut self, a: Option<&Sp<String>>, loc: Loc) {
         let Some(a) = a else { return };
         match Addr::parse(&a.value) {
             Ok(Addr::Tag { .. }) => {}
@@ -170,7 +185,7 @@ impl Checker<'_> {
         }
     }
 
-    fn addresses(&mut self, list: &Option<List<String>>, at: Loc, allow_tags: bool) {
+    pub(super) fn addresses(&mut self, list: &Option<List<String>>, at: Loc, allow_tags: bool) {
         for (i, a) in items(list).enumerate() {
             self.address(Some(a), at.clone().index(i), allow_tags);
         }

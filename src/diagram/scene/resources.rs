@@ -44,6 +44,7 @@ fn compute_look(kind: Option<ComputeType>) -> (Icon, &'static str) {
         Some(ComputeType::Databricks) => (Icon::Spark, "Databricks"),
         Some(ComputeType::Vm) => (Icon::Vm, "Virtual machine"),
         Some(ComputeType::HdInsight) => (Icon::Spark, "HDInsight"),
+        Some(ComputeType::Kubernetes) => (Icon::Aks, "Kubernetes (attached)"),
         None => (Icon::Cluster, "Compute"),
     }
 }

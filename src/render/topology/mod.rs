@@ -1,30 +1,36 @@
-//! How a topology block appears in a page: [`block_html`] draws the whole figure.
+//! How a topology block appears in a page. Rust prepares plain data ([`BlockView`]); the
+//! theme's templates decide the markup, and a book's theme can override any one of them:
 //!
 //! ```text
-//! figure.topology            caption: title, outcome pill, anchor
-//!   div.topology-body        one column, two side by side when the figure is wide enough
-//!     div.topology-visual    the author's image (`figure=`), the generated diagram (SVG)
-//!     div.topology-panel     verdict, counter-example line, findings, notes, suppressed
-//!   details.topology-source  the highlighted YAML, offending lines marked (open when the
-//!                            block fails, is invalid or is a counter-example)
+//! block/figure.html   figure.topology: caption (title, outcome pill, anchor), the body (the
+//!                     author's image, the generated diagram and the diagram in words, then
+//!                     the panel), then the YAML
+//! block/panel.html    div.topology-panel: verdict, counter-example line, findings, notes,
+//!                     suppressed findings
+//! block/source.html   the highlighted YAML, numbered, offending lines marked (open when the
+//!                     block fails, is invalid or is a counter-example)
 //! ```
 //!
-//! Everything from the page or the topology is escaped here or by the highlighter; the SVG
-//! escapes its own text. No JavaScript is needed to see any of it.
+//! Everything from the page or the topology is escaped by the template engine, or by the
+//! highlighter and the diagram stage for the markup they hand over. No JavaScript is needed
+//! to see any of it.
 
 mod panel;
 mod source;
 
-use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 #[cfg(not(unix))]
 use std::time::Instant;
 
+use minijinja::Value;
+use serde::Serialize;
+
+use super::Renderer;
 use crate::check::{BlockReport, Outcome};
 use crate::diag::Diagnostic;
 use crate::diagram::{self, DiagramOptions};
-use crate::markdown::escape;
+use crate::escape;
 
 /// An author's own image for a block (`figure=path`), as the site resolved it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -90,7 +96,7 @@ pub fn inline_code(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut parts = text.split('`');
     if let Some(first) = parts.next() {
-        out.push_str(&escape(first));
+        escape::html_into(&mut out, first);
     }
     let rest: Vec<&str> = parts.collect();
     // An odd number of backticks leaves the last one as text.
@@ -98,11 +104,13 @@ pub fn inline_code(text: &str) -> String {
     for (i, part) in rest.iter().enumerate() {
         if i >= pairs {
             out.push('`');
-            out.push_str(&escape(part));
+            escape::html_into(&mut out, part);
         } else if i % 2 == 0 {
-            let _ = write!(out, "<code>{}</code>", escape(part));
+            out.push_str("<code>");
+            escape::html_into(&mut out, part);
+            out.push_str("</code>");
         } else {
-            out.push_str(&escape(part));
+            escape::html_into(&mut out, part);
         }
     }
     out
@@ -113,93 +121,117 @@ fn title(report: &BlockReport) -> &str {
     report.options.title.as_deref().unwrap_or("Network topology")
 }
 
-/// The HTML of one topology block. `highlighted_yaml` is the block's YAML highlighted with
-/// one fragment per line (no element spans a newline), see [`super::yaml`].
-pub fn block_html(report: &BlockReport, highlighted_yaml: &str, ctx: &BlockContext<'_>) -> String {
-    let id = escape(&report.id);
-    let (label, class) = outcome_label(report.outcome);
-    let title = title(report);
-    let mut out = String::with_capacity(highlighted_yaml.len() * 2 + 16 * 1024);
-    let _ = write!(
-        out,
-        "<figure class=\"topology topology-{class}\" id=\"{id}\" aria-labelledby=\"{id}-caption\">\
-         <figcaption class=\"topology-head\" id=\"{id}-caption\"><span class=\"topology-title\">{}</span> \
-         <span class=\"topology-status status-{class}\"><span aria-hidden=\"true\">{}</span> {label}</span>\
-         <a class=\"topology-anchor\" href=\"#{id}\" aria-label=\"Link to this topology\">#</a></figcaption>",
-        escape(title),
-        outcome_icon(report.outcome),
-    );
-    out.push('\n');
-    if report.outcome == Outcome::Ignored {
-        // Not checked: a short note and the YAML as written, nothing else.
-        out.push_str("<div class=\"topology-body topology-body-single\">");
-        panel::panel(&mut out, report, ctx, &[], false);
-        out.push_str("</div>\n");
-        source::source(&mut out, report, highlighted_yaml, ctx, source::Shown::Plain);
-        out.push_str("</figure>\n");
-        return out;
-    }
-    let started = crate::sys::thread_cpu();
-    let (svg, full, targets) = match diagram::draw(report, &DiagramOptions::default()) {
-        Some(d) => (Some(d.svg), d.full, d.targets),
-        None => (None, None, Vec::new()),
+/// The author's image as the figure template sees it.
+#[derive(Serialize)]
+struct AuthorFigure<'a> {
+    /// URL relative to the page (`None` when it cannot be shown).
+    src: Option<&'a str>,
+    /// Why it cannot be shown (Markdown-ish text: `code` spans), and how to fix that.
+    problem: Option<&'a str>,
+    help: Option<&'a str>,
+}
+
+/// Everything `block/figure.html` (and the `block/panel.html` and `block/source.html` it
+/// includes) gets, as `block`: plain data; the templates decide the markup.
+#[derive(Serialize)]
+pub struct BlockView<'a> {
+    /// Element id of the figure (`{id}-caption`, `{id}-L{n}` and the findings' anchors derive
+    /// from it).
+    id: &'a str,
+    title: &'a str,
+    /// Outcome word ("passed", "fails as expected"), CSS class (`pass`, `fail`, `expected`,
+    /// `ignored`) and icon.
+    outcome: &'static str,
+    class: &'static str,
+    icon: &'static str,
+    /// Not checked (`ignore`): the panel's note and the YAML as written, nothing else.
+    ignored: bool,
+    figure: Option<AuthorFigure<'a>>,
+    /// The generated diagram (SVG markup, escaped by the diagram stage), if drawn.
+    diagram: Option<Value>,
+    /// The whole diagram, when `diagram` draws alike parts once, for the expanded view
+    /// (`js/diagram.js` reads it from a `<template class="tb-full">`).
+    diagram_full: Option<Value>,
+    /// Does the diagram hold elements a keyboard reaches (its badges)? Then its scrolling
+    /// container must not be focusable itself.
+    diagram_focusable: bool,
+    /// The diagram in words ([`diagram::Description`]: a sentence, then a nested list of
+    /// items, each `text` and `children`; text with `code` spans).
+    description: Option<diagram::Description>,
+    panel: panel::PanelView<'a>,
+    source: source::SourceView,
+}
+
+/// The data of one topology block for the figure template. `highlighted_yaml` is the block's
+/// YAML highlighted with one fragment per line (no element spans a newline), see
+/// [`super::yaml`].
+pub fn block_view<'a>(
+    report: &'a BlockReport,
+    highlighted_yaml: &'a str,
+    ctx: &'a BlockContext<'a>,
+) -> BlockView<'a> {
+    let (outcome, class) = outcome_label(report.outcome);
+    let ignored = report.outcome == Outcome::Ignored;
+    let drawn = if ignored { None } else { draw(report) };
+    let (svg, full, description, targets) = match drawn {
+        Some(d) => (Some(d.svg), d.full, Some(d.description), d.targets),
+        None => (None, None, None, Vec::new()),
     };
-    DIAGRAM_NANOS
-        .fetch_add(crate::sys::thread_cpu().saturating_sub(started).as_nanos() as u64, Ordering::Relaxed);
-    if svg.is_some() {
-        DIAGRAMS.fetch_add(1, Ordering::Relaxed);
-    }
-    let figure = ctx.figure;
-    let has_visual = svg.is_some() || figure.is_some();
-    let _ =
-        write!(out, "<div class=\"topology-body{}\">", if has_visual { "" } else { " topology-body-single" });
-    if has_visual {
-        out.push_str("<div class=\"topology-visual\">");
-        let both = svg.is_some() && figure.is_some_and(|f| f.problem.is_none());
-        if let Some(f) = figure {
-            match &f.problem {
-                None => {
-                    let _ = write!(
-                        out,
-                        "<div class=\"topology-author-figure\"><img src=\"{}\" alt=\"{} (the author's figure)\" loading=\"lazy\">{}</div>",
-                        escape(&f.src),
-                        escape(title),
-                        if both { "<p class=\"visual-caption\">The author's figure</p>" } else { "" }
-                    );
-                }
-                Some(d) => {
-                    let _ = write!(
-                        out,
-                        "<div class=\"topology-figure-missing\" role=\"note\"><p><strong><span aria-hidden=\"true\">▲</span> The author's figure cannot be shown:</strong> {}</p>{}</div>",
-                        inline_code(&d.message),
-                        d.help.as_deref().map(|h| format!("<p>{}</p>", inline_code(h))).unwrap_or_default()
-                    );
-                }
-            }
-        }
-        if let Some(svg) = &svg {
-            out.push_str("<div class=\"topology-diagram\">");
-            out.push_str(svg);
-            if let Some(full) = &full {
-                // Every element, for the expanded view (js/diagram.js).
-                let _ = write!(out, "<template class=\"tb-full\">{full}</template>");
-            }
-            if both {
-                out.push_str("<p class=\"visual-caption\">Drawn from the YAML below</p>");
-            }
-            out.push_str("</div>");
-        }
-        out.push_str("</div>\n");
-    }
-    panel::panel(&mut out, report, ctx, &targets, svg.is_some());
-    out.push_str("</div>\n");
+    let figure = if ignored { None } else { ctx.figure };
+    let verdict = panel::verdict_text(report);
+    let has_svg = svg.is_some();
     let shown = match report.outcome {
+        Outcome::Ignored => source::Shown::Plain,
         Outcome::Failed | Outcome::Invalid | Outcome::ExpectedFail => source::Shown::Open,
         _ => source::Shown::Closed,
     };
-    source::source(&mut out, report, highlighted_yaml, ctx, shown);
-    out.push_str("</figure>\n");
-    out
+    BlockView {
+        id: &report.id,
+        title: title(report),
+        outcome,
+        class,
+        icon: outcome_icon(report.outcome),
+        ignored,
+        figure: figure.map(|f| AuthorFigure {
+            src: f.problem.is_none().then_some(f.src.as_str()),
+            problem: f.problem.as_ref().map(|d| d.message.as_str()),
+            help: f.problem.as_ref().and_then(|d| d.help.as_deref()),
+        }),
+        diagram_focusable: svg.as_deref().is_some_and(has_focusable),
+        description,
+        diagram: svg.map(Value::from_safe_string),
+        diagram_full: full.map(Value::from_safe_string),
+        panel: panel::view(report, ctx, targets, verdict, has_svg),
+        source: source::view(report, highlighted_yaml, ctx, shown),
+    }
+}
+
+/// Draw the block's diagram (timed): the SVG, the whole one for the expanded view, the
+/// description and what each finding is shown on.
+fn draw(report: &BlockReport) -> Option<diagram::Drawn> {
+    let started = crate::sys::thread_cpu();
+    let drawn = diagram::draw(report, &DiagramOptions::default());
+    DIAGRAM_NANOS
+        .fetch_add(crate::sys::thread_cpu().saturating_sub(started).as_nanos() as u64, Ordering::Relaxed);
+    if drawn.is_some() {
+        DIAGRAMS.fetch_add(1, Ordering::Relaxed);
+    }
+    drawn
+}
+
+/// Does the SVG hold a link or anything else focusable?
+fn has_focusable(svg: &str) -> bool {
+    svg.contains("<a ") || svg.contains("tabindex=\"0\"")
+}
+
+/// The HTML of one topology block, rendered by the theme's `block/figure.html`.
+pub fn block_html(
+    renderer: &Renderer,
+    report: &BlockReport,
+    highlighted_yaml: &str,
+    ctx: &BlockContext<'_>,
+) -> String {
+    renderer.render_block(&block_view(report, highlighted_yaml, ctx))
 }
 
 #[cfg(test)]

@@ -7,13 +7,12 @@
 //! Each finding's element id is [`diagram::finding_anchor`], which the diagram's badges
 //! link to.
 
-use std::fmt::Write as _;
+use serde::Serialize;
 
-use super::{BlockContext, inline_code, outcome_icon, outcome_label, title};
+use super::BlockContext;
 use crate::check::{BlockReport, Outcome};
 use crate::diag::{Diagnostic, Disposition, Severity};
 use crate::diagram;
-use crate::markdown::escape;
 use crate::rules::{self, Rule};
 
 /// Where a finding goes in the panel.
@@ -57,22 +56,15 @@ fn severity_look(d: &Diagnostic) -> (&'static str, &'static str, String) {
     }
 }
 
-/// The verdict line: what the diagram's `<desc>` says, with `code` spans.
-fn verdict_html(out: &mut String, report: &BlockReport) {
-    let (_, class) = outcome_label(report.outcome);
-    let text = match report.outcome {
+/// The verdict line: what the diagram's `<desc>` says (text with `code` spans).
+pub(super) fn verdict_text(report: &BlockReport) -> String {
+    match report.outcome {
         Outcome::Ignored => {
             "Not checked: this block is marked `ignore`, so it is shown as written and no rule runs on it."
                 .to_string()
         }
         _ => capitalise(&diagram::verdict(report)),
-    };
-    let _ = write!(
-        out,
-        "<p class=\"topology-verdict verdict-{class}\"><span class=\"verdict-icon\" aria-hidden=\"true\">{}</span> <span class=\"verdict-text\">{}</span></p>",
-        outcome_icon(report.outcome),
-        inline_code(&text)
-    );
+    }
 }
 
 fn capitalise(s: &str) -> String {
@@ -80,94 +72,124 @@ fn capitalise(s: &str) -> String {
     c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
 
-/// A link to a rule's reference page, with its title; a tool code (`yaml-syntax`) as code.
-fn rule_ref(out: &mut String, rule: Option<&Rule>, code: &str, root: &str, with_title: bool) {
+/// A diagnostic code as the panel shows it: a rule (linked to its reference page, with its
+/// title) or a tool code (`yaml-syntax`).
+#[derive(Serialize)]
+pub(super) struct CodeRef<'a> {
+    /// The code's string form (`AML-KV-002`, `yaml-syntax`).
+    id: String,
+    /// The rule's reference page, relative to the page; `None` for a tool code.
+    url: Option<String>,
+    title: Option<&'a str>,
+}
+
+fn code_ref(rule: Option<&'static Rule>, code: &str, root: &str) -> CodeRef<'static> {
     match rule {
-        Some(rule) => {
-            let _ = write!(
-                out,
-                "<a class=\"finding-rule\" href=\"{}{}\">{}</a>",
-                escape(root),
-                escape(&rule.page_path()),
-                escape(rule.id)
-            );
-            if with_title {
-                let _ = write!(out, " <span class=\"finding-rule-title\">{}</span>", escape(rule.title));
-            }
-        }
-        None => {
-            let _ = write!(out, "<code class=\"finding-code\">{}</code>", escape(code));
-        }
+        Some(rule) => CodeRef {
+            id: rule.id.to_string(),
+            url: Some(format!("{root}{}", rule.page_path())),
+            title: Some(rule.title),
+        },
+        None => CodeRef { id: code.to_string(), url: None, title: None },
     }
 }
 
-/// Where the finding is: its line in the YAML (a link), or the fence line.
-fn where_html(d: &Diagnostic, report: &BlockReport, ctx: &BlockContext<'_>, lines: u32) -> Option<String> {
+/// Where a finding is in the page.
+#[derive(Serialize)]
+struct Place {
+    /// `yaml`: a line of the YAML shown (a link to it), `fence`: the fence line, `page`:
+    /// another line of the page.
+    kind: &'static str,
+    line: u32,
+}
+
+fn place(d: &Diagnostic, report: &BlockReport, ctx: &BlockContext<'_>, lines: u32) -> Option<Place> {
     let loc = d.location.as_ref().filter(|l| *l.file == *ctx.source_path)?;
     let line = loc.start.line;
-    if (ctx.first_line..ctx.first_line + lines).contains(&line) {
-        let id = escape(&report.id);
-        Some(format!(
-            "<a class=\"finding-line\" href=\"#{id}-L{line}\"><span aria-hidden=\"true\">↓</span> YAML line {line}</a>"
-        ))
+    let kind = if (ctx.first_line..ctx.first_line + lines).contains(&line) {
+        "yaml"
     } else if line == report.fence.start.line {
-        Some(format!("fence line {line}"))
+        "fence"
     } else {
-        Some(format!("line {line}"))
-    }
+        "page"
+    };
+    Some(Place { kind, line })
 }
 
-struct Item<'a> {
+/// One finding of the panel.
+#[derive(Serialize)]
+struct FindingView<'a> {
+    /// Element id ([`diagram::finding_anchor`]), where the diagram's badges link to.
+    anchor: String,
+    /// `error`, `warning`, `note`, `expected`, `suppressed`; icon and visible text.
+    class: &'static str,
+    icon: &'static str,
+    severity: String,
+    code: CodeRef<'static>,
+    /// Texts with `code` spans.
+    message: &'a str,
+    help: Option<&'a str>,
+    /// What else to know (e.g. that a finding is new under the profile the run asked for).
+    note: Option<&'a str>,
+    /// Why a suppressed finding is suppressed.
+    reason: Option<&'a str>,
+    /// Is there a diagram to show it on; what it is shown on (`None`: the whole-block strip).
+    on_diagram: bool,
+    target: Option<String>,
+    place: Option<Place>,
+}
+
+/// A folded group of findings (notes, suppressed findings).
+#[derive(Serialize)]
+struct FoldedGroup<'a> {
+    class: &'static str,
+    icon: &'static str,
+    /// "2 notes", "1 suppressed finding".
+    summary: String,
+    findings: Vec<FindingView<'a>>,
+}
+
+/// The panel as `block/panel.html` sees it (`block.panel`).
+#[derive(Serialize)]
+pub(super) struct PanelView<'a> {
+    /// The verdict line (text with `code` spans).
+    verdict: String,
+    /// The YAML could not be read.
+    invalid: bool,
+    /// The rules an `expect=` block is meant to break, and whether it does.
+    expect: Option<Vec<CodeRef<'static>>>,
+    fails_as_expected: bool,
+    /// Errors, warnings and expected findings, in that order.
+    findings: Vec<FindingView<'a>>,
+    /// Notes, then suppressed findings, each folded (only the groups that have some).
+    groups: Vec<FoldedGroup<'a>>,
+}
+
+fn finding<'a>(
+    report: &BlockReport,
+    ctx: &BlockContext<'_>,
     n: usize,
     d: &'a Diagnostic,
-}
-
-fn finding_html(out: &mut String, report: &BlockReport, it: &Item<'_>, cx: &Cx<'_>) {
-    let d = it.d;
-    let (class, icon, text) = severity_look(d);
-    let anchor = escape(&diagram::finding_anchor(&report.id, it.n));
-    let _ = write!(
-        out,
-        "<li class=\"finding finding-{class}\" id=\"{anchor}\"><p class=\"finding-head\"><span class=\"finding-severity\"><span class=\"sev-icon\" aria-hidden=\"true\">{icon}</span> {text}</span> "
-    );
-    rule_ref(out, d.code.rule(), d.code.as_str(), cx.ctx.root, true);
-    let _ = write!(out, "</p><p class=\"finding-message\">{}</p>", inline_code(&d.message));
-    if let Some(help) = &d.help {
-        let _ = write!(
-            out,
-            "<p class=\"finding-fix\"><span class=\"finding-label\">Fix</span> {}</p>",
-            inline_code(help)
-        );
-    }
-    if d.disposition == Disposition::Suppressed {
-        let reason = d.suppression_reason.as_deref().unwrap_or("no reason given");
-        let _ = write!(
-            out,
-            "<p class=\"finding-reason\"><span class=\"finding-label\">Reason</span> {}</p>",
-            inline_code(reason)
-        );
-    }
-    let mut meta = Vec::new();
-    if cx.has_diagram {
-        match cx.targets.get(it.n).and_then(Option::as_deref) {
-            Some(t) => meta.push(format!("shown on {}", inline_code(t))),
-            None => meta.push("shown on the diagram's whole-block strip".to_string()),
-        }
-    }
-    if let Some(w) = where_html(d, report, cx.ctx, cx.lines) {
-        meta.push(w);
-    }
-    if !meta.is_empty() {
-        let _ = write!(out, "<p class=\"finding-where\">{}</p>", meta.join(" · "));
-    }
-    out.push_str("</li>");
-}
-
-struct Cx<'a> {
-    ctx: &'a BlockContext<'a>,
-    targets: &'a [Option<String>],
-    has_diagram: bool,
+    targets: &mut [Option<String>],
+    on_diagram: bool,
     lines: u32,
+) -> FindingView<'a> {
+    let (class, icon, severity) = severity_look(d);
+    FindingView {
+        anchor: diagram::finding_anchor(&report.id, n),
+        class,
+        icon,
+        severity,
+        code: code_ref(d.code.rule(), d.code.as_str(), ctx.root),
+        message: &d.message,
+        help: d.help.as_deref(),
+        note: d.note.as_deref(),
+        reason: (d.disposition == Disposition::Suppressed)
+            .then(|| d.suppression_reason.as_deref().unwrap_or("no reason given")),
+        on_diagram,
+        target: targets.get_mut(n).and_then(Option::take),
+        place: place(d, report, ctx, lines),
+    }
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -175,71 +197,46 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 /// The panel of a block. `targets` are [`diagram::finding_targets`] (empty without a diagram).
-pub(super) fn panel(
-    out: &mut String,
-    report: &BlockReport,
+pub(super) fn view<'a>(
+    report: &'a BlockReport,
     ctx: &BlockContext<'_>,
-    targets: &[Option<String>],
-    has_diagram: bool,
-) {
-    let _ = write!(
-        out,
-        "<div class=\"topology-panel\" role=\"group\" aria-label=\"Validation of {}\">",
-        escape(title(report))
-    );
-    verdict_html(out, report);
-    if report.outcome == Outcome::Invalid {
-        out.push_str(
-            "<p class=\"topology-explain\">The YAML could not be read, so no rule ran and no diagram is drawn. Fix the error below; its line is marked in the YAML.</p>",
-        );
-    }
-    if let Some(expected) = &report.options.expect {
-        let ids: Vec<&str> = expected.iter().map(String::as_str).collect();
-        out.push_str("<p class=\"topology-counter\"><span class=\"counter-icon\" aria-hidden=\"true\">◆</span> <strong>Counter-example.</strong> This example is meant to break ");
-        for (i, id) in ids.iter().enumerate() {
-            if i > 0 {
-                out.push_str(if i + 1 == ids.len() { " and " } else { ", " });
-            }
-            // The author typed these IDs: look them up as `expect=` does.
-            rule_ref(out, rules::by_id(id), id, ctx.root, false);
-        }
-        out.push_str(if report.outcome == Outcome::ExpectedFail {
-            ", and it does: do not copy it as is.</p>"
-        } else {
-            ".</p>"
-        });
-    }
+    mut targets: Vec<Option<String>>,
+    verdict: String,
+    on_diagram: bool,
+) -> PanelView<'a> {
     let lines = report.source.yaml.lines().count().max(1) as u32;
-    let cx = Cx { ctx, targets, has_diagram, lines };
-    let mut groups: [Vec<Item<'_>>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+    let mut groups: [Vec<(usize, &Diagnostic)>; 3] = [Vec::new(), Vec::new(), Vec::new()];
     for (n, d) in report.diagnostics.iter().enumerate() {
-        groups[group(d) as usize].push(Item { n, d });
+        groups[group(d) as usize].push((n, d));
     }
-    groups[0].sort_by_key(|it| (rank(it.d), it.n));
-    let [main, notes, suppressed] = groups;
-    if !main.is_empty() {
-        out.push_str("<ol class=\"findings\">");
-        for it in &main {
-            finding_html(out, report, it, &cx);
-        }
-        out.push_str("</ol>");
-    }
-    for (items, class, icon, one, many) in [
-        (&notes, "notes", "ℹ", "note", "notes"),
-        (&suppressed, "suppressed", "○", "suppressed finding", "suppressed findings"),
+    groups[0].sort_by_key(|&(n, d)| (rank(d), n));
+    let views = groups.map(|items| {
+        items
+            .into_iter()
+            .map(|(n, d)| finding(report, ctx, n, d, &mut targets, on_diagram, lines))
+            .collect::<Vec<_>>()
+    });
+    let [main, notes, suppressed] = views;
+    let mut folded = Vec::new();
+    for (findings, class, icon, one, many) in [
+        (notes, "notes", "ℹ", "note", "notes"),
+        (suppressed, "suppressed", "○", "suppressed finding", "suppressed findings"),
     ] {
-        if items.is_empty() {
-            continue;
+        if !findings.is_empty() {
+            folded.push(FoldedGroup { class, icon, summary: plural(findings.len(), one, many), findings });
         }
-        let _ = write!(
-            out,
-            "<details class=\"finding-group finding-group-{class}\"><summary><span aria-hidden=\"true\">{icon}</span> {}</summary><ol class=\"findings\">",
-            plural(items.len(), one, many)
-        );
-        for it in items {
-            finding_html(out, report, it, &cx);
-        }
-        out.push_str("</ol></details>");
     }
-    out.push_str("</div>\n");
+    PanelView {
+        verdict,
+        invalid: report.outcome == Outcome::Invalid,
+        // The author typed these IDs: look them up as `expect=` does.
+        expect: report
+            .options
+            .expect
+            .as_ref()
+            .map(|ids| ids.iter().map(|id| code_ref(rules::by_id(id), id, ctx.root)).collect()),
+        fails_as_expected: report.outcome == Outcome::ExpectedFail,
+        findings: main,
+        groups: folded,
+    }
 }

@@ -25,7 +25,12 @@ fn figure_of(info: &str, yaml: &str, figure: Option<Figure>) -> String {
     let parsed = crate::markdown::parse(&Arc::from("content/t.md"), "t.md", &page, 0);
     let source = parsed.blocks[0].clone();
     let index = LineIndex::new(&page);
-    let settings = CheckSettings { today: time::macros::date!(2026 - 01 - 15), ..CheckSettings::default() };
+    // The fixtures follow profile 2020-10, as a book that pins it.
+    let settings = CheckSettings {
+        today: time::macros::date!(2026 - 01 - 15),
+        book_profile: Some(crate::rules::Profile::P2020_10),
+        ..CheckSettings::default()
+    };
     let report = check_block(source, &page, &index, &settings);
     let yaml = super::super::yaml::highlight(&report.source.yaml);
     let ctx = BlockContext {
@@ -35,7 +40,11 @@ fn figure_of(info: &str, yaml: &str, figure: Option<Figure>) -> String {
         source_path: "content/t.md",
         figure: figure.as_ref(),
     };
-    block_html(&report, &yaml, &ctx)
+    let (renderer, diags) = crate::render::Renderer::new(&crate::load::theme::builtin());
+    assert!(diags.is_empty(), "{diags:?}");
+    let html = block_html(&renderer, &report, &yaml, &ctx);
+    assert!(renderer.take_block_errors().is_empty());
+    html
 }
 
 /// The figure with its SVG cut out, one element per line for readable snapshots.
@@ -139,4 +148,30 @@ fn backticks_become_code() {
     assert_eq!(inline_code("key vault `kv<1>` blocks"), "key vault <code>kv&lt;1&gt;</code> blocks");
     assert_eq!(inline_code("a `b` c `d"), "a <code>b</code> c `d");
     assert_eq!(inline_code("no code"), "no code");
+}
+
+#[test]
+fn the_diagram_in_words_names_networks_subnets_and_what_they_hold() {
+    let yaml = "workspace:
+  name: mlw
+  private_endpoints: [{name: pe-ws, vnet: vnet-spoke, subnet: snet-pe}]
+vnets:
+  - name: vnet-spoke
+    address_space: [10.1.0.0/16]
+    subnets:
+      - {name: snet-pe, prefix: 10.1.1.0/24}
+      - {name: snet-train, prefix: 10.1.2.0/24}
+  - name: vnet-hub
+    address_space: [10.0.0.0/16]
+firewall: {kind: azure_firewall, name: fw-hub, vnet: vnet-hub}
+storage_accounts:
+  - name: stml
+    private_endpoints: [{name: pe-blob, subresource: blob, vnet: vnet-spoke, subnet: snet-gone}]
+computes:
+  - {name: gpu, type: compute_cluster, vnet: vnet-spoke, subnet: snet-train}
+";
+    let html = figure_of("yaml topology", yaml, None);
+    let start = html.find("<details class=\"topology-words\">").expect("the diagram in words");
+    let words = &html[start..start + html[start..].find("</details>").expect("its end")];
+    insta::assert_snapshot!(words.replace("<li>", "\n<li>"));
 }

@@ -1,6 +1,6 @@
 use crate::diag::Severity;
 use crate::rules::compute::shared::{name, placement};
-use crate::rules::{ALL, Area, Ctx, Eval, Findings, Period, Rule};
+use crate::rules::{Area, BEFORE_CURRENT, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::model::ComputeType;
 use crate::topology::node::Node;
 
@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "aci-in-workspace-private-endpoint-vnet",
     severity: Severity::Error,
     area: Area::ContainerInstances,
-    periods: ALL,
+    periods: BEFORE_CURRENT,
     title: "With a workspace private endpoint, ACI uses the private endpoint's VNet",
     checks: "When the workspace has `private_endpoints`: every compute of `type: aci` placed in \
 a VNet is in a VNet that holds one of the workspace's private endpoints.",

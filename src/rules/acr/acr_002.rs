@@ -1,6 +1,6 @@
 use super::{IMAGE_USERS, in_vnet, name, placement_at, registry_subnets, storage_subnets, subnet_list};
 use crate::diag::Severity;
-use crate::rules::{ALL, Area, Ctx, Eval, Findings, Period, Rule};
+use crate::rules::{Area, BEFORE_CURRENT, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::resolve::Net;
 
 pub static RULE: Rule = Rule {
@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     name: "registry-shares-subnet-with-storage-and-compute",
     severity: Severity::Error,
     area: Area::ContainerRegistry,
-    periods: ALL,
+    periods: BEFORE_CURRENT,
     title: "The container registry sits with the storage account and the compute",
     checks: "For the workspace's container registry when it is in a virtual network, in profile \
 `2020-10`: the registry is attached (a private endpoint's `subnet`, or a subnet of \

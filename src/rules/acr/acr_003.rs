@@ -1,6 +1,6 @@
 use super::name;
 use crate::diag::Severity;
-use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
+use crate::rules::{Area, BEFORE_CURRENT, Ctx, Eval, Findings, Rule};
 use crate::topology::model::ComputeType;
 use crate::topology::node::{Loc, Node};
 
@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "image-build-compute-cluster",
     severity: Severity::Error,
     area: Area::ContainerRegistry,
-    periods: ALL,
+    periods: BEFORE_CURRENT,
     title: "With the registry behind the VNet, a compute cluster builds the images",
     checks: "When the workspace's container registry is behind a virtual network (secured with \
 `network.default_action: Deny` or `public_network_access: Disabled`, and attached by private \

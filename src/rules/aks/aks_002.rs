@@ -1,6 +1,6 @@
 use super::common::{clusters, name_of};
 use crate::diag::Severity;
-use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
+use crate::rules::{Area, BEFORE_CURRENT, Ctx, Eval, Findings, Rule};
 use crate::topology::facts::NetworkDefaults;
 use crate::topology::model::{List, PrivateEndpoint};
 use crate::topology::resolve::Net;
@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     name: "aks-in-workspace-resources-vnet",
     severity: Severity::Error,
     area: Area::Aks,
-    periods: ALL,
+    periods: BEFORE_CURRENT,
     title: "An AKS cluster is in the VNet of the workspace and its secured resources",
     checks: "For every compute of `type: aks` in a declared VNet, every one of these that is attached \
 to a VNet must be attached to the cluster's VNet:\n\

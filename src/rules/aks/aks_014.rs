@@ -1,6 +1,6 @@
 use super::common::{clusters, name_of, tag_region};
 use crate::diag::Severity;
-use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
+use crate::rules::{Area, BEFORE_CURRENT, Ctx, Eval, Findings, Rule};
 use crate::topology::addr::{Addr, PortRange};
 use crate::topology::facts::{Flow, Verdict};
 use crate::topology::model::{Direction, Nsg, Protocol, RuleAccess, items};
@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     name: "aks-restricted-outbound-allows-acr",
     severity: Severity::Error,
     area: Area::Aks,
-    periods: ALL,
+    periods: BEFORE_CURRENT,
     title: "Restricted outbound from the AKS subnet still allows Azure Container Registry",
     checks: "For every compute of `type: aks` whose subnet has an NSG that restricts outbound \
 traffic (TCP 443 to `Internet` is denied, evaluated by priority with Azure's default rules): the \

@@ -1,6 +1,6 @@
 use super::common::clusters;
 use crate::diag::Severity;
-use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
+use crate::rules::{Area, BEFORE_CURRENT, Ctx, Eval, Findings, Rule};
 use crate::topology::model::{CreatedWith, LoadBalancer};
 
 pub static RULE: Rule = Rule {
@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     name: "aks-internal-lb-configured-after-attach",
     severity: Severity::Note,
     area: Area::Aks,
-    periods: ALL,
+    periods: BEFORE_CURRENT,
     title: "An internal load balancer is set after the attach, and not from the studio",
     checks: "Advisory, on `aks.load_balancer: internal` of every AKS compute that is attached \
 (`attach: true`) or was created in the studio (`created_with: studio`): the private IP is \

@@ -1,6 +1,6 @@
 use super::shared::require_inbound;
 use crate::diag::Severity;
-use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
+use crate::rules::{Area, BEFORE_CURRENT, Ctx, Eval, Findings, Rule};
 use crate::topology::addr::PortRange;
 use crate::topology::model::ComputeType;
 
@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "compute-instance-nsg-allows-aml-inbound",
     severity: Severity::Error,
     area: Area::Compute,
-    periods: ALL,
+    periods: BEFORE_CURRENT,
     title: "A compute instance's subnet NSG allows TCP 44224 in from `AzureMachineLearning`",
     checks: "For every subnet that holds a `compute_instance` and has an `nsg`: inbound TCP on \
 port 44224 from the `AzureMachineLearning` service tag (global, or the instance's region) is \

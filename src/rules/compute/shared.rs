@@ -317,6 +317,7 @@ pub fn kind_label(c: &Compute) -> &'static str {
         Some(ComputeType::Databricks) => "Databricks workspace",
         Some(ComputeType::Vm) => "virtual machine",
         Some(ComputeType::HdInsight) => "HDInsight cluster",
+        Some(ComputeType::Kubernetes) => "attached Kubernetes cluster",
         None => "compute",
     }
 }

@@ -1,13 +1,13 @@
 use crate::diag::Severity;
 use crate::rules::compute::shared::{TRAINING, compute_subnets, require_internet_routes};
-use crate::rules::{Area, Ctx, Eval, Findings, Period, Rule};
+use crate::rules::{Area, BEFORE_CURRENT, Ctx, Eval, Findings, Rule};
 
 pub static RULE: Rule = Rule {
     id: "AML-FW-001",
     name: "firewall-compute-udrs-to-internet",
     severity: Severity::Error,
     area: Area::Firewall,
-    periods: &[Period::P2020, Period::P2021, Period::P2022, Period::PCur],
+    periods: BEFORE_CURRENT,
     title: "Compute subnets routed through the firewall send `BatchNodeManagement` and `AzureMachineLearning` to the internet",
     checks: "For every subnet holding a `compute_instance` or `compute_cluster` whose route table \
 sends `0.0.0.0/0` to the topology's `firewall` (a `VirtualAppliance` at `firewall.private_ip`): \

@@ -1,6 +1,6 @@
 use super::shared::{from_label, list, region, sources};
 use crate::diag::Severity;
-use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
+use crate::rules::{Area, BEFORE_CURRENT, Ctx, Eval, Findings, Rule};
 use crate::topology::addr::{Addr, PortRange};
 use crate::topology::egress::Cover;
 use crate::topology::model::{Feature, FirewallKind};
@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     name: "azure-firewall-allows-mcr-for-user-managed-deps",
     severity: Severity::Error,
     area: Area::Firewall,
-    periods: ALL,
+    periods: BEFORE_CURRENT,
     title: "With Microsoft base images and user-managed dependencies, the firewall allows MCR and Front Door",
     checks: "When `workspace.features` has `user_managed_deps_mcr_images` and the topology has a \
 `firewall` of `kind: azure_firewall`: its `network_rules` allow TCP 443 to \

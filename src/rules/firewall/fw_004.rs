@@ -1,7 +1,7 @@
 use super::shared::{from_label, list, sources};
 use crate::diag::Severity;
 use crate::rules::compute::shared::name;
-use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
+use crate::rules::{Area, BEFORE_CURRENT, Ctx, Eval, Findings, Rule};
 use crate::topology::model::{Cloud, Feature, items};
 use crate::topology::node::{Loc, Node};
 
@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     name: "firewall-application-rules-for-package-hosts",
     severity: Severity::Error,
     area: Area::Firewall,
-    periods: ALL,
+    periods: BEFORE_CURRENT,
     title: "Firewall application rules let compute reach `graph.windows.net` and the Anaconda hosts over HTTP and HTTPS",
     checks: "For a `firewall` of any kind: its `application_rules` allow `graph.windows.net` (Azure \
 China: `graph.chinacloudapi.cn`), `anaconda.com`, `*.anaconda.com` and `*.anaconda.org`, plus \

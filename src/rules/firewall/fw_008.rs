@@ -1,6 +1,6 @@
 use crate::diag::Severity;
 use crate::rules::compute::shared::{TRAINING, compute_subnets, name};
-use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
+use crate::rules::{Area, BEFORE_CURRENT, Ctx, Eval, Findings, Rule};
 use crate::topology::addr::Addr;
 use crate::topology::model::{Direction, RuleAccess, items};
 use crate::topology::node::Node;
@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     name: "storage-outbound-limited-to-region",
     severity: Severity::Warning,
     area: Area::Firewall,
-    periods: ALL,
+    periods: BEFORE_CURRENT,
     title: "Outbound to Azure Storage is opened for the compute's region, not for every region",
     checks: "Flags rules that open outbound traffic to the global `Storage` service tag (every \
 storage account of every region) where the compute needs only `Storage.<region>`: outbound \

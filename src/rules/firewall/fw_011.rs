@@ -7,7 +7,7 @@ pub static RULE: Rule = Rule {
     name: "firewall-federated-identity-hint",
     severity: Severity::Note,
     area: Area::Firewall,
-    periods: &[Period::P2020, Period::P2021],
+    periods: &[Period::P2020, Period::P2021, Period::PCur],
     title: "Behind a firewall, federated sign-in (AD FS) needs its own hardening",
     checks: "Advisory, no check. Shown once, at the `firewall`, when the topology has a firewall \
 (`kind` other than `none`).",

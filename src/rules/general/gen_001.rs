@@ -2,7 +2,7 @@ use std::ops::Range;
 
 use super::{nm, placement};
 use crate::diag::Severity;
-use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
+use crate::rules::{Area, BEFORE_CURRENT, Ctx, Eval, Findings, Rule};
 use crate::topology::facts::NetworkDefaults;
 use crate::topology::model::{List, PrivateEndpoint, items};
 use crate::topology::node::{Loc, Node, PeOwner};
@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     name: "workspace-resources-share-one-vnet",
     severity: Severity::Error,
     area: Area::General,
-    periods: ALL,
+    periods: BEFORE_CURRENT,
     title: "The workspace and its associated resources are behind the same VNet",
     checks: "Collects the VNet of every workspace private endpoint (`workspace.private_endpoints[]`), \
 of every private endpoint of the default storage account, the key vault and the container \

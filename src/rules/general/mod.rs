@@ -89,6 +89,7 @@ pub(crate) fn kind_words(c: &Compute) -> &'static str {
         Some(ComputeType::Databricks) => "Databricks workspace",
         Some(ComputeType::Vm) => "virtual machine",
         Some(ComputeType::HdInsight) => "HDInsight cluster",
+        Some(ComputeType::Kubernetes) => "attached Kubernetes cluster",
         None => "compute",
     }
 }

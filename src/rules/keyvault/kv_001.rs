@@ -1,5 +1,5 @@
 use crate::diag::Severity;
-use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
+use crate::rules::{Area, BEFORE_CURRENT, Ctx, Eval, Findings, Rule};
 use crate::topology::facts::NetworkDefaults;
 use crate::topology::node::{Loc, Node};
 
@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     name: "key-vault-attached-to-vnet",
     severity: Severity::Error,
     area: Area::KeyVault,
-    periods: ALL,
+    periods: BEFORE_CURRENT,
     title: "A secured key vault is attached to the VNet by a service or private endpoint",
     checks: "For every key vault of the workspace that is secured (`network.default_action: Deny` or \
 `public_network_access: Disabled`): it has service-endpoint `network.vnet_rules` or at least one \

@@ -1,5 +1,5 @@
 use crate::diag::Severity;
-use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
+use crate::rules::{Area, BEFORE_CURRENT, Ctx, Eval, Findings, Rule};
 use crate::topology::facts::NetworkDefaults;
 use crate::topology::model::{ComputeType, DefaultAction};
 use crate::topology::node::Node;
@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "key-vault-service-endpoint-covers-compute",
     severity: Severity::Error,
     area: Area::KeyVault,
-    periods: ALL,
+    periods: BEFORE_CURRENT,
     title: "In service-endpoint mode, the key vault admits the compute subnets",
     checks: "For every key vault of the workspace that is attached by service endpoints only \
 (`network.vnet_rules` set, no private endpoint): every subnet holding a compute instance, compute \

@@ -5,7 +5,7 @@ use ipnet::IpNet;
 use super::TRAINING;
 use crate::diag::Severity;
 use crate::rules::general::{endpoints, kind_words, nm, usable};
-use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
+use crate::rules::{Area, BEFORE_CURRENT, Ctx, Eval, Findings, Rule};
 use crate::topology::model::{Aks, ComputeType, NetworkPlugin, items};
 use crate::topology::node::Node;
 use crate::topology::resolve::SubnetId;
@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     name: "compute-subnet-has-enough-addresses",
     severity: Severity::Error,
     area: Area::Network,
-    periods: ALL,
+    periods: BEFORE_CURRENT,
     title: "The compute subnet has enough free IP addresses",
     checks: "For every subnet that holds a compute instance, a compute cluster or a private \
 endpoint, adds up the addresses placed in it and compares the sum with the subnet's usable \

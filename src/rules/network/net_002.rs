@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use super::TRAINING;
 use crate::diag::Severity;
 use crate::rules::general::{kind_words, nm};
-use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
+use crate::rules::{Area, BEFORE_CURRENT, Ctx, Eval, Findings, Rule};
 use crate::topology::node::Node;
 use crate::topology::resolve::SubnetId;
 
@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     name: "compute-subnet-not-delegated",
     severity: Severity::Error,
     area: Area::Network,
-    periods: ALL,
+    periods: BEFORE_CURRENT,
     title: "The subnet of a compute instance or cluster is not delegated",
     checks: "For every compute instance and compute cluster placed in a subnet: the subnet's \
 `delegations` list is empty. The finding points at the first delegation and names the computes \

@@ -3,7 +3,7 @@ use ipnet::IpNet;
 use super::TRAINING;
 use crate::diag::Severity;
 use crate::rules::general::{EndpointRef, endpoints, kind_words, nm};
-use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
+use crate::rules::{Area, BEFORE_CURRENT, Ctx, Eval, Findings, Rule};
 use crate::topology::addr::{Addr, PortRange};
 use crate::topology::facts::{Flow, Verdict};
 use crate::topology::model::{Compute, Direction, Protocol, Subresource, items};
@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     name: "subnet-nsg-keeps-batch-traffic",
     severity: Severity::Error,
     area: Area::Network,
-    periods: ALL,
+    periods: BEFORE_CURRENT,
     title: "A subnet NSG does not block the traffic Azure Batch allows for compute",
     checks: "For every subnet with an `nsg` that holds a compute instance or compute cluster, the \
 NSG is evaluated the way Azure does (user rules by priority, service tags, then Azure's default \

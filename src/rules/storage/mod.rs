@@ -19,6 +19,7 @@ use crate::topology::yaml::Sp;
 pub const RULES: &[&Rule] = &[
     &st_001::RULE,
     &st_002::RULE,
+    &st_002::CURRENT,
     &st_003::RULE,
     &st_004::RULE,
     &st_005::RULE,

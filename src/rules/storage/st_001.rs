@@ -1,6 +1,6 @@
 use super::name;
 use crate::diag::Severity;
-use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
+use crate::rules::{Area, BEFORE_CURRENT, Ctx, Eval, Findings, Rule};
 use crate::topology::facts::NetworkDefaults;
 use crate::topology::model::Access;
 use crate::topology::node::{Loc, Node};
@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     name: "storage-attached-to-vnet",
     severity: Severity::Error,
     area: Area::Storage,
-    periods: ALL,
+    periods: BEFORE_CURRENT,
     title: "A secured storage account is attached to the VNet by a service or private endpoint",
     checks: "For every storage account the workspace uses (`workspace.default_storage`, \
 `workspace.labeling_storage`, the accounts of `workspace.datastores`; every account when the block \

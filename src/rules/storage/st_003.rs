@@ -1,6 +1,6 @@
 use super::{STORAGE_USERS, computes_phrase, effective_vnet_rules, name, service_endpoints_effective};
 use crate::diag::Severity;
-use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
+use crate::rules::{Area, BEFORE_CURRENT, Ctx, Eval, Findings, Rule};
 use crate::topology::facts::NetworkDefaults;
 use crate::topology::node::Node;
 use crate::topology::resolve::SubnetId;
@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     name: "storage-service-endpoint-covers-compute",
     severity: Severity::Error,
     area: Area::Storage,
-    periods: ALL,
+    periods: BEFORE_CURRENT,
     title: "In service-endpoint mode, the storage account admits the compute subnets",
     checks: "For every secured storage account the workspace uses that is attached by service \
 endpoints only (`network.vnet_rules` set, no `private_endpoints`): the subnet of every compute \

@@ -1,6 +1,6 @@
 use super::{computes_phrase, name};
 use crate::diag::Severity;
-use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
+use crate::rules::{Area, BEFORE_CURRENT, Ctx, Eval, Findings, Rule};
 use crate::topology::model::{ComputeType, items};
 use crate::topology::node::Node;
 use crate::topology::resolve::SubnetId;
@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     name: "no-service-endpoint-policies-on-compute-subnets",
     severity: Severity::Warning,
     area: Area::Storage,
-    periods: ALL,
+    periods: BEFORE_CURRENT,
     title: "Compute instance and cluster subnets carry no service-endpoint policies",
     checks: "The subnet of every compute instance and compute cluster has no \
 `service_endpoint_policies`.",

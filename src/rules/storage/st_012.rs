@@ -1,6 +1,6 @@
 use super::name;
 use crate::diag::Severity;
-use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
+use crate::rules::{Area, BEFORE_CURRENT, Ctx, Eval, Findings, Rule};
 use crate::topology::facts::NetworkDefaults;
 use crate::topology::model::{DatastoreKind, items};
 use crate::topology::node::{Loc, Node};
@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     name: "datastores-behind-vnet-skip-validation",
     severity: Severity::Note,
     area: Area::Storage,
-    periods: ALL,
+    periods: BEFORE_CURRENT,
     title: "Datastores on storage behind the VNet skip validation (SDK v1)",
     checks: "Advisory. Shown for every datastore of `workspace.datastores` whose `storage` names a \
 secured storage account and whose `kind` is not `adls_gen1` or `adls_gen2` (those skip validation \

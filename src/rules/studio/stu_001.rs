@@ -1,6 +1,6 @@
 use super::{STUDIO_FEATURES, declares_default_datastores, name};
 use crate::diag::Severity;
-use crate::rules::{ALL, Area, Ctx, Eval, Findings, Period, Rule};
+use crate::rules::{Area, BEFORE_CURRENT, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::facts::NetworkDefaults;
 use crate::topology::model::Feature;
 use crate::topology::node::Node;
@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     name: "studio-features-disabled-by-default",
     severity: Severity::Warning,
     area: Area::Studio,
-    periods: ALL,
+    periods: BEFORE_CURRENT,
     title: "Studio features are off while the default datastores keep Azure's settings",
     checks: "When the workspace uses the studio (`workspace.features` contains `studio`, \
 `designer`, `automl`, `labeling` or `ml_assisted_labeling`) and its default storage account is \

@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     name: "studio-ignores-storage-ip-rules",
     severity: Severity::Warning,
     area: Area::Studio,
-    periods: &[Period::P2020, Period::PCur],
+    periods: &[Period::P2020],
     title: "The studio does not work through a storage account's IP rules",
     checks: "When the workspace uses the studio (`studio`, `designer`, `automl`, `labeling` or \
 `ml_assisted_labeling` in `workspace.features`): no secured storage account the workspace uses \

@@ -1,6 +1,6 @@
 use super::{datastore_storage, name, studio_in_use};
 use crate::diag::Severity;
-use crate::rules::{ALL, Area, Ctx, Eval, Findings, Period, Rule};
+use crate::rules::{Area, BEFORE_CURRENT, Ctx, Eval, Findings, Period, Rule};
 use crate::topology::facts::NetworkDefaults;
 use crate::topology::model::{DatastoreKind, Scenario, items};
 use crate::topology::node::Node;
@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     name: "studio-datastore-types-in-vnet",
     severity: Severity::Note,
     area: Area::Studio,
-    periods: ALL,
+    periods: BEFORE_CURRENT,
     title: "The datastore types the studio can read in a virtual network",
     checks: "Advisory. When the workspace uses the studio, shown for each datastore behind the \
 network (its `storage` is a secured account; for kinds without a storage account, the block is a \

@@ -1,6 +1,6 @@
 use crate::diag::Severity;
 use crate::rules::general::nm;
-use crate::rules::{ALL, Area, Ctx, Eval, Findings, Rule};
+use crate::rules::{Area, BEFORE_CURRENT, Ctx, Eval, Findings, Rule};
 use crate::topology::model::{Access, AccessPath};
 use crate::topology::node::Node;
 
@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "private-workspace-reachable-from-vnet",
     severity: Severity::Error,
     area: Area::Workspace,
-    periods: ALL,
+    periods: BEFORE_CURRENT,
     title: "Something inside the network can reach a private workspace",
     checks: "For a private workspace (`public_network_access: Disabled`, or a private endpoint \
 without `public_network_access` set, which is how a 2020 private-link workspace behaved):\n\n\

@@ -36,7 +36,7 @@ use crate::diag::{ToolCode, did_you_mean};
 /// path's deserializer answers with a sequence `(start, end, value)`; any other (the
 /// reference) treats it as a plain newtype and `Sp` reads the span through
 /// `serde_saphyr::Spanned`.
-const SP_MARKER: &str = "__topobook_sp";
+pub(crate) const SP_MARKER: &str = "__topobook_sp";
 
 /// A value with the byte range of the YAML node it came from.
 ///
@@ -100,6 +100,15 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for SpVisitor<T> {
         let end: usize = seq.next_element()?.ok_or_else(|| A::Error::invalid_length(1, &self))?;
         let value: T = seq.next_element()?.ok_or_else(|| A::Error::invalid_length(2, &self))?;
         Ok(Sp { value, span: start..end })
+    }
+}
+
+/// Written as its value, wrapped in a newtype struct named [`SP_MARKER`] so that a serializer
+/// that cares (`topology::emit`) can tell an explicit `null` (`Some(Sp(None))`) from an absent
+/// field (`None`); any other serializer sees the value alone.
+impl<T: serde::Serialize> serde::Serialize for Sp<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_newtype_struct(SP_MARKER, &self.value)
     }
 }
 

@@ -95,11 +95,17 @@
       items[selected].scrollIntoView({ block: "nearest" });
     } else if (e.key === "Enter" && selected >= 0) {
       items[selected].querySelector("a").click();
-    } else if (e.key === "Escape") {
-      box.hidden = true;
-      input.blur();
     }
   });
+  // Escape closes the results, from the box or from a result, and leaves the focus in the box.
+  var close = function (e) {
+    if (e.key !== "Escape" || box.hidden) return;
+    e.preventDefault();
+    box.hidden = true;
+    input.focus();
+  };
+  input.addEventListener("keydown", close);
+  box.addEventListener("keydown", close);
   document.addEventListener("click", function (e) {
     if (!box.contains(e.target) && e.target !== input) box.hidden = true;
   });

@@ -39,6 +39,13 @@
       var open = body.classList.toggle("sidebar-open");
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
     });
+    // Escape closes the open drawer and gives the focus back to its button.
+    document.addEventListener("keydown", function (e) {
+      if (e.key !== "Escape" || !body.classList.contains("sidebar-open")) return;
+      body.classList.remove("sidebar-open");
+      toggle.setAttribute("aria-expanded", "false");
+      toggle.focus();
+    });
   }
 
   // Light / dark: follows the OS until the reader chooses.

@@ -6,9 +6,10 @@
 //! accessor methods of [`super::resolve`], never by filling the model.
 //!
 //! The doc comments here are the field documentation of `topobook schema`.
+//! `Serialize` writes a topology back as YAML (`super::emit`, for `topobook import`).
 
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::yaml::{Sp, nullable};
 
@@ -23,14 +24,25 @@ pub fn items<T>(list: &Option<List<T>>) -> std::slice::Iter<'_, Sp<T>> {
     }
 }
 
+/// A closed enum of the model: `Variant = "spelling"`, optionally `| "alias"…` for other
+/// accepted spellings (ARM, CLI, SDK), normalised to the first one.
 macro_rules! closed_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $text:literal $(| $alias:literal)*),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, JsonSchema)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
+        #[schemars(transform = $name::schema_aliases)]
         pub enum $name {
-            $($(#[$vm])* #[serde(rename = $text)] $variant),+
+            $($(#[$vm])* #[serde(rename = $text $(, alias = $alias)*)] $variant),+
         }
         impl $name {
+            /// The JSON Schema lists the aliases too, so that editors accept them.
+            fn schema_aliases(schema: &mut schemars::Schema) {
+                const ALIASES: &[&str] = &[$($($alias,)*)+];
+                if let Some(serde_json::Value::Array(e)) = schema.get_mut("enum") {
+                    e.extend(ALIASES.iter().map(|a| serde_json::Value::from(*a)));
+                }
+            }
+
             /// The spelling used in YAML.
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }
@@ -43,6 +55,10 @@ macro_rules! closed_enum {
         }
     };
 }
+
+// The sections of profile `2026-02` (they use `closed_enum!`, so they come after it).
+mod current;
+pub use current::*;
 
 closed_enum!(
     /// The Azure cloud the topology lives in.
@@ -61,8 +77,8 @@ closed_enum!(
     Identity { System = "system", User = "user", None = "none" }
 );
 closed_enum!(
-    /// `public_network_access` of a resource.
-    Access { Enabled = "Enabled", Disabled = "Disabled" }
+    /// `public_network_access` of a resource (the CLI's `enabled`/`disabled` are accepted).
+    Access { Enabled = "Enabled" | "enabled", Disabled = "Disabled" | "disabled" }
 );
 closed_enum!(
     /// Firewall default action of storage, key vault or registry.
@@ -86,6 +102,8 @@ closed_enum!(
         Databricks = "databricks",
         Vm = "vm",
         HdInsight = "hdinsight",
+        // Attached Kubernetes (Azure Arc) compute (profile `2026-02`).
+        Kubernetes = "kubernetes",
     }
 );
 closed_enum!(
@@ -144,6 +162,9 @@ closed_enum!(
         R = "r",
         UserManagedDepsMcrImages = "user_managed_deps_mcr_images",
         CustomDockerImages = "custom_docker_images",
+        // Serverless Spark compute and batch endpoints (profile `2026-02`).
+        ServerlessSpark = "serverless_spark",
+        BatchEndpoints = "batch_endpoints",
     }
 );
 closed_enum!(
@@ -192,7 +213,7 @@ closed_enum!(
 );
 
 /// A whole topology block.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Topology {
     /// Profile, cloud, scenario and suppressions.
@@ -227,13 +248,19 @@ pub struct Topology {
     pub policies: Option<Sp<Policies>>,
     /// Remaining quota in the subscription of the VNet resource group.
     pub quotas: Option<Sp<Quotas>>,
+    /// Managed online endpoints and their deployments (profile `2026-02`).
+    pub online_endpoints: Option<List<OnlineEndpoint>>,
+    /// Service endpoint policies, referenced by `subnets[].service_endpoint_policies`
+    /// (profile `2026-02`).
+    pub service_endpoint_policies: Option<List<ServiceEndpointPolicy>>,
 }
 
 /// Block-wide settings.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Meta {
-    /// Documentation state the rules follow (default `2020-10`).
+    /// The rule profile the block follows: `2020-10`, `2026-02` or `current` (the newest).
+    /// Default: the run's (`--profile`, `book.toml`), else `current`.
     pub profile: Option<Sp<String>>,
     /// Azure cloud (default `AzureCloud`).
     pub cloud: Option<Sp<Cloud>>,
@@ -241,10 +268,13 @@ pub struct Meta {
     pub scenario: Option<Sp<Scenario>>,
     /// Findings accepted on purpose.
     pub suppress: Option<List<Suppression>>,
+    /// The subscription is managed through Azure Lighthouse (default false; profile
+    /// `2026-02`).
+    pub managed_via_lighthouse: Option<Sp<bool>>,
 }
 
 /// A finding accepted on purpose: rule, reason (required), optional expiry date.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Suppression {
     /// Rule ID, e.g. `AML-ST-008`.
@@ -256,14 +286,14 @@ pub struct Suppression {
 }
 
 /// The workspace.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Workspace {
     pub name: Option<Sp<String>>,
     pub subscription: Option<Sp<String>>,
     pub resource_group: Option<Sp<String>>,
     pub region: Option<Sp<String>>,
-    /// `basic` or `enterprise` (2020 only).
+    /// `basic` or `enterprise` (profile `2020-10`).
     pub edition: Option<Sp<Edition>>,
     pub identity: Option<Sp<Identity>>,
     pub customer_managed_key: Option<Sp<bool>>,
@@ -292,10 +322,36 @@ pub struct Workspace {
     pub private_endpoints: Option<List<WorkspacePrivateEndpoint>>,
     /// Datastores registered in the workspace.
     pub datastores: Option<List<Datastore>>,
+    /// `default` (default), `hub` or `project` (profile `2026-02`).
+    pub kind: Option<Sp<WorkspaceKind>>,
+    /// The hub a project was created from: free text, the hub is described in another block
+    /// (profile `2026-02`).
+    pub hub: Option<Sp<String>>,
+    /// The SDK v1 switch "allow public access when behind VNet" (profile `2026-02`).
+    #[serde(alias = "allowPublicAccessWhenBehindVnet")]
+    pub allow_public_access_when_behind_vnet: Option<Sp<bool>>,
+    /// "Enabled from selected IP addresses": the workspace's IP firewall (ARM `networkAcls`,
+    /// SDK `network_rule_set`; profile `2026-02`).
+    #[serde(alias = "networkAcls", alias = "network_rule_set")]
+    pub network: Option<Sp<WorkspaceNetwork>>,
+    /// The v2 API is disabled (ARM `v1LegacyMode`; default false; profile `2026-02`).
+    #[serde(alias = "v1LegacyMode")]
+    pub v1_legacy_mode: Option<Sp<bool>>,
+    /// A scope lock on the workspace's resource group (default false; profile `2026-02`).
+    pub rg_locked: Option<Sp<bool>>,
+    /// High-business-impact workspace (default false).
+    pub hbi_workspace: Option<Sp<bool>>,
+    /// Workspace connections (profile `2026-02`).
+    pub connections: Option<List<Connection>>,
+    /// The workspace managed virtual network; absent means isolation mode `Disabled`
+    /// (profile `2026-02`).
+    pub managed_network: Option<Sp<ManagedNetwork>>,
+    /// Serverless compute settings; absent means not in a customer VNet (profile `2026-02`).
+    pub serverless_compute: Option<Sp<ServerlessCompute>>,
 }
 
 /// A private endpoint of the workspace.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WorkspacePrivateEndpoint {
     pub name: Option<Sp<String>>,
@@ -307,10 +363,12 @@ pub struct WorkspacePrivateEndpoint {
     pub ip: Option<Sp<String>>,
     /// Private DNS zones of the endpoint's zone group.
     pub private_dns_zone_group: Option<List<String>>,
+    /// Creation date of the endpoint (`YYYY-MM-DD`; unknown when absent; profile `2026-02`).
+    pub created: Option<Sp<String>>,
 }
 
 /// A datastore.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Datastore {
     pub name: Option<Sp<String>>,
@@ -322,10 +380,12 @@ pub struct Datastore {
     /// "Use workspace managed identity for data preview and profiling in studio".
     pub use_workspace_managed_identity: Option<Sp<bool>>,
     pub skip_validation: Option<Sp<bool>>,
+    /// The data source is outside Azure (default false; profile `2026-02`).
+    pub on_premises: Option<Sp<bool>>,
 }
 
 /// A virtual network.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Vnet {
     pub name: Option<Sp<String>>,
@@ -344,7 +404,7 @@ pub struct Vnet {
 }
 
 /// A subnet.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Subnet {
     pub name: Option<Sp<String>>,
@@ -358,6 +418,7 @@ pub struct Subnet {
     pub delegations: Option<List<String>>,
     /// e.g. `[Microsoft.Storage, Microsoft.KeyVault]`.
     pub service_endpoints: Option<List<String>>,
+    /// Names of service endpoint policies (entries of `service_endpoint_policies`).
     pub service_endpoint_policies: Option<List<String>>,
     /// `Disabled` (default) or `Enabled`.
     pub private_endpoint_network_policies: Option<Sp<Toggle>>,
@@ -366,7 +427,7 @@ pub struct Subnet {
 }
 
 /// A network security group.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Nsg {
     pub name: Option<Sp<String>>,
@@ -374,7 +435,7 @@ pub struct Nsg {
 }
 
 /// Ports: a number, a range `29876-29877`, `*`, or a list of those.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Ports {
     Number(u32),
@@ -383,7 +444,7 @@ pub enum Ports {
 }
 
 /// One entry of a port list.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum PortItem {
     Number(u32),
@@ -391,7 +452,7 @@ pub enum PortItem {
 }
 
 /// An NSG security rule.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NsgRule {
     pub name: Option<Sp<String>>,
@@ -409,7 +470,7 @@ pub struct NsgRule {
 }
 
 /// A route table.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RouteTable {
     pub name: Option<Sp<String>>,
@@ -417,7 +478,7 @@ pub struct RouteTable {
 }
 
 /// A user-defined route.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Route {
     pub name: Option<Sp<String>>,
@@ -432,7 +493,7 @@ pub struct Route {
 }
 
 /// A private DNS zone.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PrivateDnsZone {
     pub name: Option<Sp<String>>,
@@ -442,7 +503,7 @@ pub struct PrivateDnsZone {
 }
 
 /// A DNS A record.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DnsRecord {
     pub name: Option<Sp<String>>,
@@ -450,7 +511,7 @@ pub struct DnsRecord {
 }
 
 /// Network rules of storage and key vault.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkRules {
     /// `Allow` (default) or `Deny`.
@@ -466,7 +527,7 @@ pub struct NetworkRules {
 }
 
 /// A private endpoint of storage, key vault or registry.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PrivateEndpoint {
     pub name: Option<Sp<String>>,
@@ -481,7 +542,7 @@ pub struct PrivateEndpoint {
 }
 
 /// A storage account.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StorageAccount {
     pub name: Option<Sp<String>>,
@@ -490,15 +551,24 @@ pub struct StorageAccount {
     pub public_network_access: Option<Sp<Access>>,
     pub network: Option<Sp<NetworkRules>>,
     pub private_endpoints: Option<List<PrivateEndpoint>>,
-    /// The account was already behind the VNet when the workspace was created.
+    /// The account was already behind the VNet when the workspace was created (profile
+    /// `2020-10`).
     pub secured_at_workspace_creation: Option<Sp<bool>>,
+    /// The workspace managed identity has Storage Blob Data Reader on the account (unknown
+    /// when absent; profile `2026-02`).
+    pub workspace_mi_blob_data_reader: Option<Sp<bool>>,
+    /// The studio users have Storage Blob Data Reader on the account (unknown when absent;
+    /// profile `2026-02`).
+    pub users_blob_data_reader: Option<Sp<bool>>,
 }
 
 /// A key vault.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KeyVault {
     pub name: Option<Sp<String>>,
+    /// Subscription of the key vault (default: the workspace's).
+    pub subscription: Option<Sp<String>>,
     pub region: Option<Sp<String>>,
     pub public_network_access: Option<Sp<Access>>,
     pub network: Option<Sp<NetworkRules>>,
@@ -506,7 +576,7 @@ pub struct KeyVault {
 }
 
 /// Network rules of a container registry.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegistryNetwork {
     pub default_action: Option<Sp<DefaultAction>>,
@@ -517,10 +587,12 @@ pub struct RegistryNetwork {
 }
 
 /// A container registry.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContainerRegistry {
     pub name: Option<Sp<String>>,
+    /// Subscription of the registry (default: the workspace's).
+    pub subscription: Option<Sp<String>>,
     pub region: Option<Sp<String>>,
     pub sku: Option<Sp<Sku>>,
     pub public_network_access: Option<Sp<Access>>,
@@ -529,15 +601,21 @@ pub struct ContainerRegistry {
 }
 
 /// An Application Insights resource.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AppInsights {
     pub name: Option<Sp<String>>,
+    /// Subscription of the resource (default: the workspace's).
+    pub subscription: Option<Sp<String>>,
     pub public_network_access: Option<Sp<Access>>,
+    /// A workspace-based resource (default true: new resources are; profile `2026-02`).
+    pub workspace_based: Option<Sp<bool>>,
+    /// The Azure Monitor Private Link Scope the resource is in (profile `2026-02`).
+    pub private_link_scope: Option<Sp<PrivateLinkScope>>,
 }
 
 /// A compute target.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Compute {
     pub name: Option<Sp<String>>,
@@ -551,11 +629,17 @@ pub struct Compute {
     /// Default true.
     pub public_ip: Option<Sp<bool>>,
     pub max_nodes: Option<Sp<u32>>,
+    /// The VM size has no GPU (a CPU SKU); unknown when absent.
+    pub cpu_only: Option<Sp<bool>>,
     pub identity: Option<Sp<Identity>>,
-    /// SSH from the public internet is wanted.
+    /// SSH from the public internet is wanted (profile `2020-10`).
     pub ssh_public_access: Option<Sp<bool>>,
-    /// Compute instances: the VNet was chosen when the instance was created.
+    /// Compute instances: the VNet was chosen when the instance was created (profile
+    /// `2020-10`).
     pub created_in_vnet: Option<Sp<bool>>,
+    /// The compute existed before the current private-link or managed-network setting
+    /// (default false; profile `2026-02`).
+    pub created_before_isolation_change: Option<Sp<bool>>,
     /// Operating system (attached VMs).
     pub os: Option<Sp<Os>>,
     /// AKS settings (type `aks`).
@@ -563,7 +647,7 @@ pub struct Compute {
 }
 
 /// AKS settings.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Aks {
     /// Attached after creation (true) or created from the workspace (false).
@@ -587,10 +671,13 @@ pub struct Aks {
     pub scoring_called_from_outside_vnet: Option<Sp<bool>>,
     /// IP of the scoring endpoint.
     pub scoring_ip: Option<Sp<String>>,
+    /// A private cluster that keeps a public FQDN for its API server (default false;
+    /// profile `2026-02`).
+    pub api_server_public_fqdn: Option<Sp<bool>>,
 }
 
 /// The firewall.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Firewall {
     pub kind: Option<Sp<FirewallKind>>,
@@ -603,7 +690,7 @@ pub struct Firewall {
 }
 
 /// A firewall network rule.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FirewallNetworkRule {
     pub name: Option<Sp<String>>,
@@ -616,7 +703,7 @@ pub struct FirewallNetworkRule {
 }
 
 /// A firewall application rule.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FirewallAppRule {
     pub name: Option<Sp<String>>,
@@ -627,7 +714,7 @@ pub struct FirewallAppRule {
 }
 
 /// Name resolution.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Dns {
     pub mode: Option<Sp<DnsMode>>,
@@ -635,7 +722,7 @@ pub struct Dns {
 }
 
 /// A custom DNS server.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CustomDnsServer {
     /// VNet hosting the server (absent: on premises).
@@ -646,7 +733,7 @@ pub struct CustomDnsServer {
 }
 
 /// A conditional forwarder.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Forwarder {
     pub zone: Option<Sp<String>>,
@@ -654,7 +741,7 @@ pub struct Forwarder {
 }
 
 /// A static host record.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HostRecord {
     pub fqdn: Option<Sp<String>>,
@@ -662,7 +749,7 @@ pub struct HostRecord {
 }
 
 /// How people reach the workspace.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Clients {
     pub access_paths: Option<List<AccessPath>>,
@@ -670,7 +757,8 @@ pub struct Clients {
     pub public_ips: Option<List<String>>,
     /// On-premises address ranges (VPN, ExpressRoute).
     pub onprem_ranges: Option<List<String>>,
-    /// Host patterns the on-premises appliance lets out (forced tunneling).
+    /// Host patterns the on-premises appliance lets out (forced tunneling; profile
+    /// `2020-10`).
     pub onprem_egress_allow: Option<List<String>>,
     /// VNet of the machines people work from inside the network (`vm_in_vnet`, `bastion`
     /// jump boxes); may be left out when the topology has one VNet.
@@ -681,15 +769,18 @@ pub struct Clients {
 }
 
 /// Azure Policy assignments on the VNet's subscription or resource group.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Policies {
     pub deny_public_ip: Option<Sp<bool>>,
     pub deny_nsg_creation: Option<Sp<bool>>,
+    /// A custom policy denies private endpoints it has not allowlisted (default false;
+    /// profile `2026-02`).
+    pub restrict_private_endpoints: Option<Sp<bool>>,
 }
 
 /// Remaining quota (counts still available) in the subscription of the VNet.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Quotas {
     pub public_ip_addresses: Option<Sp<u32>>,
