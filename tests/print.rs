@@ -135,11 +135,13 @@ fn print_html_prints_to_a_pdf_with_every_chapter_and_diagram() {
             pages.iter().any(|p| p.lines().find(|l| !l.trim().is_empty()).is_some_and(|l| l.trim() == *t));
         assert!(starts, "no page starts with the chapter `{t}`");
     }
-    // Every diagram is printed: each draws its legend, as text the PDF keeps.
+    // Every diagram is printed: each draws its legend, as text the PDF keeps (the legend's
+    // second line; the diagram in words beside it has the first one too).
     let html = std::fs::read_to_string(site.join("print.html")).expect("print.html");
     let diagrams = html.matches("class=\"tb-diagram\"").count();
-    assert_eq!(html.matches("How each part is reached").count(), diagrams);
-    assert_eq!(text.matches("How each part is reached").count(), diagrams, "{text}");
+    const LEGEND: &str = "scenario table, for this topology";
+    assert_eq!(html.matches(LEGEND).count(), diagrams);
+    assert_eq!(text.matches(LEGEND).count(), diagrams, "{text}");
     // And the failing block's verdict and finding.
     assert!(text.contains("AML-KV-002"));
     assert!(text.contains("kv-locked"));

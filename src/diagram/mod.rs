@@ -12,18 +12,22 @@
 //! gutters and channels), and [`svg`] writes it. The stylesheet is [`DIAGRAM_CSS`]; a page
 //! includes it once.
 
+mod describe;
 mod icons;
 mod layout;
 mod scene;
 mod status;
+pub(crate) mod summary;
 mod svg;
 pub mod text;
 
-use crate::check::{BlockReport, Outcome};
-use crate::diag::Disposition;
+pub use describe::{Description, Item, describe};
 
-/// The diagram's stylesheet: colours as CSS variables for light, dark and print. A page
-/// includes it once; a standalone SVG embeds it (see [`DiagramOptions::standalone`]).
+use crate::check::{BlockReport, Outcome};
+
+/// The diagram's stylesheet: colours as CSS variables for light, dark and print, and the
+/// page's expanded view of a diagram. A page includes it once; a standalone SVG embeds it
+/// (see [`DiagramOptions::standalone`]).
 ///
 /// Dark mode follows `prefers-color-scheme` unless the root element has
 /// `data-theme="light"`; `data-theme="dark"` on the root element or a `dark` class on an
@@ -54,22 +58,62 @@ pub fn render(report: &BlockReport, opts: &DiagramOptions) -> Option<String> {
     draw(report, opts).map(|d| d.svg)
 }
 
-/// A diagram and, for each diagnostic of the block, what it is drawn on.
+/// A diagram, its text alternative, and for each diagnostic of the block what it is drawn on.
 #[derive(Clone, Debug)]
 pub struct Drawn {
+    /// The SVG for the page (`id="{block-id}-diagram"`). Its `<title>` and `<desc>` are
+    /// `{block-id}-title` and `{block-id}-desc`; it is `role="img"`, or `role="group"` when
+    /// it holds links (the finding badges), which must stay reachable.
     pub svg: String,
+    /// The diagram with every element, when `svg` draws alike subnets once ("×6") to fit
+    /// the page: for the expanded view. Its ids are `{block-id}-full-…`.
+    pub full: Option<String>,
+    /// What the diagram shows, for a text alternative beside it.
+    pub description: Description,
     /// As [`finding_targets`] gives them.
     pub targets: Vec<Option<String>>,
 }
 
-/// [`render`] and [`finding_targets`] at once, building the scene once (what a page needs).
+/// [`render`], [`describe`] and [`finding_targets`] at once, building the scene once (what a
+/// page needs).
+///
+/// The diagram is laid out with every element; when that does not fit a page (wider than
+/// a content column can show at a readable size, or taller than a screen's shape allows),
+/// alike subnets are drawn once and the whole diagram goes to [`Drawn::full`].
 pub fn draw(report: &BlockReport, opts: &DiagramOptions) -> Option<Drawn> {
     let net = report.net.as_ref()?;
     let mut scene = scene::build(net)?;
-    status::attach(&mut scene, &report.diagnostics);
-    let targets = targets_in(&scene, report);
+    let drawn_on = status::attach(&mut scene, &report.diagnostics);
+    let targets = names(&scene, &drawn_on);
+    let description = describe::of_scene(report, &scene);
     let layout = layout::layout(&scene, &report.diagnostics, opts.legend);
-    Some(Drawn { svg: svg::write(report, &scene, &layout, opts), targets })
+    let id = svg::safe_id(&report.id);
+    let mut small: Option<(scene::Scene, layout::Layout)> = None;
+    if !layout.fits() {
+        let mut from: Option<scene::Scene> = None;
+        for level in [summary::Level::Subnets, summary::Level::Vnets] {
+            // Each level goes on from the one before.
+            let base = from.as_ref().unwrap_or(&scene);
+            let Some(summed) = summary::summarise(base, &report.diagnostics, level) else { continue };
+            from = Some(summed.clone());
+            let l = layout::layout(&summed, &report.diagnostics, opts.legend);
+            let best = small.as_ref().map_or(layout.misfit(), |(_, b)| b.misfit());
+            let fits = l.fits();
+            if l.misfit() < best {
+                small = Some((summed, l));
+            }
+            if fits {
+                break;
+            }
+        }
+    }
+    if let Some((summed, l)) = small {
+        let svg = svg::write(report, &summed, &l, opts, &id, &description);
+        let full = svg::write(report, &scene, &layout, opts, &format!("{id}-full"), &description);
+        return Some(Drawn { svg, full: Some(full), description, targets });
+    }
+    let svg = svg::write(report, &scene, &layout, opts, &id, &description);
+    Some(Drawn { svg, full: None, description, targets })
 }
 
 /// The id of the `n`th finding of a block in the page, which the diagram's badges link to:
@@ -82,17 +126,19 @@ pub fn finding_anchor(block_id: &str, n: usize) -> String {
 /// when the diagram shows it on the block as a whole (or there is no diagram).
 pub fn finding_targets(report: &BlockReport) -> Vec<Option<String>> {
     match report.net.as_ref().and_then(|n| scene::build(n)) {
-        Some(scene) => targets_in(&scene, report),
+        Some(mut scene) => {
+            let drawn_on = status::attach(&mut scene, &report.diagnostics);
+            names(&scene, &drawn_on)
+        }
         None => vec![None; report.diagnostics.len()],
     }
 }
 
-fn targets_in(scene: &scene::Scene, report: &BlockReport) -> Vec<Option<String>> {
-    report
-        .diagnostics
+/// What each diagnostic is drawn on, by name.
+fn names(scene: &scene::Scene, drawn_on: &[Vec<scene::Id>]) -> Vec<Option<String>> {
+    drawn_on
         .iter()
-        .map(|d| {
-            let ids = d.subject.as_ref().map(|s| status::targets(scene, s)).unwrap_or_default();
+        .map(|ids| {
             let names: Vec<&str> = ids.iter().map(|&i| scene.elems[i].what.as_str()).collect();
             (!names.is_empty()).then(|| names.join(", "))
         })
@@ -143,94 +189,4 @@ pub fn verdict(report: &BlockReport) -> String {
     }
     parts.push(format!("{} not evaluated", t.not_evaluated));
     parts.join(" · ")
-}
-
-/// The text alternative of the diagram (`<desc>`): what is where, how each part is reached,
-/// and the verdict.
-fn describe(report: &BlockReport, s: &scene::Scene) -> String {
-    use scene::Kind;
-    let mut out = String::new();
-    let what = |id: scene::Id| s.elems[id].what.clone();
-    let sentence = |t: String| {
-        let mut c = t.chars();
-        c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
-    };
-    for &v in &s.vnets {
-        let e = &s.elems[v];
-        out.push_str(&format!("Virtual network {}", e.name));
-        if let Some(first) = e.lines.first() {
-            out.push_str(&format!(" ({first})"));
-        }
-        let mut parts = Vec::new();
-        for &c in &e.children {
-            let ce = &s.elems[c];
-            let nodes: Vec<String> =
-                ce.children.iter().filter(|&&n| s.elems[n].kind == Kind::Node).map(|&n| what(n)).collect();
-            let tags: Vec<&str> = ce
-                .children
-                .iter()
-                .filter(|&&n| s.elems[n].kind == Kind::Chip)
-                .map(|&n| s.elems[n].name.as_str())
-                .collect();
-            let mut p = if ce.kind == Kind::Subnet {
-                format!("subnet {} {}", ce.name, ce.lines.first().map(String::as_str).unwrap_or(""))
-            } else {
-                "outside its subnets".to_string()
-            };
-            if !tags.is_empty() {
-                p.push_str(&format!(" [{}]", tags.join("; ")));
-            }
-            if !nodes.is_empty() {
-                p.push_str(&format!(" holds {}", nodes.join(", ")));
-            }
-            parts.push(p.trim_end().to_string());
-        }
-        if !parts.is_empty() {
-            out.push_str(": ");
-            out.push_str(&parts.join("; "));
-        }
-        out.push_str(". ");
-    }
-    for &id in s.left.iter().chain(&s.right) {
-        let reach: Vec<String> = s
-            .edges
-            .iter()
-            .filter(|e| e.to == id || e.from == id)
-            .map(|e| if e.label.is_empty() { e.mode.legend().to_string() } else { e.label.clone() })
-            .collect();
-        out.push_str(&sentence(what(id)));
-        if !reach.is_empty() {
-            out.push_str(&format!(" ({})", reach.join("; ")));
-        }
-        out.push_str(". ");
-    }
-    let cells: Vec<String> = s
-        .scenario
-        .cells
-        .iter()
-        .filter_map(|(t, v)| {
-            v.as_ref().map(|v| {
-                let r: Vec<&str> = v.iter().map(|r| r.text()).collect();
-                format!(
-                    "{}: {}",
-                    t.to_lowercase(),
-                    if r.is_empty() { "no network path".into() } else { r.join(" or ") }
-                )
-            })
-        })
-        .collect();
-    if !cells.is_empty() {
-        out.push_str(&format!("Reached by: {}. ", cells.join("; ")));
-    }
-    out.push_str(&format!("Verdict: {}.", verdict(report)));
-    let findings: Vec<String> = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.disposition == Disposition::Active)
-        .map(|d| format!("{} {}: {}", d.severity, d.code, d.message))
-        .collect();
-    if !findings.is_empty() {
-        out.push_str(&format!(" Findings: {}.", findings.join("; ")));
-    }
-    out
 }

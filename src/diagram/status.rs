@@ -50,33 +50,98 @@ pub(crate) fn element_look(findings: &[usize], diags: &[Diagnostic]) -> Option<L
     findings.iter().filter_map(|&n| diags.get(n)).map(Look::of).max()
 }
 
-/// The text of a badge: the rule ID, and what happened to the finding when it does not count.
-pub(crate) fn badge_text(d: &Diagnostic) -> String {
-    match d.disposition {
-        Disposition::Active => d.code.to_string(),
-        Disposition::Expected => format!("{} expected", d.code),
-        Disposition::Suppressed => format!("{} suppressed", d.code),
-        Disposition::Baselined => format!("{} baselined", d.code),
+/// The findings of one rule on one element, drawn as one badge: the rule ID, how many
+/// findings, and the look of the worst of them.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Badge {
+    /// The rule ID or tool code.
+    pub code: &'static str,
+    /// Indices of the report's diagnostics, in report order.
+    pub findings: Vec<usize>,
+    pub look: Look,
+}
+
+impl Badge {
+    /// The text of the badge: the rule ID, and `×n` when the rule fired more than once here.
+    pub fn text(&self) -> String {
+        match self.findings.len() {
+            0 | 1 => self.code.to_string(),
+            n => format!("{} ×{n}", self.code),
+        }
     }
 }
 
-/// The tooltip of a badge: severity, ID, message, and what happened to the finding.
-pub(crate) fn badge_title(d: &Diagnostic) -> String {
-    let mut t = format!("{} {}: {}", d.severity, d.code, d.message);
-    match d.disposition {
-        Disposition::Active => {}
-        Disposition::Expected => t.push_str(" (expected by this block)"),
-        Disposition::Baselined => t.push_str(" (baselined: a known finding that does not fail the build)"),
-        Disposition::Suppressed => {
-            t.push_str(" (suppressed");
-            if let Some(r) = &d.suppression_reason {
-                t.push_str(": ");
-                t.push_str(r);
+/// At most this many findings are quoted in one tooltip; the findings list has them all.
+pub(crate) const TITLE_FINDINGS: usize = 20;
+
+/// The findings of an element, one badge per rule: worst look first, then in report order.
+pub(crate) fn badges(findings: &[usize], diags: &[Diagnostic]) -> Vec<Badge> {
+    let mut out: Vec<Badge> = Vec::new();
+    for &n in findings {
+        let Some(d) = diags.get(n) else { continue };
+        let look = Look::of(d);
+        let code = d.code.as_str();
+        match out.iter_mut().find(|b| b.code == code) {
+            Some(b) => {
+                if !b.findings.contains(&n) {
+                    b.findings.push(n);
+                }
+                b.look = b.look.max(look);
             }
-            t.push(')');
+            None => out.push(Badge { code, findings: vec![n], look }),
         }
     }
+    for b in &mut out {
+        b.findings.sort_unstable();
+    }
+    out.sort_by(|a, b| b.look.cmp(&a.look).then(a.findings[0].cmp(&b.findings[0])));
+    out
+}
+
+/// What happened to a finding that does not count, for a tooltip.
+fn disposition_note(d: &Diagnostic) -> String {
+    match d.disposition {
+        Disposition::Active => String::new(),
+        Disposition::Expected => " (expected by this block)".into(),
+        Disposition::Baselined => " (baselined: a known finding that does not fail the build)".into(),
+        Disposition::Suppressed => match &d.suppression_reason {
+            Some(r) => format!(" (suppressed: {r})"),
+            None => " (suppressed)".into(),
+        },
+    }
+}
+
+/// The tooltip of a finding: severity, ID, message, and what happened to it.
+pub(crate) fn finding_title(d: &Diagnostic) -> String {
+    format!("{} {}: {}{}", d.severity, d.code, d.message, disposition_note(d))
+}
+
+/// The tooltip of a badge: every finding it stands for, one per line (at most
+/// [`TITLE_FINDINGS`]), with what happened to them.
+pub(crate) fn badge_title(b: &Badge, diags: &[Diagnostic]) -> String {
+    let ds: Vec<&Diagnostic> = b.findings.iter().filter_map(|&n| diags.get(n)).collect();
+    let Some(first) = ds.first() else { return b.code.to_string() };
+    if ds.len() == 1 {
+        return finding_title(first);
+    }
+    let mut t = format!("{} {} ×{}{}:", first.severity, b.code, ds.len(), disposition_note(first));
+    for d in ds.iter().take(TITLE_FINDINGS) {
+        t.push_str("\n– ");
+        t.push_str(&d.message);
+    }
+    if ds.len() > TITLE_FINDINGS {
+        t.push_str(&format!("\n… and {} more in the findings list", ds.len() - TITLE_FINDINGS));
+    }
     t
+}
+
+/// One line per badge for an element's tooltip: `AML-ST-004 ×18: first message`.
+pub(crate) fn badge_summary(b: &Badge, diags: &[Diagnostic]) -> String {
+    match b.findings.first().and_then(|&n| diags.get(n)) {
+        Some(d) if b.findings.len() == 1 => finding_title(d),
+        Some(d) => format!("{} {}: {}{}", d.severity, b.text(), d.message, disposition_note(d)),
+        None => b.text(),
+    }
 }
 
 /// Does a claimed field (`aks.private_cluster`) cover the keys of a subject (`aks.private_cluster`,
@@ -122,16 +187,21 @@ pub(crate) fn targets(scene: &Scene, subject: &Loc) -> Vec<Id> {
 }
 
 /// Put every diagnostic on the element(s) it concerns, or on the diagram as a whole.
-pub(crate) fn attach(scene: &mut Scene, diags: &[Diagnostic]) {
+///
+/// Returns, for each diagnostic, the elements it is drawn on.
+pub(crate) fn attach(scene: &mut Scene, diags: &[Diagnostic]) -> Vec<Vec<Id>> {
+    let mut all = Vec::with_capacity(diags.len());
     for (n, d) in diags.iter().enumerate() {
         let ids = d.subject.as_ref().map(|s| targets(scene, s)).unwrap_or_default();
         if ids.is_empty() {
             scene.block_findings.push(n);
         }
-        for id in ids {
+        for &id in &ids {
             scene.elems[id].findings.push(n);
         }
+        all.push(ids);
     }
+    all
 }
 
 #[cfg(test)]

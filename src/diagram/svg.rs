@@ -10,7 +10,7 @@ use super::DiagramOptions;
 use super::icons::{LOOKS, status_symbol};
 use super::layout::{BADGE_H, BADGE_ICON, BADGE_SIZE, Label, Layout, Placed};
 use super::scene::{Icon, Kind, Mode, Scene, Side};
-use super::status::{Look, badge_title, element_look};
+use super::status::{Look, badge_summary, badge_title, badges, element_look};
 use super::text::FONT_FAMILY;
 use crate::check::BlockReport;
 use crate::diag::Diagnostic;
@@ -51,7 +51,10 @@ pub(crate) fn safe_id(id: &str) -> String {
 
 struct Writer<'a> {
     out: String,
+    /// Prefix of the SVG's own ids.
     id: String,
+    /// The block's id, which finding anchors start with.
+    anchor: String,
     diags: &'a [Diagnostic],
     scene: &'a Scene,
     layout: &'a Layout,
@@ -67,6 +70,15 @@ impl Writer<'_> {
     }
     fn esc(&mut self, s: &str) {
         escape::xml_into(&mut self.out, s);
+    }
+    /// Escaped text that keeps its line breaks (a tooltip of several findings).
+    fn esc_lines(&mut self, s: &str) {
+        for (i, line) in s.split('\n').enumerate() {
+            if i > 0 {
+                self.out.push('\n');
+            }
+            escape::xml_into(&mut self.out, line);
+        }
     }
 
     fn rect(&mut self, class: &str, x: f32, y: f32, w: f32, h: f32, rx: f32) {
@@ -138,22 +150,22 @@ impl Writer<'_> {
             self.text(l, r.x, r.y);
         }
         for b in &p.badges {
-            let Some(d) = self.diags.get(b.finding) else { continue };
-            let look = Look::of(d);
+            let Some(&first) = b.badge.findings.first() else { continue };
+            let look = b.badge.look;
             let (x, y) = (r.x + b.rect.x, r.y + b.rect.y);
             if self.link {
                 let _ = write!(
                     self.out,
-                    "<a class=\"tb-badge tb-look-{}\" href=\"#{}-finding-{}\">",
+                    "<a class=\"tb-badge tb-look-{}\" href=\"#{}-finding-{first}\" data-findings=\"{}\">",
                     look.class(),
-                    self.id,
-                    b.finding
+                    self.anchor,
+                    b.badge.findings.len()
                 );
             } else {
                 let _ = write!(self.out, "<g class=\"tb-badge tb-look-{}\">", look.class());
             }
             self.s("<title>");
-            self.esc(&badge_title(d));
+            self.esc_lines(&badge_title(&b.badge, self.diags));
             self.s("</title>");
             self.rect("tb-box tb-badge-box", x, y, b.rect.w, BADGE_H, BADGE_H / 2.0);
             self.use_symbol("tb-status tb-status-", "s-", look.class(), x + 3.0, y + 2.0, 10.0);
@@ -179,11 +191,9 @@ impl Writer<'_> {
             self.s("\n");
             self.esc(l);
         }
-        for &n in findings {
-            if let Some(d) = self.diags.get(n) {
-                self.s("\n");
-                self.esc(&badge_title(d));
-            }
+        for b in badges(findings, self.diags) {
+            self.s("\n");
+            self.esc(&badge_summary(&b, self.diags));
         }
         self.s("</title>\n");
     }
@@ -210,7 +220,8 @@ impl Writer<'_> {
             let _ = write!(self.out, " tb-st tb-st-{}", look.class());
         }
         let _ = write!(self.out, "\" data-el=\"{id}\">");
-        self.tooltip(&e.what, &e.lines, &e.findings);
+        let lines = if e.members.is_empty() { &e.lines } else { &e.members };
+        self.tooltip(&e.what, lines, &e.findings);
         if e.kind != Kind::Loose {
             let r = p.rect;
             self.rect("tb-box", r.x, r.y, r.w, r.h, rx);
@@ -334,20 +345,40 @@ impl Writer<'_> {
     }
 }
 
-/// Write the SVG of a laid-out scene.
-pub(crate) fn write(report: &BlockReport, scene: &Scene, layout: &Layout, opts: &DiagramOptions) -> String {
+/// Write the SVG of a laid-out scene; `id` prefixes its element ids (`{id}-diagram`,
+/// `{id}-title`, markers and symbols), badges link to the block's findings.
+///
+/// An SVG with links (the badges) is a `group` labelled by its title and described by its
+/// description, so that the links inside stay reachable; without links it is an `img`.
+pub(crate) fn write(
+    report: &BlockReport,
+    scene: &Scene,
+    layout: &Layout,
+    opts: &DiagramOptions,
+    id: &str,
+    description: &super::Description,
+) -> String {
     let mut w = Writer {
         out: String::with_capacity(16 * 1024 + scene.elems.len() * 700),
-        id: safe_id(&report.id),
+        id: id.to_string(),
+        anchor: safe_id(&report.id),
         diags: &report.diagnostics,
         scene,
         layout,
         link: opts.link_findings,
     };
     let id = w.id.clone();
+    let links = opts.link_findings
+        && (layout.placed.iter().any(|p| !p.badges.is_empty())
+            || layout.strip.as_ref().is_some_and(|s| !s.badges.is_empty()));
+    let aria = if links {
+        format!("role=\"group\" aria-labelledby=\"{id}-title\" aria-describedby=\"{id}-desc\"")
+    } else {
+        format!("role=\"img\" aria-labelledby=\"{id}-title\" aria-describedby=\"{id}-desc\"")
+    };
     let _ = writeln!(
         w.out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tb-diagram\" id=\"{id}-diagram\" viewBox=\"0 0 {} {}\" width=\"100%\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" font-family=\"{FONT_FAMILY}\">",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tb-diagram\" id=\"{id}-diagram\" viewBox=\"0 0 {} {}\" width=\"100%\" {aria} font-family=\"{FONT_FAMILY}\">",
         layout.width, layout.height
     );
     w.s("<title id=\"");
@@ -361,7 +392,13 @@ pub(crate) fn write(report: &BlockReport, scene: &Scene, layout: &Layout, opts: 
     w.s("</title>\n<desc id=\"");
     w.s(&id);
     w.s("-desc\">");
-    w.esc(&super::describe(report, scene));
+    // In a page the description's list stands beside the diagram: the SVG says what it
+    // shows in a sentence. A standalone SVG carries the whole description.
+    if opts.standalone {
+        w.esc(&description.text());
+    } else {
+        w.esc(&description.title);
+    }
     w.s("</desc>\n");
     if opts.standalone {
         w.s("<style><![CDATA[");

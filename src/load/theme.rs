@@ -68,6 +68,7 @@ builtin!(
     "static/css/print.css",
     "static/js/topobook.js",
     "static/js/search.js",
+    "static/js/diagram.js",
     "static/favicon.svg",
 );
 

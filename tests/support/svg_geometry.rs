@@ -73,6 +73,10 @@ pub struct Geometry {
     pub boxes: usize,
     pub texts: usize,
     pub connectors: usize,
+    /// The view box's width and height.
+    pub view: (f32, f32),
+    /// The smallest font size of any text.
+    pub min_font: f32,
     pub problems: Vec<String>,
 }
 
@@ -96,11 +100,28 @@ pub fn check(svg: &str) -> Geometry {
                 boxes: 0,
                 texts: 0,
                 connectors: 0,
+                view: (0.0, 0.0),
+                min_font: 0.0,
                 problems: vec![format!("not well-formed XML: {e}")],
             };
         }
     };
     let mut problems = Vec::new();
+    let view: Vec<f32> = doc
+        .root_element()
+        .attribute("viewBox")
+        .unwrap_or("")
+        .split_whitespace()
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let view = match view[..] {
+        [0.0, 0.0, w, h] => (w, h),
+        _ => {
+            problems.push(format!("viewBox {view:?} does not start at 0 0"));
+            (0.0, 0.0)
+        }
+    };
+    let mut min_font = f32::MAX;
     let boxes: Vec<BoxInfo> = doc
         .descendants()
         .filter(|n| n.has_tag_name("rect") && has_class(*n, "tb-box"))
@@ -145,6 +166,7 @@ pub fn check(svg: &str) -> Geometry {
             problems.push(format!("text `{content}` has no font-size"));
             continue;
         }
+        min_font = min_font.min(size);
         let bold = t.attribute("font-weight") == Some("700");
         let w = text_width(&content, size, bold);
         let (x, y) = (attr(t, "x"), attr(t, "y"));
@@ -184,21 +206,21 @@ pub fn check(svg: &str) -> Geometry {
         }
     }
 
-    // Connectors.
+    // Connectors. The boxes a connector may cross: those of its two elements and of their
+    // containers.
+    let element_of: std::collections::HashMap<&str, Node> =
+        doc.descendants().filter_map(|n| Some((n.attribute("data-el")?, n))).collect();
     let mut connectors = 0;
     let mut runs: Vec<(HashSet<String>, R)> = Vec::new();
     for line in doc.descendants().filter(|n| n.has_tag_name("path") && has_class(*n, "tb-line")) {
         let Some(edge) = line.ancestors().find(|a| has_class(*a, "tb-edge")) else { continue };
         connectors += 1;
         let ends: HashSet<&str> = edge.attribute("data-ends").unwrap_or("").split_whitespace().collect();
-        let allowed: HashSet<usize> = boxes
+        let allowed: HashSet<usize> = ends
             .iter()
-            .enumerate()
-            .filter(|(_, b)| {
-                let el = |n: Node| n.attribute("data-el").is_some_and(|id| ends.contains(id));
-                el(b.group) || doc.descendants().any(|d| el(d) && is_ancestor(b.group, d))
-            })
-            .map(|(i, _)| i)
+            .filter_map(|id| element_of.get(id))
+            .flat_map(|n| n.ancestors())
+            .filter_map(|a| box_of_group(a.id()))
             .collect();
         let pts = parse_path(line.attribute("d").unwrap_or(""));
         if pts.len() < 2 {
@@ -241,7 +263,14 @@ pub fn check(svg: &str) -> Geometry {
             }
         }
     }
-    Geometry { boxes: boxes.len(), texts: texts.len(), connectors, problems }
+    // Everything inside the view box.
+    for b in &boxes {
+        let canvas = R { x: 0.0, y: 0.0, w: view.0, h: view.1 };
+        if !canvas.contains(&b.rect, 0.5) {
+            problems.push(format!("box {:?} ({}) is outside the view box", b.rect, label_of(b.group)));
+        }
+    }
+    Geometry { boxes: boxes.len(), texts: texts.len(), connectors, view, min_font, problems }
 }
 
 /// Do two segments lie on one line and share more than a point?

@@ -4,22 +4,26 @@
 
 use super::{BadgeBox, Label, Placed, Rect};
 use crate::diag::Diagnostic;
-use crate::diagram::scene::{Elem, Kind};
-use crate::diagram::status::badge_text;
+use crate::diagram::scene::{Elem, Icon, Kind};
+use crate::diagram::status;
 use crate::diagram::text::{fit, text_width, wrap};
 
 /// Inner padding of cards and containers.
 pub(crate) const PAD: f32 = 7.0;
-pub(crate) const BADGE_H: f32 = 14.0;
-pub(crate) const BADGE_SIZE: f32 = 9.0;
+/// The smallest text of the diagram (captions, details, badges, tags, ports) is 10 units, so
+/// that a diagram no wider than [`super::READABLE_WIDTH`] shows it at 9 px in a page.
+pub(crate) const BADGE_H: f32 = 16.0;
+pub(crate) const BADGE_SIZE: f32 = 10.0;
 /// Room for the severity icon at the left of a badge.
 pub(crate) const BADGE_ICON: f32 = 15.0;
-pub(crate) const CAPTION_SIZE: f32 = 9.0;
-pub(crate) const LINE_SIZE: f32 = 9.5;
-pub(crate) const PORT_ROW: f32 = 15.0;
-pub(crate) const PORT_SIZE: f32 = 9.5;
-pub(crate) const CHIP_H: f32 = 18.0;
-pub(crate) const CHIP_SIZE: f32 = 9.0;
+/// Room after a badge's text.
+const BADGE_END: f32 = 4.0;
+pub(crate) const CAPTION_SIZE: f32 = 10.0;
+pub(crate) const LINE_SIZE: f32 = 10.0;
+pub(crate) const PORT_ROW: f32 = 16.0;
+pub(crate) const PORT_SIZE: f32 = 10.0;
+pub(crate) const CHIP_H: f32 = 19.0;
+pub(crate) const CHIP_SIZE: f32 = 10.0;
 /// Spacing of connector ports on a container border.
 pub(crate) const BORDER_PORT: f32 = 6.0;
 
@@ -50,13 +54,53 @@ pub(crate) fn fitted(
     l
 }
 
-/// Width of a badge for a finding.
-fn badge_width(text: &str) -> f32 {
-    BADGE_ICON + text_width(text, BADGE_SIZE, true) + 6.0
+/// `text` in at most `max_lines` lines of `max` px, broken only after a separator `sep` (a
+/// list of names, details joined by ` · `); a line still too long, and the last line when the
+/// text does not fit, are cut with an ellipsis. The flag says whether anything was cut.
+pub(crate) fn wrap_list(text: &str, sep: &str, max: f32, size: f32, max_lines: usize) -> (Vec<String>, bool) {
+    if text_width(text, size, false) <= max || max_lines <= 1 {
+        let (t, cut) = fit(text, max, size, false);
+        return (vec![t.into_owned()], cut);
+    }
+    let parts: Vec<&str> = text.split(sep).collect();
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        let piece = if i + 1 < parts.len() { format!("{part}{}", sep.trim_end()) } else { part.to_string() };
+        let candidate = if current.is_empty() { piece.clone() } else { format!("{current} {piece}") };
+        if current.is_empty() || text_width(&candidate, size, false) <= max {
+            current = candidate;
+        } else {
+            lines.push(std::mem::take(&mut current));
+            current = piece;
+        }
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    let mut cut = false;
+    if lines.len() > max_lines {
+        let rest = lines.split_off(max_lines - 1).join(" ");
+        lines.push(rest);
+    }
+    for l in &mut lines {
+        let (t, c) = fit(l, max, size, false);
+        cut |= c;
+        *l = t.into_owned();
+    }
+    (lines, cut)
 }
 
-/// Lay the badges of `findings` out in rows inside `width`, from (`x`, `top`). Returns the
-/// badges and the bottom of the last row (`top` when there are none).
+/// Width of a badge for a finding.
+fn badge_width(text: &str) -> f32 {
+    BADGE_ICON + text_width(text, BADGE_SIZE, true) + BADGE_END
+}
+
+/// Lay the badges of `findings` (one per rule) out in rows inside `width`, from (`x`,
+/// `top`). Returns the badges and the bottom of the last row (`top` when there are none).
+///
+/// A badge shows the whole rule ID and the count; when both do not fit, the count goes (the
+/// tooltip has it), and only a box too narrow for the ID itself cuts it.
 pub(crate) fn badges(
     findings: &[usize],
     diags: &[Diagnostic],
@@ -66,21 +110,20 @@ pub(crate) fn badges(
 ) -> (Vec<BadgeBox>, f32) {
     let mut out = Vec::new();
     let (mut cx, mut cy) = (x, top);
-    for &n in findings {
-        let Some(d) = diags.get(n) else { continue };
-        let full = badge_text(d);
-        let max_text = (width - BADGE_ICON - 6.0).max(0.0);
-        let (shown, _) = fit(&full, max_text, BADGE_SIZE, true);
+    let max_text = (width - BADGE_ICON - BADGE_END).max(0.0);
+    for badge in status::badges(findings, diags) {
+        let full = badge.text();
+        let shown = if text_width(&full, BADGE_SIZE, true) <= max_text {
+            full
+        } else {
+            fit(badge.code, max_text, BADGE_SIZE, true).0.into_owned()
+        };
         let w = badge_width(&shown).min(width);
         if cx > x && cx + w > x + width {
             cx = x;
             cy += BADGE_H + 4.0;
         }
-        out.push(BadgeBox {
-            finding: n,
-            rect: Rect { x: cx, y: cy, w, h: BADGE_H },
-            text: shown.into_owned(),
-        });
+        out.push(BadgeBox { badge, rect: Rect { x: cx, y: cy, w, h: BADGE_H }, text: shown });
         cx += w + 4.0;
     }
     let bottom = if out.is_empty() { top } else { cy + BADGE_H };
@@ -94,33 +137,68 @@ pub(crate) struct CardStyle {
     pub name_size: f32,
 }
 
-pub(crate) const SIDE_CARD: CardStyle = CardStyle { icon: 18.0, name_size: 11.5 };
-pub(crate) const NODE_CARD: CardStyle = CardStyle { icon: 16.0, name_size: 11.0 };
+pub(crate) const SIDE_CARD: CardStyle = CardStyle { icon: 18.0, name_size: 12.0 };
+pub(crate) const NODE_CARD: CardStyle = CardStyle { icon: 16.0, name_size: 11.5 };
 
 /// A card: icon and caption on the first line, the name (up to two lines) under them at
 /// full width, detail lines, badges, then `ports` port rows (filled in when connectors are
-/// routed).
+/// routed). A private endpoint, whose kind its icon and its `→ owner` line say, has its
+/// name beside the icon instead of a caption.
 pub(crate) fn card(e: &Elem, diags: &[Diagnostic], w: f32, style: CardStyle, ports: usize) -> Placed {
     let mut p = Placed { icon: Some((PAD, PAD - 1.0, style.icon)), ..Placed::default() };
     let inner = w - 2.0 * PAD;
     let tx = PAD + style.icon + 5.0;
-    let caption_top = PAD - 1.0 + (style.icon - lh(CAPTION_SIZE)) / 2.0;
-    if !e.caption.is_empty() {
-        p.labels.push(fitted(tx, caption_top, w - tx - PAD, CAPTION_SIZE, false, "tb-caption", &e.caption));
-    }
     let mut y = PAD + style.icon + 1.0;
-    let (lines, cut) = wrap(&e.name, inner, style.name_size, true, 2);
-    for l in lines {
-        let mut lab = label(PAD, y, style.name_size, true, "tb-name", l);
-        if cut {
-            lab.full = Some(e.name.clone());
+    if e.icon == Icon::Endpoint && e.count <= 1 {
+        let top = PAD - 1.0 + (style.icon - lh(style.name_size)) / 2.0;
+        p.labels.push(fitted(tx, top, w - tx - PAD, style.name_size, true, "tb-name", &e.name));
+    } else {
+        let caption_top = PAD - 1.0 + (style.icon - lh(CAPTION_SIZE)) / 2.0;
+        if e.count > 1 {
+            // The count always shows, in bold after the caption; the caption gives way.
+            let count = format!("×{}", e.count);
+            let count_w = text_width(&count, CAPTION_SIZE, true);
+            let room = w - tx - PAD - count_w - 4.0;
+            let (caption, cut) = fit(&e.caption, room, CAPTION_SIZE, false);
+            let caption_w = text_width(&caption, CAPTION_SIZE, false);
+            let mut l = label(tx, caption_top, CAPTION_SIZE, false, "tb-caption", caption.into_owned());
+            if cut {
+                l.full = Some(e.caption.clone());
+            }
+            p.labels.push(l);
+            p.labels.push(label(tx + caption_w + 4.0, caption_top, CAPTION_SIZE, true, "tb-count", count));
+        } else if !e.caption.is_empty() {
+            p.labels.push(fitted(
+                tx,
+                caption_top,
+                w - tx - PAD,
+                CAPTION_SIZE,
+                false,
+                "tb-caption",
+                &e.caption,
+            ));
         }
-        p.labels.push(lab);
-        y += lh(style.name_size);
+        let (lines, cut) = wrap(&e.name, inner, style.name_size, true, 2);
+        for l in lines {
+            let mut lab = label(PAD, y, style.name_size, true, "tb-name", l);
+            if cut {
+                lab.full = Some(e.name.clone());
+            }
+            p.labels.push(lab);
+            y += lh(style.name_size);
+        }
     }
     for line in &e.lines {
-        p.labels.push(fitted(PAD, y, inner, LINE_SIZE, false, "tb-detail", line));
-        y += lh(LINE_SIZE);
+        // Details wrap to a second line (after a ` · `) rather than lose their end.
+        let (lines, cut) = wrap_list(line, " · ", inner, LINE_SIZE, 2);
+        for l in lines {
+            let mut lab = label(PAD, y, LINE_SIZE, false, "tb-detail", l);
+            if cut {
+                lab.full = Some(line.clone());
+            }
+            p.labels.push(lab);
+            y += lh(LINE_SIZE);
+        }
     }
     if !e.findings.is_empty() {
         let (b, bottom) = badges(&e.findings, diags, PAD, y + 3.0, inner);
@@ -145,15 +223,30 @@ pub(crate) fn vnet_header(e: &Elem, diags: &[Diagnostic], p: &mut Placed, w: f32
     p.icon = Some((PAD + 1.0, PAD + 1.0, icon));
     let tx = PAD + icon + 8.0;
     let mut y = PAD;
-    let name_size = 12.5;
-    let mut name = fitted(tx, y, w - tx - PAD, name_size, true, "tb-name", &e.name);
+    let name_size = 13.0;
+    let shown = if e.count > 1 { format!("{} alike VNets", e.count) } else { e.name.clone() };
+    let mut name = fitted(tx, y, w - tx - PAD, name_size, true, "tb-name", &shown);
     if e.external {
         name.class = "tb-name tb-external-name";
     }
     p.labels.push(name);
     y += lh(name_size) + 1.0;
     y = y.max(PAD + icon + 3.0);
-    for line in &e.lines {
+    let inner = w - 2.0 * PAD - 2.0;
+    if e.count > 1 {
+        // The VNets it stands for, by name; their address spaces are in the tooltip.
+        let names: Vec<&str> = e.members.iter().map(|m| m.split(' ').next().unwrap_or("")).collect();
+        let (lines, cut) = wrap_list(&names.join(", "), ", ", inner, LINE_SIZE + 0.5, 3);
+        for l in lines {
+            let mut lab = label(PAD + 1.0, y, LINE_SIZE + 0.5, false, "tb-detail", l);
+            if cut {
+                lab.full = Some(names.join(", "));
+            }
+            p.labels.push(lab);
+            y += lh(LINE_SIZE + 0.5);
+        }
+    }
+    for line in e.lines.iter().skip(usize::from(e.count > 1)) {
         p.labels.push(fitted(PAD + 1.0, y, w - 2.0 * PAD - 2.0, LINE_SIZE + 0.5, false, "tb-detail", line));
         y += lh(LINE_SIZE + 0.5);
     }
@@ -180,25 +273,47 @@ pub(crate) fn subnet_header(
     let inner = w - 2.0 * PAD;
     let mut y = PAD - 2.0;
     if e.kind == Kind::Subnet {
-        let size = 11.0;
-        let prefix = e.lines.first().map(String::as_str).unwrap_or("");
+        let size = 11.5;
+        let prefix = if e.count > 1 { "" } else { e.lines.first().map(String::as_str).unwrap_or("") };
         let (pre, _) = fit(prefix, inner * 0.5, LINE_SIZE, false);
         let pre_w = if pre.is_empty() { 0.0 } else { text_width(&pre, LINE_SIZE, false) + 8.0 };
-        let mut name = fitted(PAD, y, inner - pre_w, size, true, "tb-name", &e.name);
+        let shown = if e.count > 1 { format!("{} alike subnets", e.count) } else { e.name.clone() };
+        // The prefix beside the name when both fit, else under it.
+        let beside = text_width(&shown, size, true) + pre_w <= inner;
+        let mut name =
+            fitted(PAD, y, if beside { inner - pre_w } else { inner }, size, true, "tb-name", &shown);
         if e.external {
             name.class = "tb-name tb-external-name";
         }
         p.labels.push(name);
         if !pre.is_empty() {
-            let mut l =
-                label(w - PAD, y + (size - LINE_SIZE), LINE_SIZE, false, "tb-detail", pre.into_owned());
-            l.end = true;
+            let top = if beside { y + (size - LINE_SIZE) } else { y + lh(size) };
+            let mut l = label(w - PAD, top, LINE_SIZE, false, "tb-detail", pre.into_owned());
+            if beside {
+                l.end = true;
+            } else {
+                l.x = PAD;
+                y += lh(LINE_SIZE);
+            }
             if prefix.len() > l.text.len() {
                 l.full = Some(prefix.to_string());
             }
             p.labels.push(l);
         }
         y += lh(size) + 2.0;
+        if e.count > 1 {
+            // The subnets it stands for, by name.
+            let names: Vec<&str> = e.members.iter().map(|m| m.split(' ').next().unwrap_or("")).collect();
+            let (lines, cut) = wrap_list(&names.join(", "), ", ", inner, LINE_SIZE, 3);
+            for l in lines {
+                let mut lab = label(PAD, y, LINE_SIZE, false, "tb-detail", l);
+                if cut {
+                    lab.full = Some(names.join(", "));
+                }
+                p.labels.push(lab);
+                y += lh(LINE_SIZE);
+            }
+        }
         for extra in e.lines.iter().skip(1) {
             p.labels.push(fitted(PAD, y, inner, LINE_SIZE, false, "tb-detail", extra));
             y += lh(LINE_SIZE);

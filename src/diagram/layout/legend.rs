@@ -9,7 +9,7 @@ use crate::diagram::scene::{Elem, Mode, Scene};
 use crate::diagram::status::Look;
 use crate::diagram::text::text_width;
 
-const SIZE: f32 = 9.5;
+const SIZE: f32 = 10.0;
 const SWATCH: f32 = 22.0;
 
 /// A sample of a connector's line style.
@@ -49,11 +49,11 @@ pub(super) fn band(p: &mut Placed, e: &Elem) {
 pub(super) fn strip(scene: &Scene, diags: &[Diagnostic], w: f32, y: f32) -> Placed {
     let mut p = Placed::default();
     let title = "Whole block";
-    p.labels.push(label(PAD, 5.0, 10.0, true, "tb-name", title.into()));
-    let x = PAD + text_width(title, 10.0, true) + 8.0;
+    p.labels.push(label(PAD, 5.0, 10.5, true, "tb-name", title.into()));
+    let x = PAD + text_width(title, 10.5, true) + 8.0;
     let (b, bottom) = badges(&scene.block_findings, diags, x, 4.0, w - x - PAD);
     p.badges = b;
-    p.rect = Rect { x: super::MARGIN, y, w, h: bottom.max(18.0) + 4.0 };
+    p.rect = Rect { x: super::MARGIN, y, w, h: bottom.max(19.0) + 4.0 };
     p
 }
 
@@ -63,8 +63,8 @@ pub(super) fn legend(scene: &Scene, diags: &[Diagnostic], x: f32, y: f32, w: f32
     let inner = w - 2.0 * PAD;
     let mut cy = PAD;
     let head = "How each part is reached";
-    l.labels.push(label(PAD, cy, 10.0, true, "tb-name", head.into()));
-    let hx = PAD + text_width(head, 10.0, true) + 8.0;
+    l.labels.push(label(PAD, cy, 10.5, true, "tb-name", head.into()));
+    let hx = PAD + text_width(head, 10.5, true) + 8.0;
     l.labels.push(fitted(
         hx,
         cy + 0.5,
@@ -74,7 +74,7 @@ pub(super) fn legend(scene: &Scene, diags: &[Diagnostic], x: f32, y: f32, w: f32
         "tb-detail",
         "the overview's scenario table, for this topology",
     ));
-    cy += lh(10.0) + 4.0;
+    cy += lh(10.5) + 4.0;
 
     // The scenario table: four cells, two rows of two when narrow.
     let per_row = if inner >= 4.0 * 150.0 { 4 } else { 2 };

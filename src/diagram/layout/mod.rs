@@ -1,8 +1,11 @@
 //! Geometry of the diagram, written for this domain: containment first.
 //!
-//! Columns, left to right: clients and DNS (side boxes) · a routing channel · the VNets, one
-//! under the other, each holding its subnets, each subnet its tags and its resources in rows ·
-//! a routing channel · the Azure PaaS services (side boxes). The public internet is a band
+//! Columns, left to right: clients and DNS (side boxes) · a routing channel · the VNets, each
+//! holding its subnets, each subnet its tags and its resources in rows · a routing channel ·
+//! the Azure PaaS services (side boxes). The VNets stand in one column, or, when that would be
+//! too tall to read, the hub across the top and the other VNets in two columns under it with
+//! a channel between them ([`arrange`]). In a wide VNet, subnets whose connectors all leave on
+//! one side sit two to a row when that makes the VNet shorter. The public internet is a band
 //! across the top; the legend and the scenario table sit under everything.
 //!
 //! Connectors never cross a box they do not belong to: a resource's connector drops into the
@@ -11,6 +14,7 @@
 //! header band of a container. Heights do not depend on x, so the layout is computed in that
 //! order: sizes, y positions, ports and channel lanes, x positions, polylines.
 
+mod arrange;
 mod boxes;
 mod legend;
 mod route;
@@ -18,19 +22,29 @@ mod route;
 pub(crate) use boxes::{BADGE_H, BADGE_ICON, BADGE_SIZE};
 pub(crate) use legend::Legend;
 
-use super::scene::{Id, Kind, Scene, Side};
+use super::scene::{Id, Kind, Scene};
 use crate::diag::Diagnostic;
+use crate::diagram::status::Badge;
+use arrange::Arrangement;
+pub(crate) use arrange::hub;
 use boxes::{NODE_CARD, PAD, SIDE_CARD, card, subnet_header, vnet_header};
 
 pub(crate) const MARGIN: f32 = 12.0;
 /// The narrowest diagram: small topologies are centred in it, so every diagram of a page is
 /// drawn at the same scale.
 pub(crate) const MIN_WIDTH: f32 = 760.0;
-const LEFT_W: f32 = 176.0;
+/// The widest diagram that is still readable in a page's content column: 702 px wide in the
+/// default theme, where the smallest labels (10 units) then show at 9 px or more.
+pub(crate) const READABLE_WIDTH: f32 = 780.0;
+/// The tallest shape that still fits a 16:10 screen at that scale: width / height.
+pub(crate) const MIN_ASPECT: f32 = 0.6;
+const LEFT_W: f32 = 180.0;
+/// The narrowest left column: boxes of short texts take no more room than they need.
+const LEFT_MIN_W: f32 = 100.0;
 /// The left column when there is no VNet column: the room is free.
 const LEFT_W_ALONE: f32 = 240.0;
-const RIGHT_W: f32 = 196.0;
-const NODE_W: f32 = 144.0;
+const RIGHT_W: f32 = 190.0;
+pub(crate) const NODE_W: f32 = 144.0;
 const NODE_GAP: f32 = 10.0;
 const VPAD: f32 = 10.0;
 const CHILD_GAP: f32 = 10.0;
@@ -75,10 +89,11 @@ pub(crate) struct Label {
     pub full: Option<String>,
 }
 
-/// A status badge; its rect is relative to its element's box.
+/// A status badge (the findings of one rule on one element); its rect is relative to its
+/// element's box.
 #[derive(Clone, Debug)]
 pub(crate) struct BadgeBox {
-    pub finding: usize,
+    pub badge: Badge,
     pub rect: Rect,
     pub text: String,
 }
@@ -120,21 +135,58 @@ pub(crate) struct Layout {
     pub legend: Option<Legend>,
 }
 
+impl Layout {
+    /// Readable in a page's content column and not taller than a screen allows.
+    pub fn fits(&self) -> bool {
+        self.width <= READABLE_WIDTH && self.width >= MIN_ASPECT * self.height
+    }
+
+    /// How far from fitting, lower is better: 1 when it fits; else how much too tall (a
+    /// diagram that scrolls is still read); anything too wide to read is worse than that.
+    pub fn misfit(&self) -> f32 {
+        let tall = (MIN_ASPECT * self.height / self.width.max(1.0)).max(1.0);
+        if self.width <= READABLE_WIDTH { tall } else { 1000.0 * self.width / READABLE_WIDTH + tall }
+    }
+}
+
 fn node_children(scene: &Scene, id: Id) -> impl Iterator<Item = Id> + '_ {
     scene.elems[id].children.iter().copied().filter(|&c| scene.elems[c].kind == Kind::Node)
 }
 
+/// The width a side box needs for its texts on one line each (its name may wrap).
+fn natural_width(scene: &Scene, plan: &route::Plan, id: Id) -> f32 {
+    use crate::diagram::text::text_width;
+    let e = &scene.elems[id];
+    let mut w = SIDE_CARD.icon + 5.0 + text_width(&e.caption, boxes::CAPTION_SIZE, false);
+    w = w.max(text_width(&e.name, SIDE_CARD.name_size, true) * 0.6);
+    for l in &e.lines {
+        w = w.max(text_width(l, boxes::LINE_SIZE, false));
+    }
+    for &edge in &plan.side_ports[id] {
+        let edge = &scene.edges[edge];
+        let label = if edge.label.is_empty() { edge.mode.legend() } else { edge.label.as_str() };
+        w = w.max(text_width(label, boxes::PORT_SIZE, false) + 3.0);
+    }
+    (w + 2.0 * PAD).ceil()
+}
+
+/// Width of a VNet holding `k` resources side by side.
+fn vnet_width(k: usize) -> f32 {
+    2.0 * VPAD + 2.0 * PAD + k as f32 * NODE_W + k.saturating_sub(1) as f32 * NODE_GAP
+}
+
+/// What sizing needs besides the scene.
+struct Ctx<'a> {
+    scene: &'a Scene,
+    diags: &'a [Diagnostic],
+    arr: &'a Arrangement,
+    plan: &'a route::Plan,
+}
+
 /// Lay out a container (subnet or loose area) of width `w`: header, chips, rows of nodes
 /// with their gutters. Children get positions relative to it.
-fn size_container(
-    scene: &Scene,
-    diags: &[Diagnostic],
-    plan: &route::Plan,
-    placed: &mut [Placed],
-    id: Id,
-    w: f32,
-    k: usize,
-) {
+fn size_container(cx: &Ctx, placed: &mut [Placed], id: Id, w: f32) {
+    let (scene, plan) = (cx.scene, cx.plan);
     let e = &scene.elems[id];
     let mut chips: Vec<(usize, &super::scene::Elem, Placed)> = e
         .children
@@ -147,18 +199,39 @@ fn size_container(
     let mut y = if e.kind == Kind::Subnet {
         let mut refs: Vec<(usize, &super::scene::Elem, &mut Placed)> =
             chips.iter_mut().map(|(c, e, p)| (*c, *e, p)).collect();
-        subnet_header(e, &mut refs, diags, &mut p, w, ports)
+        subnet_header(e, &mut refs, cx.diags, &mut p, w, ports)
     } else {
         4.0
     };
     for (c, _, cp) in chips {
         placed[c] = cp;
     }
+    let mut node_w = NODE_W.min(w - 2.0 * PAD);
+    let k = (((w - 2.0 * PAD + NODE_GAP) / (node_w + NODE_GAP)).floor() as usize).max(1);
     let nodes: Vec<Id> = node_children(scene, id).collect();
-    for chunk in nodes.chunks(k.max(1)) {
+    for &n in &nodes {
+        placed[n] = card(&scene.elems[n], cx.diags, node_w, NODE_CARD, 0);
+    }
+    // Fewer resources than fit in a row: wider cards, when that makes them shorter (badges
+    // side by side, names on one line).
+    if !nodes.is_empty() && nodes.len() < k {
+        let count = nodes.len() as f32;
+        let wide = ((w - 2.0 * PAD - (count - 1.0) * NODE_GAP) / count).min(2.0 * NODE_W).floor();
+        let tallest = |cards: &mut dyn Iterator<Item = f32>| cards.fold(0.0, f32::max);
+        let before = tallest(&mut nodes.iter().map(|&n| placed[n].rect.h));
+        let cards: Vec<Placed> =
+            nodes.iter().map(|&n| card(&scene.elems[n], cx.diags, wide, NODE_CARD, 0)).collect();
+        if tallest(&mut cards.iter().map(|c| c.rect.h)) < before {
+            node_w = wide;
+            for (&n, c) in nodes.iter().zip(cards) {
+                placed[n] = c;
+            }
+        }
+    }
+    for chunk in nodes.chunks(k) {
         let height = chunk.iter().map(|&n| placed[n].rect.h).fold(0.0, f32::max);
         for (col, &n) in chunk.iter().enumerate() {
-            placed[n].rect.x = PAD + col as f32 * (NODE_W + NODE_GAP);
+            placed[n].rect.x = PAD + col as f32 * (node_w + NODE_GAP);
             placed[n].rect.y = y;
         }
         let lanes: usize = chunk.iter().map(|&n| plan.node_exits[n].len()).sum();
@@ -172,26 +245,128 @@ fn size_container(
     placed[id] = p;
 }
 
-/// Lay out a VNet and everything in it; positions relative to the VNet.
-fn size_vnet(
-    scene: &Scene,
-    diags: &[Diagnostic],
-    plan: &route::Plan,
-    placed: &mut [Placed],
-    id: Id,
-    w: f32,
-    k: usize,
-) {
-    let inner = w - 2.0 * VPAD;
+/// The borders (left, right) by which connectors leave a container and what it holds.
+fn sides_needed(cx: &Ctx, id: Id) -> [bool; 2] {
+    let (scene, plan) = (cx.scene, cx.plan);
+    let mut need = [false; 2];
+    let mut mark = |c: Id| {
+        need[0] |= !plan.border_ports[c][0].is_empty();
+        need[1] |= !plan.border_ports[c][1].is_empty();
+        for &e in &plan.node_exits[c] {
+            need[usize::from(!cx.arr.leaves_left(c, plan.channel[e]))] = true;
+        }
+    };
+    mark(id);
     for &c in &scene.elems[id].children {
-        size_container(scene, diags, plan, placed, c, inner, k);
+        mark(c);
+    }
+    need
+}
+
+/// One row of a VNet's children: one across, or two side by side (slots left and right).
+#[derive(Clone, Copy, Debug)]
+enum ChildRow {
+    Full(Id),
+    Half([Option<Id>; 2]),
+}
+
+/// Rows of two subnets where their connectors allow (a subnet on the left half may only
+/// leave to the left, one on the right half only to the right), in order; `None` when no
+/// two subnets pair up.
+fn pair_children(cx: &Ctx, id: Id) -> Option<Vec<ChildRow>> {
+    let scene = cx.scene;
+    let children = &scene.elems[id].children;
+    if children.len() < 3 {
+        return None;
+    }
+    let mut rows: Vec<ChildRow> = Vec::new();
+    for &c in children {
+        let need = sides_needed(cx, c);
+        let allowed = [!need[1], !need[0]];
+        if scene.elems[c].kind != Kind::Subnet || !(allowed[0] || allowed[1]) {
+            rows.push(ChildRow::Full(c));
+            continue;
+        }
+        if let Some(ChildRow::Half(slots)) = rows.last_mut()
+            && let Some(s) = (0..2).find(|&s| slots[s].is_none() && allowed[s])
+        {
+            slots[s] = Some(c);
+            continue;
+        }
+        let s = if allowed[0] { 0 } else { 1 };
+        let mut slots = [None, None];
+        slots[s] = Some(c);
+        rows.push(ChildRow::Half(slots));
+    }
+    let mut paired = false;
+    for r in &mut rows {
+        if let ChildRow::Half(slots) = *r {
+            match slots {
+                [Some(a), None] | [None, Some(a)] => *r = ChildRow::Full(a),
+                _ => paired = true,
+            }
+        }
+    }
+    paired.then_some(rows)
+}
+
+/// Lay out a VNet and everything in it at width `w`; positions relative to the VNet.
+fn size_vnet(cx: &Ctx, placed: &mut [Placed], id: Id, w: f32) {
+    let inner = w - 2.0 * VPAD;
+    let children = cx.scene.elems[id].children.clone();
+    for &c in &children {
+        size_container(cx, placed, c, inner);
+    }
+    let stacked: f32 = children.iter().map(|&c| placed[c].rect.h + CHILD_GAP).sum();
+    let half = (inner - CHILD_GAP) / 2.0;
+    let mut rows: Vec<ChildRow> = children.iter().map(|&c| ChildRow::Full(c)).collect();
+    if half >= NODE_W * 0.9 + 2.0 * PAD
+        && let Some(paired) = pair_children(cx, id)
+    {
+        let mut height = 0.0;
+        for r in &paired {
+            height += CHILD_GAP
+                + match *r {
+                    ChildRow::Full(c) => placed[c].rect.h,
+                    ChildRow::Half(slots) => {
+                        let mut h: f32 = 0.0;
+                        for c in slots.into_iter().flatten() {
+                            size_container(cx, placed, c, half);
+                            h = h.max(placed[c].rect.h);
+                        }
+                        h
+                    }
+                };
+        }
+        if height < stacked * 0.9 {
+            rows = paired;
+        } else {
+            for &c in &children {
+                size_container(cx, placed, c, inner);
+            }
+        }
     }
     let mut p = Placed::default();
-    let ports = plan.border_ports[id].iter().map(Vec::len).max().unwrap_or(0);
-    let mut y = vnet_header(&scene.elems[id], diags, &mut p, w, ports);
-    for &c in &scene.elems[id].children {
-        placed[c].rect.y = y;
-        y += placed[c].rect.h + CHILD_GAP;
+    let ports = cx.plan.border_ports[id].iter().map(Vec::len).max().unwrap_or(0);
+    let mut y = vnet_header(&cx.scene.elems[id], cx.diags, &mut p, w, ports);
+    for r in rows {
+        match r {
+            ChildRow::Full(c) => {
+                placed[c].rect.y = y;
+                y += placed[c].rect.h + CHILD_GAP;
+            }
+            ChildRow::Half(slots) => {
+                let mut h: f32 = 0.0;
+                for (s, c) in slots.into_iter().enumerate() {
+                    if let Some(c) = c {
+                        placed[c].rect.x = VPAD + s as f32 * (half + CHILD_GAP);
+                        placed[c].rect.y = y;
+                        h = h.max(placed[c].rect.h);
+                    }
+                }
+                y += h + CHILD_GAP;
+            }
+        }
     }
     p.rect = Rect { x: 0.0, y: 0.0, w, h: y - CHILD_GAP + VPAD };
     placed[id] = p;
@@ -232,31 +407,102 @@ fn stack(top: f32, gap: f32, boxes: &[(f32, Option<f32>)]) -> Vec<f32> {
     out
 }
 
-/// Compute the whole layout.
+/// Compute the whole layout: the VNets in one column when that is readable, else in two
+/// under the hub, whichever fits a page best.
 pub(crate) fn layout(scene: &Scene, diags: &[Diagnostic], with_legend: bool) -> Layout {
-    let n = scene.elems.len();
-    let plan = route::plan(scene);
-    let mut placed = vec![Placed::default(); n];
-    let has_left = !scene.left.is_empty();
-    let left_w = if scene.vnets.is_empty() { LEFT_W_ALONE } else { LEFT_W };
-    let max_nodes =
-        scene.elems.iter().enumerate().map(|(i, _)| node_children(scene, i).count()).max().unwrap_or(0);
-    let k = (if has_left { 2 } else { 3 }).min(max_nodes.max(2));
-    let vnet_w = 2.0 * VPAD + 2.0 * PAD + k as f32 * NODE_W + (k - 1) as f32 * NODE_GAP;
-
-    // Sizes.
-    for (id, e) in scene.elems.iter().enumerate() {
-        match e.kind {
-            Kind::Node => placed[id] = card(e, diags, NODE_W, NODE_CARD, 0),
-            Kind::Side(side) => {
-                let w = if side == Side::Left { left_w } else { RIGHT_W };
-                placed[id] = card(e, diags, w, SIDE_CARD, plan.side_ports[id].len());
-            }
-            _ => {}
+    let single = Arrangement::single(scene, false);
+    let (mut best, _) = arranged(scene, diags, &single, with_legend);
+    if best.fits() {
+        return best;
+    }
+    if best.width > READABLE_WIDTH {
+        // Too wide: the side boxes all on the right, two resources side by side.
+        let (l, _) = arranged(scene, diags, &Arrangement::single(scene, true), with_legend);
+        if l.misfit() < best.misfit() {
+            best = l;
         }
     }
-    for &v in &scene.vnets {
-        size_vnet(scene, diags, &plan, &mut placed, v, vnet_w, k);
+    if best.fits() || scene.vnets.len() < 2 {
+        return best;
+    }
+    // Heights of the VNets at the width of a column, to balance the two columns; measured
+    // only when some side boxes let the VNets be shared between columns.
+    let heights = std::cell::OnceCell::new();
+    let height = |v: Id| {
+        let h = heights.get_or_init(|| {
+            let plan = route::plan(scene, &single);
+            let cx = Ctx { scene, diags, arr: &single, plan: &plan };
+            let mut placed = vec![Placed::default(); scene.elems.len()];
+            let mut h = vec![0.0; scene.elems.len()];
+            for &v in &scene.vnets {
+                size_vnet(&cx, &mut placed, v, vnet_width(1));
+                h[v] = placed[v].rect.h;
+            }
+            h
+        });
+        h.get(v).copied().unwrap_or(0.0)
+    };
+    let variants: &[(bool, bool)] = if arrange::hub(scene).is_some() {
+        &[(true, false), (true, true), (false, false)]
+    } else {
+        &[(false, false), (false, true)]
+    };
+    for &(wide_hub, right_only) in variants {
+        let Some(arr) = Arrangement::split(scene, &height, wide_hub, right_only) else { continue };
+        let (l, feasible) = arranged(scene, diags, &arr, with_legend);
+        if feasible && l.misfit() < best.misfit() {
+            best = l;
+            if best.fits() {
+                break;
+            }
+        }
+    }
+    best
+}
+
+/// The layout of one arrangement, and whether every connector found a channel (an empty
+/// layout when not).
+fn arranged(scene: &Scene, diags: &[Diagnostic], arr: &Arrangement, with_legend: bool) -> (Layout, bool) {
+    let n = scene.elems.len();
+    let plan = route::plan(scene, arr);
+    if !plan.feasible {
+        return (Layout::default(), false);
+    }
+    let cx = Ctx { scene, diags, arr, plan: &plan };
+    let mut placed = vec![Placed::default(); n];
+    let has_left = !arr.left.is_empty();
+    let has_vnets = !scene.vnets.is_empty();
+    let m = arr.columns;
+    let left_w = if has_vnets {
+        arr.left.iter().map(|&id| natural_width(scene, &plan, id)).fold(LEFT_MIN_W, f32::max).min(LEFT_W)
+    } else {
+        LEFT_W_ALONE
+    };
+    let col_w = if !has_vnets {
+        0.0
+    } else if m == 1 {
+        let max_nodes = (0..n).map(|i| node_children(scene, i).count()).max().unwrap_or(0);
+        vnet_width((if has_left || arr.narrow { 2 } else { 3 }).min(max_nodes.max(2)))
+    } else {
+        vnet_width(1)
+    };
+    // Channels between columns: as wide as they may need, known before the wide VNets are
+    // sized across them.
+    let inner: Vec<f32> = (1..m).map(|c| route::channel_width(route::max_lanes(&plan, c), true)).collect();
+    let wide_w = col_w * m as f32 + inner.iter().sum::<f32>();
+
+    // Sizes.
+    for &id in &arr.left {
+        placed[id] = card(&scene.elems[id], diags, left_w, SIDE_CARD, plan.side_ports[id].len());
+    }
+    for &id in &arr.right {
+        placed[id] = card(&scene.elems[id], diags, RIGHT_W, SIDE_CARD, plan.side_ports[id].len());
+    }
+    for &v in &arr.wide {
+        size_vnet(&cx, &mut placed, v, wide_w);
+    }
+    for &v in arr.stacks.iter().flatten() {
+        size_vnet(&cx, &mut placed, v, col_w);
     }
 
     // Vertical positions.
@@ -271,11 +517,20 @@ pub(crate) fn layout(scene: &Scene, diags: &[Diagnostic], with_legend: bool) -> 
         y += BAND_H + BAND_GAP;
     }
     let top = y;
-    for &v in &scene.vnets {
+    for &v in &arr.wide {
         placed[v].rect.y = y;
         y += placed[v].rect.h + VNET_GAP;
     }
-    let mut bottom = if scene.vnets.is_empty() { top } else { y - VNET_GAP };
+    let columns_top = y;
+    let mut bottom = if arr.wide.is_empty() { top } else { y - VNET_GAP };
+    for stack in &arr.stacks {
+        let mut y = columns_top;
+        for &v in stack {
+            placed[v].rect.y = y;
+            y += placed[v].rect.h + VNET_GAP;
+            bottom = bottom.max(y - VNET_GAP);
+        }
+    }
     for id in 0..n {
         if let Some(p) = scene.elems[id].parent {
             placed[id].rect.y += placed[p].rect.y;
@@ -283,8 +538,8 @@ pub(crate) fn layout(scene: &Scene, diags: &[Diagnostic], with_legend: bool) -> 
     }
     // Side boxes go next to what they connect to. The left column (clients, DNS) is ordered
     // by that height; the right one keeps its order (workspace, then its resources).
-    let mut left = scene.left.clone();
-    let mut right = scene.right.clone();
+    let mut left = arr.left.clone();
+    let mut right = arr.right.clone();
     for (ci, column) in [&mut left, &mut right].into_iter().enumerate() {
         let mut want: Vec<(Id, f32, Option<f32>)> = column
             .iter()
@@ -316,7 +571,7 @@ pub(crate) fn layout(scene: &Scene, diags: &[Diagnostic], with_legend: bool) -> 
     let (stubs, ports) = {
         let mut tries = 0;
         loop {
-            let (stubs, ports) = route::stubs(scene, &plan, &placed);
+            let (stubs, ports) = route::stubs(scene, arr, &plan, &placed);
             match route::near_miss(&plan, &stubs) {
                 Some((id, dy)) if tries < limit => {
                     tries += 1;
@@ -340,16 +595,16 @@ pub(crate) fn layout(scene: &Scene, diags: &[Diagnostic], with_legend: bool) -> 
         bottom = bottom.max(placed[id].rect.bottom());
     }
     let lanes = route::lanes(scene, &plan, &stubs);
-    let ch_left = lanes.width(Side::Left, has_left && !scene.vnets.is_empty());
-    let ch_right = lanes.width(Side::Right, !scene.right.is_empty() && (has_left || !scene.vnets.is_empty()));
+    let mut ch: Vec<f32> = Vec::with_capacity(m + 1);
+    ch.push(lanes.width(0, has_left && has_vnets));
+    ch.extend(inner.iter().copied());
+    ch.push(lanes.width(m, !right.is_empty() && (has_left || has_vnets)));
 
     // Horizontal positions.
-    let mid_w = if scene.vnets.is_empty() { 0.0 } else { vnet_w };
     let content = (if has_left { left_w } else { 0.0 })
-        + ch_left
-        + mid_w
-        + ch_right
-        + if scene.right.is_empty() { 0.0 } else { RIGHT_W };
+        + ch.iter().sum::<f32>()
+        + col_w * m as f32
+        + if right.is_empty() { 0.0 } else { RIGHT_W };
     let width = (content + 2.0 * MARGIN).max(MIN_WIDTH).ceil();
     let mut x = ((width - content) / 2.0).floor();
     for &id in &left {
@@ -358,14 +613,22 @@ pub(crate) fn layout(scene: &Scene, diags: &[Diagnostic], with_legend: bool) -> 
     if has_left {
         x += left_w;
     }
-    let left_channel = x;
-    x += ch_left;
-    for &v in &scene.vnets {
-        placed[v].rect.x = x;
+    let mut channel_x = Vec::with_capacity(m + 1);
+    for (c, stack) in arr.stacks.iter().enumerate() {
+        channel_x.push(x);
+        x += ch[c];
+        if c == 0 {
+            for &v in &arr.wide {
+                placed[v].rect.x = x;
+            }
+        }
+        for &v in stack {
+            placed[v].rect.x = x;
+        }
+        x += col_w;
     }
-    x += mid_w;
-    let right_channel = x;
-    x += ch_right;
+    channel_x.push(x);
+    x += ch[m];
     for &id in &right {
         placed[id].rect.x = x;
     }
@@ -380,14 +643,15 @@ pub(crate) fn layout(scene: &Scene, diags: &[Diagnostic], with_legend: bool) -> 
         legend::band(&mut placed[b], &scene.elems[b]);
     }
 
-    let routes = route::polylines(scene, &plan, &placed, &stubs, &lanes, [left_channel, right_channel]);
+    let routes = route::polylines(scene, &plan, &placed, &stubs, &lanes, &channel_x);
     let mut height = bottom;
     let legend = with_legend.then(|| {
         let l = legend::legend(scene, diags, MARGIN, bottom + 18.0, width - 2.0 * MARGIN);
         height = l.rect.bottom();
         l
     });
-    Layout { width, height: (height + MARGIN).ceil(), placed, routes, strip, legend }
+    let layout = Layout { width, height: (height + MARGIN).ceil(), placed, routes, strip, legend };
+    (layout, plan.feasible)
 }
 
 #[cfg(test)]

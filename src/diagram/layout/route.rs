@@ -1,10 +1,11 @@
 //! Connector routing in channels and gutters.
 //!
-//! Every connector runs through exactly one vertical channel: the left one (clients, DNS
-//! zones, peerings, forced-tunnel routes) or the right one (PaaS services, the internet).
-//! Each end reaches the channel on a horizontal "stub" at its own height: from a port row of a
-//! side box, from a port in the header band of a VNet or subnet, from a gutter lane under a
-//! resource's row, or straight down from the internet band. Heights are unique per zone, so
+//! Every connector runs through exactly one vertical channel: one beside its two ends (see
+//! [`super::arrange`]); of two, the left one for clients, DNS zones, peerings and forced-tunnel
+//! routes, the right one for PaaS services and the internet. Each end reaches the channel on a
+//! horizontal "stub" at its own height: from a port row of a side box, from a port in the
+//! header band of a VNet or subnet, from a gutter lane under a resource's row, or straight
+//! down from the internet band or from the bottom of the hub (its peerings). Heights are unique per zone, so
 //! stubs never run along each other; the vertical parts get lanes of the channel, shared when
 //! their spans do not overlap, in the order (out of a few candidates) that crosses least.
 //!
@@ -12,12 +13,13 @@
 //! service endpoints of a subnet, the VNet links of a DNS zone box, the public-IP drops from
 //! the internet band) form a bundle: one port, one lane, a trunk with a branch per connector.
 
+use super::arrange::{Arrangement, Place};
 use super::boxes::{BORDER_PORT, PAD, PORT_ROW, PORT_SIZE, fitted, lh};
 use super::{GUTTER_LANE, GUTTER_TOP, Label, Placed};
 use crate::diagram::scene::{Id, Kind, Mode, Scene, Side};
 
 /// Margin between a channel's outer lanes and the boxes beside it (room for arrowheads).
-const CH_PAD: f32 = 14.0;
+const CH_PAD: f32 = 12.0;
 const LANE: f32 = 7.0;
 /// Channel width when it carries nothing but separates two columns.
 const CH_EMPTY: f32 = 28.0;
@@ -26,20 +28,26 @@ const CH_EMPTY: f32 = 28.0;
 pub(super) enum End {
     Side(Id),
     Band,
+    /// The bottom edge of the hub, for its peerings.
+    Bottom(Id),
     Border(Id),
     Node(Id),
 }
 
 /// Which channel each edge takes and how many ports each element needs.
 pub(crate) struct Plan {
-    pub channel: Vec<Side>,
+    /// The channel of each edge: `0..=columns`, left to right.
+    pub channel: Vec<usize>,
+    pub channels: usize,
+    /// Every edge found a channel beside both its ends (always so in one column).
+    pub feasible: bool,
     /// The first edge of each edge's bundle (itself when alone).
     pub leader: Vec<usize>,
     /// The end (0: from, 1: to) a bundle shares.
     pub shared: Vec<Option<usize>>,
     pub ends: Vec<[(End, Id); 2]>,
     pub side_ports: Vec<Vec<usize>>,
-    /// Per container: edges on its left and right border.
+    /// Per container: edges on its left and right border (by index, [`border`]).
     pub border_ports: Vec<[Vec<usize>; 2]>,
     pub node_exits: Vec<Vec<usize>>,
 }
@@ -52,16 +60,34 @@ impl Plan {
     }
 }
 
-fn side_index(s: Side) -> usize {
-    match s {
-        Side::Left => 0,
-        Side::Right => 1,
-    }
+/// Index of the border (0: left, 1: right) an element leaves by.
+fn border(left: bool) -> usize {
+    if left { 0 } else { 1 }
 }
 
-pub(super) fn plan(scene: &Scene) -> Plan {
+/// The channel of an edge, or `None` when its two ends share none (the arrangement does not
+/// fit this scene); `true` when it is a peering of the hub going down from its bottom edge.
+fn channel_of(arr: &Arrangement, from: Id, to: Id, mode: Mode) -> Option<(usize, bool)> {
+    if mode == Mode::Peering && arr.columns >= 2 && arr.hub.is_some() {
+        let hub = arr.hub;
+        let column = |x: Id| matches!(arr.place[x], Place::Column(_));
+        if (Some(from) == hub && column(to)) || (Some(to) == hub && column(from)) {
+            return Some((1, true));
+        }
+    }
+    let a = arr.channels(from);
+    let b = arr.channels(to);
+    let both: Vec<usize> = a.iter().copied().filter(|c| b.contains(c)).collect();
+    let leftish = matches!(mode, Mode::Peering | Mode::Route | Mode::Link);
+    let pick = if leftish { both.iter().min() } else { both.iter().max() };
+    pick.map(|&c| (c, false))
+}
+
+pub(super) fn plan(scene: &Scene, arr: &Arrangement) -> Plan {
     let n = scene.elems.len();
     let mut p = Plan {
+        channels: arr.columns + 1,
+        feasible: true,
         channel: Vec::with_capacity(scene.edges.len()),
         leader: Vec::with_capacity(scene.edges.len()),
         shared: Vec::with_capacity(scene.edges.len()),
@@ -70,32 +96,39 @@ pub(super) fn plan(scene: &Scene) -> Plan {
         border_ports: vec![[Vec::new(), Vec::new()]; n],
         node_exits: vec![Vec::new(); n],
     };
+    let peer_hub = super::arrange::hub(scene);
     for (i, e) in scene.edges.iter().enumerate() {
         let kinds = [scene.elems[e.from].kind, scene.elems[e.to].kind];
-        let channel = if kinds.contains(&Kind::Side(Side::Left)) {
-            Side::Left
-        } else if kinds.contains(&Kind::Side(Side::Right)) {
-            Side::Right
-        } else if matches!(e.mode, Mode::Peering | Mode::Route) {
-            Side::Left
+        let (channel, down) = channel_of(arr, e.from, e.to, e.mode).unwrap_or_else(|| {
+            p.feasible = false;
+            (0, false)
+        });
+        // Peerings of the hub share its port and a lane: a trunk with a branch per spoke.
+        let hub = if down { arr.hub } else { peer_hub };
+        let hub_slot = if hub == Some(e.from) {
+            Some(0)
+        } else if hub == Some(e.to) {
+            Some(1)
         } else {
-            Side::Right
+            None
         };
         let shared = match e.mode {
             Mode::Route => Some(1),
             Mode::Link | Mode::Service => Some(0),
             Mode::Public if kinds[0] == Kind::Band => Some(0),
+            Mode::Peering => hub_slot,
             _ => None,
         };
         let end_of = |x: &crate::diagram::scene::Edge, s: usize| if s == 0 { x.from } else { x.to };
+        // A bundle: edges of one kind in one channel that share an element at their shared
+        // ends (the hub may be either end of its peerings).
         let leader = shared
             .and_then(|s| {
                 (0..i).find(|&j| {
                     let o = &scene.edges[j];
-                    p.shared[j] == Some(s)
+                    p.shared[j].is_some_and(|sj| end_of(o, sj) == end_of(e, s))
                         && o.mode == e.mode
                         && p.channel[j] == channel
-                        && end_of(o, s) == end_of(e, s)
                 })
             })
             .unwrap_or(i);
@@ -103,10 +136,12 @@ pub(super) fn plan(scene: &Scene) -> Plan {
         for (slot, id) in [e.from, e.to].into_iter().enumerate() {
             if leader != i && shared == Some(slot) {
                 // The bundle's leader holds the shared port.
-                ends[slot] = (p.ends[leader][slot].0, id);
+                let ls = p.shared[leader].unwrap_or(slot);
+                ends[slot] = (p.ends[leader][ls].0, id);
                 continue;
             }
             let end = match scene.elems[id].kind {
+                Kind::Vnet if down && Some(slot) == hub_slot => End::Bottom(id),
                 Kind::Side(_) => {
                     p.side_ports[id].push(i);
                     End::Side(id)
@@ -117,7 +152,7 @@ pub(super) fn plan(scene: &Scene) -> Plan {
                     End::Node(id)
                 }
                 Kind::Vnet | Kind::Subnet | Kind::Loose | Kind::Chip => {
-                    p.border_ports[id][side_index(channel)].push(i);
+                    p.border_ports[id][border(arr.leaves_left(id, channel))].push(i);
                     End::Border(id)
                 }
             };
@@ -159,17 +194,20 @@ pub(super) struct Stub {
     pub x: f32,
 }
 
-/// How a stub from the VNet column joins a channel: the left channel lies left of the VNets.
-fn from_vnets(channel: Side) -> Approach {
-    match channel {
-        Side::Left => Approach::Right,
-        Side::Right => Approach::Left,
-    }
+/// How a stub from an element of the VNets joins its channel: from the right when the element
+/// leaves to its left.
+fn approach(leaves_left: bool) -> Approach {
+    if leaves_left { Approach::Right } else { Approach::Left }
 }
 
 /// Ports: the height of every stub, and the port-row labels of the side boxes (relative to
 /// their box).
-pub(super) fn stubs(scene: &Scene, plan: &Plan, placed: &[Placed]) -> (Vec<[Stub; 2]>, Vec<(Id, Label)>) {
+pub(super) fn stubs(
+    scene: &Scene,
+    arr: &Arrangement,
+    plan: &Plan,
+    placed: &[Placed],
+) -> (Vec<[Stub; 2]>, Vec<(Id, Label)>) {
     let blank = Stub { y: 0.0, approach: Approach::Top, x: 0.0 };
     let mut out = vec![[blank; 2]; scene.edges.len()];
     let mut labels = Vec::new();
@@ -182,7 +220,7 @@ pub(super) fn stubs(scene: &Scene, plan: &Plan, placed: &[Placed]) -> (Vec<[Stub
     };
     for id in 0..scene.elems.len() {
         let kind = scene.elems[id].kind;
-        if let Kind::Side(side) = kind
+        if let Place::Side(side) = arr.place[id]
             && !plan.side_ports[id].is_empty()
         {
             let edges = order(placed, id, &plan.side_ports[id]);
@@ -223,8 +261,16 @@ pub(super) fn stubs(scene: &Scene, plan: &Plan, placed: &[Placed]) -> (Vec<[Stub
             let edges = order(placed, id, ports);
             for (i, &e) in edges.iter().enumerate() {
                 let y = placed[id].rect.y + 6.0 + i as f32 * BORDER_PORT;
-                let approach = from_vnets(if si == 0 { Side::Left } else { Side::Right });
-                out[e][slot(e, id)] = Stub { y, approach, x: 0.0 };
+                out[e][slot(e, id)] = Stub { y, approach: approach(si == 0), x: 0.0 };
+            }
+        }
+        if kind == Kind::Vnet {
+            for (e, ends) in plan.ends.iter().enumerate() {
+                for (s, (end, _)) in ends.iter().enumerate() {
+                    if *end == End::Bottom(id) {
+                        out[e][s] = Stub { y: placed[id].rect.bottom(), approach: Approach::Top, x: 0.0 };
+                    }
+                }
             }
         }
         if kind == Kind::Band {
@@ -238,28 +284,33 @@ pub(super) fn stubs(scene: &Scene, plan: &Plan, placed: &[Placed]) -> (Vec<[Stub
         }
         // Gutter lanes of each row of a container.
         for row in &placed[id].rows {
-            let mut exits: Vec<(Side, f32, usize, Id)> = Vec::new();
+            // (leaves left, x, edge, node)
+            let mut exits: Vec<(bool, f32, usize, Id)> = Vec::new();
             for &node in &row.nodes {
                 let r = placed[node].rect;
-                let mut mine: Vec<usize> = plan.node_exits[node].clone();
-                mine.sort_by_key(|&e| (side_index(plan.channel[e]), e));
+                let mut mine: Vec<(bool, usize)> = plan.node_exits[node]
+                    .iter()
+                    .map(|&e| (arr.leaves_left(node, plan.channel[e]), e))
+                    .collect();
+                mine.sort_by_key(|&(left, e)| (!left, e));
                 let m = mine.len() as f32;
-                for (i, e) in mine.into_iter().enumerate() {
-                    exits.push((plan.channel[e], r.x + r.w * (i as f32 + 1.0) / (m + 1.0), e, node));
+                for (i, (left, e)) in mine.into_iter().enumerate() {
+                    exits.push((left, r.x + r.w * (i as f32 + 1.0) / (m + 1.0), e, node));
                 }
             }
+            // Rightward exits first, the rightmost on the top lane; then leftward ones.
             exits.sort_by(|a, b| match (a.0, b.0) {
-                (Side::Right, Side::Right) => b.1.total_cmp(&a.1),
-                (Side::Left, Side::Left) => a.1.total_cmp(&b.1),
-                (Side::Right, Side::Left) => std::cmp::Ordering::Less,
-                (Side::Left, Side::Right) => std::cmp::Ordering::Greater,
+                (false, false) => b.1.total_cmp(&a.1),
+                (true, true) => a.1.total_cmp(&b.1),
+                (false, true) => std::cmp::Ordering::Less,
+                (true, false) => std::cmp::Ordering::Greater,
             });
             let base = placed[id].rect.y + row.top + row.height + GUTTER_TOP;
-            for (lane, (side, x, e, node)) in exits.into_iter().enumerate() {
+            for (lane, (left, x, e, node)) in exits.into_iter().enumerate() {
                 let y = base + lane as f32 * GUTTER_LANE;
                 // Offsets from the node's left edge: x positions are not final yet.
                 let x = x - placed[node].rect.x;
-                out[e][slot(e, node)] = Stub { y, approach: from_vnets(side), x };
+                out[e][slot(e, node)] = Stub { y, approach: approach(left), x };
             }
         }
     }
@@ -268,7 +319,7 @@ pub(super) fn stubs(scene: &Scene, plan: &Plan, placed: &[Placed]) -> (Vec<[Stub
         if let (Some(s), l) = (plan.shared[e], plan.leader[e])
             && l != e
         {
-            out[e][s] = out[l][s];
+            out[e][s] = out[l][plan.shared[l].unwrap_or(s)];
         }
     }
     (out, labels)
@@ -319,18 +370,28 @@ fn port_class(mode: Mode) -> &'static str {
 /// The lane of every edge in its channel.
 pub(super) struct Lanes {
     pub lane: Vec<usize>,
-    pub count: [usize; 2],
+    pub count: Vec<usize>,
+}
+
+/// Width of a channel of `lanes` lanes; `needed` when it must separate two columns even if
+/// empty.
+pub(super) fn channel_width(lanes: usize, needed: bool) -> f32 {
+    match lanes {
+        0 if needed => CH_EMPTY,
+        0 => 0.0,
+        c => 2.0 * CH_PAD + (c - 1) as f32 * LANE,
+    }
 }
 
 impl Lanes {
-    /// Width of a channel; `needed` when it must separate two columns even if empty.
-    pub fn width(&self, side: Side, needed: bool) -> f32 {
-        match self.count[side_index(side)] {
-            0 if needed => CH_EMPTY,
-            0 => 0.0,
-            c => 2.0 * CH_PAD + (c - 1) as f32 * LANE,
-        }
+    pub fn width(&self, channel: usize, needed: bool) -> f32 {
+        channel_width(self.count.get(channel).copied().unwrap_or(0), needed)
     }
+}
+
+/// The most lanes channel `channel` can need: one per bundle.
+pub(super) fn max_lanes(plan: &Plan, channel: usize) -> usize {
+    (0..plan.channel.len()).filter(|&e| plan.channel[e] == channel && plan.leader[e] == e).count()
 }
 
 fn span(s: &[Stub; 2]) -> (f32, f32) {
@@ -376,8 +437,8 @@ fn first_fit(order: &[usize], stubs: &[[Stub; 2]], lane: &mut [usize]) -> usize 
 
 pub(super) fn lanes(scene: &Scene, plan: &Plan, stubs: &[[Stub; 2]]) -> Lanes {
     let mut lane = vec![0; scene.edges.len()];
-    let mut count = [0; 2];
-    for side in [Side::Left, Side::Right] {
+    let mut count = vec![0; plan.channels];
+    for (side, used_lanes) in count.iter_mut().enumerate() {
         let edges: Vec<usize> = (0..scene.edges.len()).filter(|&e| plan.channel[e] == side).collect();
         if edges.is_empty() {
             continue;
@@ -418,7 +479,7 @@ pub(super) fn lanes(scene: &Scene, plan: &Plan, stubs: &[[Stub; 2]]) -> Lanes {
             for &e in &edges {
                 lane[e] = trial[e];
             }
-            count[side_index(side)] = used;
+            *used_lanes = used;
         }
     }
     Lanes { lane, count }
@@ -431,7 +492,7 @@ fn stub_points(end: End, s: Stub, lane_x: f32, placed: &[Placed]) -> Vec<(f32, f
         if s.approach == Approach::Left { r.right() } else { r.x }
     };
     match end {
-        End::Band => vec![(lane_x, s.y)],
+        End::Band | End::Bottom(_) => vec![(lane_x, s.y)],
         End::Side(id) | End::Border(id) => vec![(edge_x(id), s.y), (lane_x, s.y)],
         End::Node(id) => {
             let x = placed[id].rect.x + s.x;
@@ -464,11 +525,11 @@ pub(super) fn polylines(
     placed: &[Placed],
     stubs: &[[Stub; 2]],
     lanes: &Lanes,
-    channel_x: [f32; 2],
+    channel_x: &[f32],
 ) -> Vec<Vec<(f32, f32)>> {
     (0..scene.edges.len())
         .map(|e| {
-            let lane_x = channel_x[side_index(plan.channel[e])] + CH_PAD + lanes.lane[e] as f32 * LANE;
+            let lane_x = channel_x[plan.channel[e]] + CH_PAD + lanes.lane[e] as f32 * LANE;
             let [(from, _), (to, _)] = plan.ends[e];
             let mut pts = stub_points(from, stubs[e][0], lane_x, placed);
             let mut back = stub_points(to, stubs[e][1], lane_x, placed);

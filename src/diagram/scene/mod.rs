@@ -11,6 +11,8 @@ mod network;
 mod resources;
 mod scenario;
 
+pub(crate) use network::phrase as phrase_of;
+
 use crate::topology::node::Node;
 use crate::topology::resolve::Net;
 
@@ -103,6 +105,11 @@ pub(crate) struct Elem {
     /// Indices of the report's diagnostics drawn on this element.
     pub findings: Vec<usize>,
     pub children: Vec<Id>,
+    /// How many elements of the topology this one stands for: more than one when identical
+    /// subnets (and what they hold) are drawn once ([`crate::diagram::summary`]).
+    pub count: usize,
+    /// The names and details of the elements it stands for, when more than one.
+    pub members: Vec<String>,
 }
 
 /// How a connection is made; each has its own line style and legend entry.

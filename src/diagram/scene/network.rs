@@ -16,7 +16,7 @@ pub(super) fn text(x: &Option<Sp<String>>) -> Option<&str> {
 
 /// A caption inside a sentence: "Storage account" → "storage account"; acronyms and product
 /// names keep their capitals ("ML workspace", "Azure Firewall", "Application Insights").
-pub(super) fn phrase(caption: &str) -> String {
+pub(crate) fn phrase(caption: &str) -> String {
     const KEEP: &[&str] = &["Azure", "Application", "Insights", "Databricks", "HDInsight"];
     caption
         .split(' ')
@@ -88,6 +88,8 @@ impl<'a> Builder<'a> {
             what,
             findings: Vec::new(),
             children: Vec::new(),
+            count: 1,
+            members: Vec::new(),
         });
         if let Some(p) = parent.and_then(|p| self.s.elems.get_mut(p)) {
             p.children.push(id);
@@ -153,9 +155,13 @@ impl<'a> Builder<'a> {
                     format!("DNS: {}", dns.join(", "))
                 },
             );
-            let peers: Vec<&str> = items(&v.peerings).map(|p| p.value.as_str()).collect();
+            // Peerings between VNets of the block are drawn; name only the others.
+            let peers: Vec<&str> = items(&v.peerings)
+                .map(|p| p.value.as_str())
+                .filter(|p| self.net.vnet_index(p).is_none())
+                .collect();
             if !peers.is_empty() {
-                self.line(id, format!("peered with {}", peers.join(", ")));
+                self.line(id, format!("peered with {} (not in this block)", peers.join(", ")));
             }
             self.vnet_elem.push(id);
             self.s.vnets.push(id);

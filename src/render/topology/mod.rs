@@ -15,7 +15,6 @@
 //! highlighter and the diagram stage for the markup they hand over. No JavaScript is needed
 //! to see any of it.
 
-mod describe;
 mod panel;
 mod source;
 
@@ -150,11 +149,15 @@ pub struct BlockView<'a> {
     figure: Option<AuthorFigure<'a>>,
     /// The generated diagram (SVG markup, escaped by the diagram stage), if drawn.
     diagram: Option<Value>,
+    /// The whole diagram, when `diagram` draws alike parts once, for the expanded view
+    /// (`js/diagram.js` reads it from a `<template class="tb-full">`).
+    diagram_full: Option<Value>,
     /// Does the diagram hold elements a keyboard reaches (its badges)? Then its scrolling
     /// container must not be focusable itself.
     diagram_focusable: bool,
-    /// The diagram in words, one sentence an item (text with `code` spans).
-    description: Vec<String>,
+    /// The diagram in words ([`diagram::Description`]: a sentence, then a nested list of
+    /// items, each `text` and `children`; text with `code` spans).
+    description: Option<diagram::Description>,
     panel: panel::PanelView<'a>,
     source: source::SourceView,
 }
@@ -169,7 +172,11 @@ pub fn block_view<'a>(
 ) -> BlockView<'a> {
     let (outcome, class) = outcome_label(report.outcome);
     let ignored = report.outcome == Outcome::Ignored;
-    let (svg, targets) = if ignored { (None, Vec::new()) } else { draw(report) };
+    let drawn = if ignored { None } else { draw(report) };
+    let (svg, full, description, targets) = match drawn {
+        Some(d) => (Some(d.svg), d.full, Some(d.description), d.targets),
+        None => (None, None, None, Vec::new()),
+    };
     let figure = if ignored { None } else { ctx.figure };
     let verdict = panel::verdict_text(report);
     let has_svg = svg.is_some();
@@ -191,26 +198,25 @@ pub fn block_view<'a>(
             help: f.problem.as_ref().and_then(|d| d.help.as_deref()),
         }),
         diagram_focusable: svg.as_deref().is_some_and(has_focusable),
-        description: if has_svg { describe::describe(report, &diagram::verdict(report)) } else { Vec::new() },
+        description,
         diagram: svg.map(Value::from_safe_string),
+        diagram_full: full.map(Value::from_safe_string),
         panel: panel::view(report, ctx, targets, verdict, has_svg),
         source: source::view(report, highlighted_yaml, ctx, shown),
     }
 }
 
-/// Draw the block's diagram (timed), and what each finding is shown on.
-fn draw(report: &BlockReport) -> (Option<String>, Vec<Option<String>>) {
+/// Draw the block's diagram (timed): the SVG, the whole one for the expanded view, the
+/// description and what each finding is shown on.
+fn draw(report: &BlockReport) -> Option<diagram::Drawn> {
     let started = crate::sys::thread_cpu();
     let drawn = diagram::draw(report, &DiagramOptions::default());
     DIAGRAM_NANOS
         .fetch_add(crate::sys::thread_cpu().saturating_sub(started).as_nanos() as u64, Ordering::Relaxed);
-    match drawn {
-        Some(d) => {
-            DIAGRAMS.fetch_add(1, Ordering::Relaxed);
-            (Some(d.svg), d.targets)
-        }
-        None => (None, Vec::new()),
+    if drawn.is_some() {
+        DIAGRAMS.fetch_add(1, Ordering::Relaxed);
     }
+    drawn
 }
 
 /// Does the SVG hold a link or anything else focusable?
