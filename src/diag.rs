@@ -281,6 +281,8 @@ pub mod codes {
     pub const THEME: &str = "theme";
     /// Markdown that probably does not say what its author meant (a code fence never closed).
     pub const MARKDOWN: &str = "markdown";
+    /// A flow whose `expect:` the topology contradicts (error), or cannot decide (warning).
+    pub const FLOW_MISMATCH: &str = "flow-mismatch";
 }
 
 /// The closest candidate to `input` (for "did you mean"), if one is close enough.

@@ -12,6 +12,7 @@
 pub mod cmd;
 pub mod diag;
 pub mod diagram;
+pub mod flows;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod load;

@@ -64,6 +64,37 @@ enum Command {
         #[arg(long)]
         notes: bool,
     },
+    /// Answer a reachability question on a topology block: can FROM reach TO on PORT?
+    ///
+    /// Prints the path hop by hop (NSGs, routes, firewall, DNS, the resource's own firewall)
+    /// with the element that decided. Exit codes: 0 answered (whatever the verdict); 2 usage,
+    /// configuration or I/O error.
+    Flow {
+        /// The book folder (holding `book.toml`).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Id of the block (`id=` on its fence, or the derived id `topobook check` shows);
+        /// may be left out when the book has one block.
+        #[arg(long)]
+        block: Option<String>,
+        /// Where the traffic starts: a compute, a subnet, `internet`, `on-premises`, a
+        /// service tag or an address.
+        #[arg(long)]
+        from: String,
+        /// Where it goes: a resource, a subnet, a private endpoint, a service tag, an
+        /// address, a host name, `internet` or `on-premises`.
+        #[arg(long)]
+        to: String,
+        /// Destination port or range (`443`, `8000-8010`); not for `icmp`.
+        #[arg(long)]
+        port: Option<String>,
+        /// Transport protocol.
+        #[arg(long, value_enum, default_value = "tcp")]
+        protocol: FlowProto,
+        /// A hop the path must cross (the firewall, an NSG, a route table, a subnet, a VNet).
+        #[arg(long)]
+        via: Option<String>,
+    },
     /// List the rules: ID, severity, area, title.
     Rules {
         /// `table` (default) or `json`.
@@ -82,6 +113,13 @@ enum Command {
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum Deny {
     Warnings,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FlowProto {
+    Tcp,
+    Udp,
+    Icmp,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -108,6 +146,23 @@ fn main() {
                 deny_warnings: deny.is_some(),
                 profile,
                 notes,
+            })
+        }
+        Command::Flow { dir, block, from, to, port, protocol, via } => {
+            use topobook::topology::model::FlowProtocol;
+            let protocol = match protocol {
+                FlowProto::Tcp => FlowProtocol::Tcp,
+                FlowProto::Udp => FlowProtocol::Udp,
+                FlowProto::Icmp => FlowProtocol::Icmp,
+            };
+            topobook::cmd::flow::run(&topobook::cmd::flow::FlowArgs {
+                dir,
+                block,
+                from,
+                to,
+                port,
+                protocol,
+                via,
             })
         }
         Command::Rules { format } => topobook::cmd::rules::list(matches!(format, RulesFormat::Json)),

@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod check;
+pub mod flow;
 pub mod init;
 pub mod rules;
 pub mod serve;

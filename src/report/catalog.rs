@@ -163,6 +163,17 @@ match a finding. An expired suppression no longer applies: the finding counts ag
 item) and swallows everything after it. Close it with a fence line at least as long.",
         Severity::Warning,
     ),
+    tool(
+        codes::FLOW_MISMATCH,
+        "A flow whose `expect:` the topology contradicts",
+        "An entry of a block's `flows:` claims that traffic is allowed or denied, and the \
+topology says otherwise: the message is the path the traffic takes, hop by hop (NSGs, routes, \
+firewall rules, name resolution, the resource's own firewall), with the rule that decided, and \
+the help says what to change. When the topology does not say enough to decide, the flow is a \
+warning naming what is missing. A block may show a failing flow on purpose with \
+`expect=flow-mismatch` on its fence line.",
+        Severity::Error,
+    ),
 ];
 
 /// The tool code `code`, if it is one.

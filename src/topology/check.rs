@@ -32,6 +32,7 @@ pub fn check_block(
         profile: None,
         net: None,
         rules: Vec::new(),
+        flows: Vec::new(),
     };
     if options.ignore {
         report.outcome = Outcome::Ignored;
@@ -78,6 +79,10 @@ pub fn check_block(
         }
     }
 
+    // Flows: answered, and a `flow-mismatch` error for each contradicted `expect:`.
+    let (flows, mut flow_diags) = crate::flows::check(&net, &loc);
+    report.flows = flows;
+
     // Suppressions.
     let suppressions = read_suppressions(&net, settings, &loc, &mut diagnostics);
     let mut used = vec![false; suppressions.len()];
@@ -110,9 +115,13 @@ pub fn check_block(
                 Some(r) => {
                     wanted.insert(r.id);
                 }
+                None if e == codes::FLOW_MISMATCH => {
+                    wanted.insert(codes::FLOW_MISMATCH);
+                }
                 None => {
                     expect_ok = false;
-                    let help = did_you_mean(e, rules::registry().iter().map(|r| r.id))
+                    let ids = rules::registry().iter().map(|r| r.id).chain([codes::FLOW_MISMATCH]);
+                    let help = did_you_mean(e, ids)
                         .map(|s| format!("did you mean `{s}`?"))
                         .unwrap_or_else(|| "run `topobook rules` to list the rule IDs".to_string());
                     diagnostics.push(
@@ -123,11 +132,20 @@ pub fn check_block(
                 }
             }
         }
-        let fired: BTreeSet<&str> = rule_diags
+        let mut fired: BTreeSet<&str> = rule_diags
             .iter()
             .filter(|(r, d)| d.disposition == Disposition::Active && r.severity >= Severity::Warning)
             .map(|(r, _)| r.id)
             .collect();
+        if flow_diags.iter().any(|d| d.severity == Severity::Error) {
+            fired.insert(codes::FLOW_MISMATCH);
+        }
+        if wanted.contains(codes::FLOW_MISMATCH) {
+            flow_diags
+                .iter_mut()
+                .filter(|d| d.severity == Severity::Error)
+                .for_each(|d| d.disposition = Disposition::Expected);
+        }
         for (rule, d) in &mut rule_diags {
             if wanted.contains(rule.id) && d.disposition == Disposition::Active {
                 d.disposition = Disposition::Expected;
@@ -184,6 +202,7 @@ pub fn check_block(
         .collect();
 
     diagnostics.extend(rule_diags.into_iter().map(|(_, d)| d));
+    diagnostics.extend(flow_diags);
     let failing = diagnostics.iter().any(|d| d.fails(false));
     report.outcome = match &options.expect {
         Some(_) if expect_ok && !failing => Outcome::ExpectedFail,
