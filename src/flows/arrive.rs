@@ -42,7 +42,8 @@ pub(super) fn arrive_private(w: &mut Walk, dest: &Dest, seen: Seen, crossing: Cr
             }
             if let Err(msg) = resource::listens(pe.resource, None, w.port) {
                 let text = format!("`{}` {msg}", resource_name(ctx.net, pe.resource));
-                return Err(w.deny(HopKind::Resource, element.clone(), None, text, None));
+                let fix = format!("connect on a port the service {msg}");
+                return Err(w.deny(HopKind::Resource, element.clone(), None, text, Some(fix)));
             }
             let a = resource::admit(ctx, pe.resource, &Arrival::Endpoint(pe.clone()));
             w.hop(HopKind::Resource, element.clone(), a.by, a.step, a.text);
@@ -126,7 +127,8 @@ pub(super) fn arrive_public(w: &mut Walk, dest: &Dest, arrival: Arrival) -> Go {
     };
     let name = resource_name(ctx.net, *r);
     if let Err(msg) = resource::listens(*r, *sub, w.port) {
-        return Err(w.deny(HopKind::Resource, element.clone(), None, format!("`{name}` {msg}"), None));
+        let fix = format!("connect on a port the service {msg}");
+        return Err(w.deny(HopKind::Resource, element.clone(), None, format!("`{name}` {msg}"), Some(fix)));
     }
     let a = resource::admit(ctx, *r, &arrival);
     match a.step {
@@ -210,7 +212,8 @@ pub(super) fn outside_in(w: &mut Walk, seen: Seen, dest: &Dest, to_text: &str) -
         Dest::NodePublic { compute, subnet, scoring } => node_public(w, seen, *compute, *subnet, *scoring),
         Dest::OnPrem { .. } => {
             let text = format!("the on-premises ranges are private: {} cannot reach them", seen.text());
-            Err(w.deny(HopKind::Route, Element::OnPremises, None, text, None))
+            let fix = "reach the on-premises network over the VPN or ExpressRoute gateway".to_string();
+            Err(w.deny(HopKind::Route, Element::OnPremises, None, text, Some(fix)))
         }
     }
 }

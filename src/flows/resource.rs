@@ -62,7 +62,7 @@ pub(crate) fn listens(r: ResourceRef, sub: Option<Subresource>, port: Option<u32
     match port {
         Some(p) if ok.contains(&p) => Ok(()),
         _ => Err(format!(
-            "answers on {} only",
+            "answers on: {}",
             ok.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ")
         )),
     }
