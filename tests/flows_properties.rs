@@ -33,8 +33,19 @@ impl Rng {
 }
 
 const SUBNETS: &[&str] = &["snet-0", "snet-1", "snet-2", "snet-3"];
-const ADDRESSES: &[&str] =
-    &["*", "VirtualNetwork", "Internet", "10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24", "10.1.0.0/24", "AzureMachineLearning", "BatchNodeManagement", "Storage"];
+const ADDRESSES: &[&str] = &[
+    "*",
+    "VirtualNetwork",
+    "Internet",
+    "10.0.0.0/24",
+    "10.0.1.0/24",
+    "10.0.2.0/24",
+    "10.0.3.0/24",
+    "10.1.0.0/24",
+    "AzureMachineLearning",
+    "BatchNodeManagement",
+    "Storage",
+];
 const PORTS: &[&str] = &["\"*\"", "\"22\"", "\"443\"", "\"80-90\"", "\"1000-2000\""];
 
 /// A random block: two VNets (peered both ways, one way or not), NSGs with rules of unique
@@ -88,7 +99,10 @@ fn topology(rng: &mut Rng) -> String {
             y.push_str("      - {name: batch, prefix: BatchNodeManagement, next_hop: Internet}\n");
         }
         if rng.chance(30) {
-            y.push_str(&format!("      - {{name: hole, prefix: 10.0.{}.0/25, next_hop: None}}\n", rng.below(4)));
+            y.push_str(&format!(
+                "      - {{name: hole, prefix: 10.0.{}.0/25, next_hop: None}}\n",
+                rng.below(4)
+            ));
         }
         if rng.chance(30) {
             y.push_str("      - {name: to-b, prefix: 10.1.0.0/16, next_hop: VirtualAppliance, next_hop_ip: 10.1.4.4}\n");
@@ -115,7 +129,18 @@ fn topology(rng: &mut Rng) -> String {
     y.push_str("computes:\n  - {name: cluster, type: compute_cluster, vnet: vnet-a, subnet: snet-0}\n");
     y.push_str("flows:\n");
     let froms = ["snet-0", "snet-1", "snet-2", "snet-3", "snet-b", "internet", "BatchNodeManagement"];
-    let tos = ["snet-0", "snet-1", "snet-2", "snet-3", "snet-b", "10.0.2.7", "cluster", "stml", "pypi.org", "AzureMachineLearning.eastus"];
+    let tos = [
+        "snet-0",
+        "snet-1",
+        "snet-2",
+        "snet-3",
+        "snet-b",
+        "10.0.2.7",
+        "cluster",
+        "stml",
+        "pypi.org",
+        "AzureMachineLearning.eastus",
+    ];
     for _ in 0..12 {
         y.push_str(&format!(
             "  - {{from: {}, to: {}, protocol: {}, port: {}}}\n",
@@ -160,7 +185,9 @@ fn a_lower_priority_allow_never_overturns_a_deny() {
     let mut checked = 0;
     for_blocks(150, |seed, topo, results| {
         for (fi, r) in results.iter().enumerate() {
-            let (Verdict::Deny, Some(Element::NsgRule { nsg, rule })) = (&r.verdict, decider(r)) else { continue };
+            let (Verdict::Deny, Some(Element::NsgRule { nsg, rule })) = (&r.verdict, decider(r)) else {
+                continue;
+            };
             let mut t = topo.clone();
             let rules = &mut t.nsgs.as_mut().unwrap().value[*nsg].value.rules.as_mut().unwrap().value;
             let deny = &rules[*rule].value;
@@ -230,7 +257,13 @@ fn rules_after_the_deciding_one_do_not_matter() {
                 rules.retain(|x| x.priority.as_ref().is_some_and(|q| q.value <= p));
             }
             let again = &evaluate(&t)[fi];
-            assert_eq!(again.verdict, r.verdict, "seed {seed} flows[{fi}]: {} / {}", r.chain(), again.chain());
+            assert_eq!(
+                again.verdict,
+                r.verdict,
+                "seed {seed} flows[{fi}]: {} / {}",
+                r.chain(),
+                again.chain()
+            );
         }
     });
 }

@@ -40,7 +40,7 @@ pub(super) fn arrive_private(w: &mut Walk, dest: &Dest, seen: Seen, crossing: Cr
                     w.hop(HopKind::NsgInbound, Element::Nsg(ni), None, Step::Pass, text);
                 }
             }
-            if let Err(msg) = resource::listens(pe.resource, None, w.port) {
+            if let Err(msg) = resource::listens(pe.resource, pe.sub, w.port) {
                 let text = format!("`{}` {msg}", resource_name(ctx.net, pe.resource));
                 let fix = format!("connect on a port the service {msg}");
                 return Err(w.deny(HopKind::Resource, element.clone(), None, text, Some(fix)));

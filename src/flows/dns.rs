@@ -38,6 +38,8 @@ pub(crate) struct PeInfo {
     pub resource: ResourceRef,
     pub index: usize,
     pub name: String,
+    /// The sub-resource it serves (`file`), when stated.
+    pub sub: Option<Subresource>,
     pub subnet: Option<SubnetId>,
     pub ip: Option<IpNet>,
     /// Zones it registers in (`None`: not stated, Azure's default DNS integration).
@@ -112,6 +114,7 @@ pub(crate) fn endpoints(ctx: &Ctx, resource: ResourceRef, sub: Option<Subresourc
                 resource,
                 index,
                 name: pe.name.as_ref().map(|n| n.value.clone()).unwrap_or_else(|| format!("#{index}")),
+                sub: pe.subresource.as_ref().map(|s| s.value),
                 subnet: net.lookup_subnet(pe.vnet.as_ref(), pe.subnet.as_ref()),
                 ip: pe.ip.as_ref().and_then(|i| ip_of(&i.value)),
                 zones: pe.dns_zone.as_ref().map(|z| vec![z.value.clone()]),
@@ -132,6 +135,7 @@ pub(crate) fn endpoints(ctx: &Ctx, resource: ResourceRef, sub: Option<Subresourc
                     resource,
                     index,
                     name: pe.name.as_ref().map(|n| n.value.clone()).unwrap_or_else(|| format!("#{index}")),
+                    sub: Some(Subresource::Amlworkspace),
                     subnet: net.lookup_subnet(pe.vnet.as_ref(), pe.subnet.as_ref()),
                     ip: pe.ip.as_ref().and_then(|i| ip_of(&i.value)),
                     zones: pe
@@ -499,5 +503,72 @@ fn server(ctx: &Ctx, si: usize, q: &Query, depth: usize) -> Answer {
             "`{}` resolves to its public address: DNS server {sip} has no host record or forwarder for it",
             q.host
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::topology::resolve::Net;
+
+    fn net(yaml: &str) -> Net {
+        Net::new(Arc::new(crate::topology::yaml::from_str(yaml).unwrap()))
+    }
+
+    #[test]
+    fn who_answers_a_vnet() {
+        let n = net("vnets:
+  - {name: a, dns_servers: [10.0.5.4]}
+  - {name: b, dns_servers: []}
+  - {name: c}
+  - {name: d, dns_servers: [168.63.129.16]}
+  - {name: e, dns_servers: [10.9.9.9]}
+dns:
+  mode: custom
+  custom_servers: [{ip: 10.0.5.4, vnet: a}, {ip: 192.168.1.4}]
+");
+        let ctx = Ctx::new(&n);
+        assert_eq!(resolver_for_vnet(&ctx, 0), Resolver::Servers(vec![0]));
+        assert_eq!(resolver_for_vnet(&ctx, 1), Resolver::Azure(1));
+        // No `dns_servers` with `mode: custom`: the custom servers, in order.
+        assert_eq!(resolver_for_vnet(&ctx, 2), Resolver::Servers(vec![0, 1]));
+        assert_eq!(resolver_for_vnet(&ctx, 3), Resolver::Azure(3));
+        assert!(matches!(resolver_for_vnet(&ctx, 4), Resolver::Unknown(r) if r.contains("10.9.9.9")));
+        assert_eq!(resolver_onprem(&ctx), Resolver::Servers(vec![1]));
+        let plain = net("vnets: [{name: a}]\n");
+        let ctx = Ctx::new(&plain);
+        assert_eq!(resolver_for_vnet(&ctx, 0), Resolver::Azure(0));
+        assert!(matches!(resolver_onprem(&ctx), Resolver::Unknown(_)));
+    }
+
+    #[test]
+    fn a_zone_record_names_the_endpoint_address() {
+        let n = net("vnets:
+  - {name: v, subnets: [{name: pe, prefix: 10.0.0.0/24}]}
+private_dns_zones:
+  - name: privatelink.vaultcore.azure.net
+    linked_vnets: [v]
+    records: [{name: kv, ip: 10.0.0.9}]
+key_vaults:
+  - {name: kv, private_endpoints: [{name: pe-kv, subresource: vault, subnet: pe}]}
+");
+        let ctx = Ctx::new(&n);
+        let r = ResourceRef::KeyVault(0);
+        let (kind, host) = resource_host(&ctx, r, None).unwrap();
+        assert_eq!(host, "kv.vault.azure.net");
+        let q = Query { host, resource: Some((r, kind)), endpoints: endpoints(&ctx, r, None) };
+        match resolve(&ctx, &Resolver::Azure(0), &q) {
+            Answer::Endpoint { pe, ip, by, .. } => {
+                assert_eq!(
+                    (pe.name.as_str(), ip.map(|i| i.to_string())),
+                    ("pe-kv", Some("10.0.0.9/32".into()))
+                );
+                assert_eq!(by, Element::DnsRecord { zone: 0, record: 0 });
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(resolve(&ctx, &Resolver::Public, &q), Answer::Public { .. }));
     }
 }

@@ -60,6 +60,19 @@ const FQDN_TAGS: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// Domains whose hosts a known FQDN tag may hold beyond its documented members.
+const MICROSOFT_DOMAINS: &[&str] = &[
+    "microsoft.com",
+    "microsoftonline.com",
+    "windows.net",
+    "windowsupdate.com",
+    "azure.com",
+    "azure.net",
+    "azureedge.net",
+    "azurecr.io",
+    "azmk8s.io",
+];
+
 fn proto_name(p: FlowProtocol) -> &'static str {
     match p {
         FlowProtocol::Tcp => "TCP",
@@ -169,10 +182,8 @@ pub(crate) fn filter(fw: &Fw, model: &crate::topology::model::Firewall, q: &FwQu
                             ),
                         };
                     }
-                    Some(_)
-                        if !under(host, "microsoft.com")
-                            && !under(host, "windows.net")
-                            && !under(host, "azure.com") => {}
+                    // A known tag holds Microsoft's own names: another host is not in it.
+                    Some(_) if !MICROSOFT_DOMAINS.iter().any(|d| under(host, d)) => {}
                     _ => {
                         maybe = maybe.or(Some((i, format!(
                             "firewall `{}` application rule {name} allows FQDN tag `{}`, whose host names Microsoft does not list in full",
@@ -281,4 +292,84 @@ pub(crate) fn dnat(
         ));
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::topology::resolve::Net;
+
+    fn net(yaml: &str) -> Net {
+        Net::new(Arc::new(crate::topology::yaml::from_str(yaml).unwrap()))
+    }
+
+    const FW: &str = "vnets: [{name: hub, address_space: [10.1.0.0/16]}]
+firewall:
+  name: afw
+  vnet: hub
+  private_ip: 10.1.4.4
+  network_rules:
+    - {name: st, protocols: [TCP], destinations: [Storage.eastus], ports: ['443']}
+  application_rules:
+    - {name: aks, protocols: ['Https:443'], fqdn_tags: [AzureKubernetesService]}
+    - {name: wu, protocols: ['Https:443'], fqdn_tags: [SomeFutureTag]}
+  nat_rules:
+    - {name: web, protocols: [TCP], sources: [203.0.113.0/24], port: '8443', translated_address: 10.0.4.200, translated_port: '443'}
+";
+
+    fn ask(n: &Net, dest: Target, host: Option<&str>) -> FwAnswer {
+        let ctx = Ctx::new(n);
+        let fw = ctx.fw.as_ref().unwrap();
+        let q = FwQuery {
+            src: "10.0.1.0/24".parse().unwrap(),
+            dest: &dest,
+            host,
+            dest_text: "x",
+            protocol: FlowProtocol::Tcp,
+            port: Some(443),
+        };
+        filter(fw, n.firewall().unwrap(), &q)
+    }
+
+    #[test]
+    fn rules_in_azure_order() {
+        let n = net(FW);
+        let tag = |t: &str| Target::Tag(Addr::parse(t).unwrap());
+        assert!(matches!(ask(&n, tag("Storage.eastus"), None), FwAnswer::Allowed { snat: true, .. }));
+        // A regional rule decides nothing about the global tag.
+        assert!(matches!(ask(&n, tag("Storage"), None), FwAnswer::Unknown { .. }));
+        // A documented member of an FQDN tag is allowed; another Microsoft host is undecided;
+        // a host outside Microsoft is not in the tags.
+        assert!(matches!(
+            ask(&n, Target::Public, Some("mcr.microsoft.com")),
+            FwAnswer::Allowed { by: Element::FirewallAppRule(0), .. }
+        ));
+        // A tag topobook does not know may hold any host.
+        assert!(matches!(ask(&n, Target::Public, Some("pypi.org")), FwAnswer::Unknown { .. }));
+        let plain =
+            net(&FW.replace("    - {name: wu, protocols: ['Https:443'], fqdn_tags: [SomeFutureTag]}\n", ""));
+        // A Microsoft host outside the documented members is undecided; any other host is
+        // not in the tag.
+        assert!(matches!(ask(&plain, Target::Public, Some("graph.microsoft.com")), FwAnswer::Unknown { .. }));
+        assert!(matches!(ask(&plain, Target::Public, Some("pypi.org")), FwAnswer::Denied { .. }));
+        // Without a host name, an application rule may allow it: undecided.
+        assert!(matches!(
+            ask(&plain, Target::Ip("20.1.2.3/32".parse().unwrap()), None),
+            FwAnswer::Unknown { .. }
+        ));
+    }
+
+    #[test]
+    fn dnat_needs_the_translated_address_port_and_source() {
+        let n = net(FW);
+        let ctx = Ctx::new(&n);
+        let dest: IpNet = "10.0.4.200/32".parse().unwrap();
+        let client: Vec<IpNet> = vec!["203.0.113.7/32".parse().unwrap()];
+        assert!(dnat(&ctx, &dest, FlowProtocol::Tcp, Some(443), Some(&client)).is_some());
+        assert!(dnat(&ctx, &dest, FlowProtocol::Tcp, Some(443), None).is_none());
+        assert!(dnat(&ctx, &dest, FlowProtocol::Udp, Some(443), Some(&client)).is_none());
+        assert!(dnat(&ctx, &dest, FlowProtocol::Tcp, Some(8443), Some(&client)).is_none());
+    }
 }

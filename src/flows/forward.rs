@@ -288,7 +288,10 @@ fn firewall_hop(w: &mut Walk, from: &From, src: IpNet, ip: Option<&str>, dest: &
                 fw.name,
                 ctx.net.vnet_name(fw_vnet)
             );
-            let fix = format!("connect `{}` to the gateway's VNet (peering with gateway transit)", ctx.net.vnet_name(fw_vnet));
+            let fix = format!(
+                "connect `{}` to the gateway's VNet (peering with gateway transit)",
+                ctx.net.vnet_name(fw_vnet)
+            );
             Err(w.deny(HopKind::Route, Element::Vnet(fw_vnet), None, text, Some(fix)))
         }
         Dest::NodePublic { .. } => Err(w.unknown(

@@ -116,18 +116,29 @@ fn origin(w: &mut Walk, from: &Endpoint) -> Go<Origin> {
         }
         Endpoint::Ip(ip) => {
             if let Some(s) = ctx.subnet_of(ip) {
-                return in_subnet(w, s, Some(*ip), Element::Address(ip.to_string()), ip.addr().to_string());
+                return in_subnet(
+                    w,
+                    s,
+                    Some(*ip),
+                    Element::Address(ip.addr().to_string()),
+                    ip.addr().to_string(),
+                );
             }
             if ctx.is_onprem(ip) {
                 return onprem(w, Some(*ip));
             }
             if is_private(ip) {
                 let reason = format!("{ip} is in no subnet of the block nor in `clients.onprem_ranges`");
-                return Err(w.unknown(HopKind::Source, Element::Address(ip.to_string()), None, reason));
+                return Err(w.unknown(
+                    HopKind::Source,
+                    Element::Address(ip.addr().to_string()),
+                    None,
+                    reason,
+                ));
             }
             w.hop(
                 HopKind::Source,
-                Element::Address(ip.to_string()),
+                Element::Address(ip.addr().to_string()),
                 None,
                 Step::Pass,
                 format!("{ip}, a public address"),

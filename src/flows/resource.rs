@@ -61,10 +61,7 @@ pub(crate) fn listens(r: ResourceRef, sub: Option<Subresource>, port: Option<u32
     };
     match port {
         Some(p) if ok.contains(&p) => Ok(()),
-        _ => Err(format!(
-            "answers on: {}",
-            ok.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ")
-        )),
+        _ => Err(format!("answers on: {}", ok.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", "))),
     }
 }
 
@@ -86,14 +83,7 @@ struct Rules<'a> {
 pub(crate) fn admit(ctx: &Ctx, r: ResourceRef, arrival: &Arrival) -> Admission {
     let name = resource_name(ctx.net, r);
     if let Arrival::Endpoint(pe) = arrival {
-        return admit_text(
-            Step::Allow,
-            Some(Element::PrivateEndpoint { resource: r, index: pe.index }),
-            format!(
-                "`{name}` accepts it on private endpoint `{}` (its network rules apply to public traffic only)",
-                pe.name
-            ),
-        );
+        return on_endpoint(r, name, pe);
     }
     let t = ctx.net.topo();
     let rules = match r {
@@ -183,7 +173,7 @@ pub(crate) fn admit(ctx: &Ctx, r: ResourceRef, arrival: &Arrival) -> Admission {
         reason: None,
     };
     match arrival {
-        Arrival::Endpoint(_) => unreachable_admission(name),
+        Arrival::Endpoint(pe) => on_endpoint(r, name, pe),
         Arrival::ServiceEndpoint(s) => {
             let label = ctx.subnet_label(*s);
             match items(rules.vnet_rules).position(|v| ctx.net.lookup_vnet_rule(&v.value) == Some(*s)) {
@@ -230,8 +220,16 @@ pub(crate) fn admit(ctx: &Ctx, r: ResourceRef, arrival: &Arrival) -> Admission {
     }
 }
 
-fn unreachable_admission(name: &str) -> Admission {
-    admit_text(Step::Allow, None, format!("`{name}` accepts it on a private endpoint"))
+/// Traffic on a private endpoint: the resource's network rules do not apply.
+fn on_endpoint(r: ResourceRef, name: &str, pe: &PeInfo) -> Admission {
+    admit_text(
+        Step::Allow,
+        Some(Element::PrivateEndpoint { resource: r, index: pe.index }),
+        format!(
+            "`{name}` accepts it on private endpoint `{}` (its network rules apply to public traffic only)",
+            pe.name
+        ),
+    )
 }
 
 fn public(

@@ -364,7 +364,6 @@ route_tables:
         assert_eq!(route(&n, ip("10.1.4.4/32")).0, Next::Peering(1));
         // Not peered: the private range's system route drops it.
         assert_eq!(route(&n, ip("10.9.0.4/32")).1, "system route 10.0.0.0/8 → None");
-        assert_eq!(route(&n, ip("20.1.2.3/32")).0, Next::Appliance(Some("10.1.4.4".into())));
         let tag = |s: &str| Target::Tag(Addr::parse(s).unwrap());
         assert_eq!(route(&n, tag("AzureMachineLearning.eastus")).0, Next::Internet);
         assert_eq!(route(&n, tag("Storage.eastus")).0, Next::ServiceEndpoint("Microsoft.Storage".into()));
@@ -374,7 +373,7 @@ route_tables:
         // A global tag is only partly covered by the regional endpoint route.
         assert!(route(&n, tag("Storage")).1.starts_with("ambiguous: service endpoint route"));
         // A public address may belong to a tag route: ambiguous.
-        assert!(route(&n, ip("20.1.2.3/32")).0 == Next::Appliance(Some("10.1.4.4".into())));
+        assert!(route(&n, ip("20.1.2.3/32")).1.starts_with("ambiguous: "));
         assert_eq!(route(&n, Target::Public).0, Next::Appliance(Some("10.1.4.4".into())));
     }
 }

@@ -275,6 +275,8 @@ impl<'c, 'n> Walk<'c, 'n> {
             ),
             None => format!("{what} in a route table on `{label}`"),
         };
+        // The firewall saw the request with its original source: it expects the reply.
+        let untranslated = crossing.firewall && !crossing.snat;
         if choice.next == Next::Drop {
             let text = format!("the reply from `{label}` to {} takes {}: dropped", seen.text(), choice.text);
             let fix = match (crossing.firewall, fw.and_then(|f| f.ip)) {
@@ -292,7 +294,7 @@ impl<'c, 'n> Walk<'c, 'n> {
             };
             return Err(self.deny(HopKind::Return, Element::Subnet(subnet), by, text, Some(fix)));
         }
-        if crossing.firewall && !crossing.snat && !to_fw {
+        if untranslated && !to_fw {
             let text = format!(
                 "asymmetric routing: the reply from `{label}` to {} takes {}, bypassing `{fw_name}`, which saw only the request and drops the connection",
                 seen.text(),
@@ -312,7 +314,7 @@ impl<'c, 'n> Walk<'c, 'n> {
             };
             return Err(self.deny(HopKind::Return, Element::Subnet(subnet), by, text, Some(fix)));
         }
-        if !(crossing.firewall && !crossing.snat) && to_fw && !to_fw_itself {
+        if !untranslated && to_fw && !to_fw_itself {
             let text = format!(
                 "asymmetric routing: the reply from `{label}` to {} takes {} to `{fw_name}`, which never saw the request and drops it",
                 seen.text(),
