@@ -34,7 +34,7 @@ fn diagnostic(net: &Net, r: &FlowResult, loc: &dyn Fn(Range<usize>) -> Location)
         (Some(true), _) => return None,
         (None, Verdict::Unknown(reason)) => {
             // An unresolved name is already a located error of its own.
-            if r.hops.is_empty() {
+            if !r.resolved {
                 return None;
             }
             Diagnostic::warning(

@@ -40,6 +40,39 @@ pub use types::{Element, FlowResult, Hop, HopKind, ResourceRef, Step, Verdict};
 pub const MAX_FLOWS: usize = 1_000;
 /// A port range is evaluated at most at this many ports (its boundaries with every rule).
 const MAX_PORTS: usize = 256;
+/// Work one block may cost: walks × the size of the model (a walk reads each NSG on the
+/// path whole), so hostile blocks (many flows, wide port ranges, huge NSGs) stay bounded.
+const WORK: usize = 1_000_000;
+
+/// How many more walks the block may cost.
+struct Budget(std::cell::Cell<usize>);
+
+impl Budget {
+    fn for_block(net: &Net) -> Budget {
+        let t = net.topo();
+        let nsg_rules: usize = items(&t.nsgs).map(|n| items(&n.rules).len()).sum();
+        let routes: usize = items(&t.route_tables).map(|r| items(&r.routes).len()).sum();
+        let fw = t.firewall.as_ref().map_or(0, |f| {
+            items(&f.network_rules).len() + items(&f.application_rules).len() + items(&f.nat_rules).len()
+        });
+        let weight = 1 + nsg_rules + routes + fw + net.subnet_ids().count() + net.private_endpoints().len();
+        Budget(std::cell::Cell::new((WORK / weight).clamp(64, 50_000)))
+    }
+    /// Take one walk; `false` when the budget is spent.
+    fn take(&self) -> bool {
+        let left = self.0.get();
+        self.0.set(left.saturating_sub(1));
+        left > 0
+    }
+}
+
+/// The answer when the budget is spent.
+fn spent() -> Verdict {
+    Verdict::Unknown(
+        "not evaluated: the block's flows exceed what one block may cost; narrow the port ranges or split the flows over several blocks"
+            .into(),
+    )
+}
 
 /// An ad-hoc question (`topobook flow`).
 #[derive(Clone, Debug)]
@@ -55,7 +88,12 @@ pub struct Question {
 pub fn evaluate(net: &Net) -> Vec<FlowResult> {
     let ctx = ctx::Ctx::new(net);
     let ports = boundaries(net);
-    items(&net.topo().flows).take(MAX_FLOWS).enumerate().map(|(i, f)| spec(&ctx, &ports, i, f)).collect()
+    let budget = Budget::for_block(net);
+    items(&net.topo().flows)
+        .take(MAX_FLOWS)
+        .enumerate()
+        .map(|(i, f)| spec(&ctx, &ports, &budget, i, f))
+        .collect()
 }
 
 /// Answer one question on the block. Names that resolve to nothing are an error.
@@ -67,7 +105,8 @@ pub fn ask(net: &Net, q: &Question) -> Result<FlowResult, NameError> {
     let ctx = ctx::Ctx::new(net);
     let ports = boundaries(net);
     let mut r = blank(None, q.from.clone(), q.to.clone(), q.protocol, q.port, q.via.clone(), 0..0);
-    answer(&ctx, &ports, &mut r, &from, &to, via.as_ref());
+    r.resolved = true;
+    answer(&ctx, &ports, &Budget::for_block(net), &mut r, &from, &to, via.as_ref());
     Ok(r)
 }
 
@@ -102,10 +141,11 @@ fn blank(
         deciding: None,
         fix: None,
         span,
+        resolved: false,
     }
 }
 
-fn spec(ctx: &ctx::Ctx, ports: &[u32], index: usize, f: &Sp<FlowSpec>) -> FlowResult {
+fn spec(ctx: &ctx::Ctx, ports: &[u32], budget: &Budget, index: usize, f: &Sp<FlowSpec>) -> FlowResult {
     let text = |s: &Option<Sp<String>>| s.as_ref().map(|s| s.value.trim().to_string()).unwrap_or_default();
     let protocol = f.protocol.as_ref().map(|p| p.value).unwrap_or(FlowProtocol::Tcp);
     let port = f.port.as_ref().and_then(|p| port_of(&p.value));
@@ -121,7 +161,10 @@ fn spec(ctx: &ctx::Ctx, ports: &[u32], index: usize, f: &Sp<FlowSpec>) -> FlowRe
         Ok((from, to, via))
     })();
     match parsed {
-        Ok((from, to, via)) => answer(ctx, ports, &mut r, &from, &to, via.as_ref()),
+        Ok((from, to, via)) => {
+            r.resolved = true;
+            answer(ctx, ports, budget, &mut r, &from, &to, via.as_ref())
+        }
         Err(e) => r.verdict = Verdict::Unknown(e.message),
     }
     r
@@ -131,18 +174,24 @@ fn spec(ctx: &ctx::Ctx, ports: &[u32], index: usize, f: &Sp<FlowSpec>) -> FlowRe
 fn answer(
     ctx: &ctx::Ctx,
     ports: &[u32],
+    budget: &Budget,
     r: &mut FlowResult,
     from: &Endpoint,
     to: &Endpoint,
     via: Option<&Element>,
 ) {
     let (verdict, hops, fix) = match (r.protocol, r.port) {
-        (FlowProtocol::Icmp, _) => path::walk(ctx, from, to, &r.to, r.protocol, None),
+        (FlowProtocol::Icmp, _) if budget.take() => path::walk(ctx, from, to, &r.to, r.protocol, None),
+        (FlowProtocol::Icmp, _) => (spent(), Vec::new(), None),
         (_, None) => (Verdict::Unknown("the flow has no valid `port`".into()), Vec::new(), None),
         (_, Some(range)) => {
             let mut first = None;
             let mut outcome = None;
             for p in critical(ports, range) {
+                if !budget.take() {
+                    outcome = Some((spent(), Vec::new(), None));
+                    break;
+                }
                 let (v, mut hops, fix) = path::walk(ctx, from, to, &r.to, r.protocol, Some(p));
                 if v != Verdict::Allow {
                     if range.lo != range.hi

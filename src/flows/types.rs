@@ -316,6 +316,8 @@ pub struct FlowResult {
     pub fix: Option<String>,
     /// Byte range of the flow's entry in the block's YAML.
     pub span: Range<usize>,
+    /// Its names resolved (`false`: a located error says why, and nothing was evaluated).
+    pub resolved: bool,
 }
 
 impl FlowResult {
