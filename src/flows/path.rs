@@ -6,7 +6,7 @@ use ipnet::IpNet;
 
 use super::arrive::outside_in;
 use super::ctx::Ctx;
-use super::dest::destination;
+use super::dest::{Dest, destination};
 use super::dns::{self, Resolver};
 use super::endpoint::Endpoint;
 use super::forward::routed;
@@ -62,6 +62,39 @@ fn run(w: &mut Walk, from: &Endpoint, to: &Endpoint, to_text: &str) -> Go {
         Origin::Subnet { subnet, addr } => {
             w.nsg(subnet, Direction::Outbound, &[dest.peer()], Some(addr))?;
             routed(w, From { vnet: subnet.vnet, subnet: Some(subnet), udrs: true }, addr, &dest, to_text)
+        }
+        // Public destinations are reached over the on-premises network's own internet
+        // connection, not through Azure.
+        Origin::Gateway { addr, .. } if matches!(dest, Dest::Public { .. }) => {
+            if let Some(h) = w.hops.first_mut() {
+                h.text = format!("`on-premises` ({addr})");
+                h.decided_by = None;
+            }
+            let ips: Vec<IpNet> = w
+                .ctx
+                .net
+                .topo()
+                .clients
+                .as_ref()
+                .map(|c| items(&c.public_ips).filter_map(|i| net_of(&i.value)).collect())
+                .unwrap_or_default();
+            let seen = if ips.is_empty() {
+                Seen::Public("the public addresses of the on-premises network are not in the model (`clients.public_ips`)".into())
+            } else {
+                Seen::Ips(ips)
+            };
+            let text = format!(
+                "`on-premises` reaches public addresses over its own internet connection, from {}",
+                seen.text()
+            );
+            w.hop(
+                HopKind::Route,
+                Element::OnPremises,
+                Some(Element::Clients("public_ips")),
+                Step::Pass,
+                text,
+            );
+            outside_in(w, seen, &dest, to_text)
         }
         Origin::Gateway { vnet, addr } => {
             let from = From { vnet, subnet: w.ctx.gateway_subnet, udrs: true };

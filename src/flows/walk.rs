@@ -56,7 +56,18 @@ impl Seen {
             Seen::Tag(Addr::Tag { tag, .. }) => tag.clone(),
             Seen::Tag(a) => format!("{a:?}"),
             Seen::Internet => "the internet".into(),
-            Seen::Ips(ips) => ips.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", "),
+            Seen::Ips(ips) => {
+                ips.iter()
+                    .map(|i| {
+                        if i.prefix_len() == i.max_prefix_len() {
+                            i.addr().to_string()
+                        } else {
+                            i.to_string()
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
             Seen::Public(_) => "a public address".into(),
         }
     }
