@@ -16,6 +16,7 @@ pub mod cmd;
 pub mod diag;
 pub mod diagram;
 pub mod escape;
+pub mod flows;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod load;

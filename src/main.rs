@@ -102,6 +102,37 @@ enum Command {
         #[arg(long, value_enum)]
         format: Option<topobook::cmd::import::ImportFormat>,
     },
+    /// Answer a reachability question on a topology block: can FROM reach TO on PORT?
+    ///
+    /// Prints the path hop by hop (NSGs, routes, firewall, DNS, the resource's own firewall)
+    /// with the element that decided. Exit codes: 0 answered (whatever the verdict); 2 usage,
+    /// configuration or I/O error.
+    Flow {
+        /// The book folder (holding `book.toml`).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Id of the block (`id=` on its fence, or the derived id `topobook check` shows);
+        /// may be left out when the book has one block.
+        #[arg(long)]
+        block: Option<String>,
+        /// Where the traffic starts: a compute, a subnet, `internet`, `on-premises`, a
+        /// service tag or an address.
+        #[arg(long)]
+        from: String,
+        /// Where it goes: a resource, a subnet, a private endpoint, a service tag, an
+        /// address, a host name, `internet` or `on-premises`.
+        #[arg(long)]
+        to: String,
+        /// Destination port or range (`443`, `8000-8010`); not for `icmp`.
+        #[arg(long)]
+        port: Option<String>,
+        /// Transport protocol.
+        #[arg(long, default_value = "tcp")]
+        protocol: topobook::topology::model::FlowProtocol,
+        /// A hop the path must cross (the firewall, an NSG, a route table, a subnet, a VNet).
+        #[arg(long)]
+        via: Option<String>,
+    },
     /// List the rules: ID, severity, area, profiles, title.
     Rules {
         /// `table` (default) or `json`.
@@ -164,6 +195,17 @@ fn main() {
             })
         }
         Command::Import { path, format } => topobook::cmd::import::run(&path, format),
+        Command::Flow { dir, block, from, to, port, protocol, via } => {
+            topobook::cmd::flow::run(&topobook::cmd::flow::FlowArgs {
+                dir,
+                block,
+                from,
+                to,
+                port,
+                protocol,
+                via,
+            })
+        }
         Command::Rules { format, profile } => {
             topobook::cmd::rules::list(matches!(format, RulesFormat::Json), profile)
         }

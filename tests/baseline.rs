@@ -149,7 +149,10 @@ fn book_toml_names_the_baseline_for_check_build_and_the_site() {
     let page = read(p, "site/key-vault.html");
     assert!(page.contains("finding finding-baselined"), "the panel lists the finding as baselined");
     assert!(page.contains("Baselined error"));
-    assert!(page.contains("AML-KV-002: key vault `kv-ml` blocks trusted Microsoft services (baselined"), "the diagram's badge says it");
+    assert!(
+        page.contains("AML-KV-002: key vault `kv-ml` blocks trusted Microsoft services (baselined"),
+        "the diagram's badge says it"
+    );
     assert!(page.contains("1 baselined"), "the verdict counts it");
     let status = read(p, "site/status.html");
     assert!(status.contains("baselined (known, not failing)"), "{status}");

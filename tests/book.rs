@@ -95,3 +95,27 @@ fn the_secured_scenario_passes_every_rule() {
     assert_eq!((t.errors, t.warnings), (0, 0));
     assert!(t.passed >= 60, "the secured scenario should exercise most rules, passed {}", t.passed);
 }
+
+#[test]
+fn the_runbook_states_its_claims_as_flows() {
+    // Each chapter's "what this step allows" is a list of flows that hold; the common
+    // mistakes show a flow that does not, next to the fix where it does.
+    let site = site();
+    let mut claims = 0;
+    let mut expected_mismatch = 0;
+    for (page, r) in site.reports() {
+        for f in &r.flows {
+            if f.expect.is_some() && f.holds() == Some(true) {
+                claims += 1;
+            }
+        }
+        if r.options.expect.as_ref().is_some_and(|e| e.iter().any(|c| c == "flow-mismatch")) {
+            expected_mismatch += 1;
+            assert_eq!(r.outcome, Outcome::ExpectedFail, "{} `{}`", page.source.path, r.id);
+        }
+    }
+    assert!(claims >= 40, "only {claims} flows hold");
+    assert!(expected_mismatch >= 1);
+    let secured = site.reports().find(|(_, r)| r.id == "secured-scenario").map(|(_, r)| r).expect("secured");
+    assert!(secured.flows.iter().all(|f| f.holds() == Some(true)), "{:#?}", secured.flows);
+}

@@ -44,6 +44,7 @@ pub fn check_block(
         profile: None,
         net: None,
         rules: Vec::new(),
+        flows: Vec::new(),
     };
     if options.ignore {
         report.outcome = Outcome::Ignored;
@@ -91,6 +92,11 @@ pub fn check_block(
     if let Some(old) = baseline {
         compare::mark(&net, old, profile, &mut findings, &locator, &mut diagnostics);
     }
+
+    // Flows: answered, and a `flow-mismatch` error for each contradicted `expect:`.
+    let (flows, flow_findings) = crate::flows::check(&net, &|span| locator.at(span));
+    report.flows = flows;
+    findings.extend(flow_findings);
 
     let suppressions = suppress::read(&net, settings, &locator, &mut diagnostics);
     suppress::apply(&suppressions, &mut findings, &locator, &mut diagnostics);

@@ -139,6 +139,8 @@ pub struct BlockReport {
     pub net: Option<Arc<Net>>,
     /// Every rule of the profile with its state.
     pub rules: Vec<RuleOutcome>,
+    /// The answers to the block's `flows:`, in order (see [`crate::flows`]).
+    pub flows: Vec<crate::flows::FlowResult>,
 }
 
 impl BlockReport {

@@ -4,6 +4,7 @@
 mod baseline;
 pub mod build;
 pub mod check;
+pub mod flow;
 pub mod import;
 pub mod init;
 pub mod rules;

@@ -199,6 +199,14 @@ a site deployed beside this one. topobook cannot know whether it exists, so it i
         "The baseline (`topobook check --baseline FILE`, `[check] baseline` in `book.toml`) lists known \
 findings that do not fail a run. An entry that matches no finding any more is stale: \
 `topobook check --write-baseline FILE` rewrites the file without it.";
+    FlowMismatch = "flow-mismatch", Error,
+        "A flow whose `expect:` the topology contradicts",
+        "An entry of a block's `flows:` claims that traffic is allowed or denied, and the \
+topology says otherwise: the message is the path the traffic takes, hop by hop (NSGs, routes, \
+firewall rules, name resolution, the resource's own firewall), with the rule that decided, and \
+the help says what to change. When the topology does not say enough to decide, the flow is a \
+warning naming what is missing. A block may show a failing flow on purpose with \
+`expect=flow-mismatch` on its fence line.";
 }
 
 impl ToolCode {

@@ -204,7 +204,7 @@ impl Firewall {
 
 /// Does an application-rule protocol (`Https:443`, `Http`) allow `(scheme, port)`? A bare
 /// scheme takes its usual port.
-fn app_protocol_matches(text: &str, (scheme, port): (&str, u32)) -> bool {
+pub(crate) fn app_protocol_matches(text: &str, (scheme, port): (&str, u32)) -> bool {
     let (s, p) = match text.split_once(':') {
         Some((s, p)) => (s.trim(), p.trim().parse::<u32>().ok()),
         None => (text.trim(), None),
@@ -215,7 +215,7 @@ fn app_protocol_matches(text: &str, (scheme, port): (&str, u32)) -> bool {
 
 /// Do a firewall rule's `sources` include `src`? Absent or empty sources, `*` and
 /// `0.0.0.0/0` include everything; a prefix must contain the whole subnet.
-fn sources_cover(sources: &Option<List<String>>, src: Option<IpNet>) -> bool {
+pub(crate) fn sources_cover(sources: &Option<List<String>>, src: Option<IpNet>) -> bool {
     let Some(src) = src else { return true };
     if items(sources).len() == 0 {
         return true;

@@ -77,12 +77,16 @@ pub enum Node {
     Firewall,
     FirewallNetworkRule(usize),
     FirewallAppRule(usize),
+    /// An entry of `firewall.nat_rules` (DNAT).
+    FirewallNatRule(usize),
     Dns,
     /// An entry of `dns.custom_servers`.
     DnsServer(usize),
     Clients,
     Policies,
     Quotas,
+    /// An entry of `flows:`.
+    Flow(usize),
     /// `workspace.managed_network`.
     ManagedNetwork,
     /// An entry of `workspace.managed_network.outbound_rules`.
@@ -113,7 +117,9 @@ impl Node {
             Node::NsgRule { nsg, .. } => Node::Nsg(nsg),
             Node::Route { table, .. } => Node::RouteTable(table),
             Node::Pe { owner, .. } => owner.node(),
-            Node::FirewallNetworkRule(_) | Node::FirewallAppRule(_) => Node::Firewall,
+            Node::FirewallNetworkRule(_) | Node::FirewallAppRule(_) | Node::FirewallNatRule(_) => {
+                Node::Firewall
+            }
             Node::DnsServer(_) => Node::Dns,
             Node::ManagedNetwork | Node::ServerlessCompute | Node::Connection(_) => Node::Workspace,
             Node::OutboundRule(_) => Node::ManagedNetwork,
@@ -155,11 +161,13 @@ impl Node {
             Node::Firewall => out.write_str("firewall"),
             Node::FirewallNetworkRule(i) => write!(out, "firewall.network_rules[{i}]"),
             Node::FirewallAppRule(i) => write!(out, "firewall.application_rules[{i}]"),
+            Node::FirewallNatRule(i) => write!(out, "firewall.nat_rules[{i}]"),
             Node::Dns => out.write_str("dns"),
             Node::DnsServer(i) => write!(out, "dns.custom_servers[{i}]"),
             Node::Clients => out.write_str("clients"),
             Node::Policies => out.write_str("policies"),
             Node::Quotas => out.write_str("quotas"),
+            Node::Flow(i) => write!(out, "flows[{i}]"),
             Node::ManagedNetwork => out.write_str("workspace.managed_network"),
             Node::OutboundRule(i) => write!(out, "workspace.managed_network.outbound_rules[{i}]"),
             Node::ServerlessCompute => out.write_str("workspace.serverless_compute"),

@@ -369,6 +369,8 @@ pub(super) fn check(net: &Net, out: &mut Vec<Problem>) {
         c.addresses(&cl.public_ips, Node::Clients.field("public_ips"), false);
         c.addresses(&cl.onprem_ranges, Node::Clients.field("onprem_ranges"), false);
     }
+    // `flows:` and the firewall's DNAT rules (the flow engine knows what their names mean).
+    crate::flows::refs::check(net, c.out);
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ mod dns_005;
 mod dns_007;
 mod dns_008;
 mod dns_010;
-mod zones;
+pub(crate) mod zones;
 
 use std::ops::Range;
 

@@ -53,6 +53,19 @@ macro_rules! closed_enum {
                 f.write_str(self.as_str())
             }
         }
+        /// Parsed from the same spellings as in YAML (for command-line options).
+        impl std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(text: &str) -> Result<Self, String> {
+                match text.trim() {
+                    $($text $(| $alias)* => Ok($name::$variant),)+
+                    other => Err(format!(
+                        "`{other}` is not one of {}",
+                        [$($text),+].iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")
+                    )),
+                }
+            }
+        }
     };
 }
 
@@ -208,6 +221,14 @@ closed_enum!(
     Toggle { Enabled = "Enabled", Disabled = "Disabled" }
 );
 closed_enum!(
+    /// Transport protocol of a flow.
+    FlowProtocol { Tcp = "tcp", Udp = "udp", Icmp = "icmp" }
+);
+closed_enum!(
+    /// What a flow claims: the traffic gets through (`allow`) or not (`deny`).
+    Expect { Allow = "allow", Deny = "deny" }
+);
+closed_enum!(
     /// Operating system of an attached VM.
     Os { Ubuntu = "ubuntu", Linux = "linux", Windows = "windows" }
 );
@@ -253,6 +274,8 @@ pub struct Topology {
     /// Service endpoint policies, referenced by `subnets[].service_endpoint_policies`
     /// (profile `2026-02`).
     pub service_endpoint_policies: Option<List<ServiceEndpointPolicy>>,
+    /// Reachability claims and questions, answered from the topology (`topobook flow`).
+    pub flows: Option<List<FlowSpec>>,
 }
 
 /// Block-wide settings.
@@ -685,8 +708,13 @@ pub struct Firewall {
     pub vnet: Option<Sp<String>>,
     pub private_ip: Option<Sp<String>>,
     pub dns_proxy: Option<Sp<bool>>,
+    /// Public IP of the firewall: the address DNAT rules listen on and the source address
+    /// of what it sends to the internet.
+    pub public_ip: Option<Sp<String>>,
     pub network_rules: Option<List<FirewallNetworkRule>>,
     pub application_rules: Option<List<FirewallAppRule>>,
+    /// DNAT rules: inbound traffic to the firewall's public IP translated to a private address.
+    pub nat_rules: Option<List<FirewallNatRule>>,
 }
 
 /// A firewall network rule.
@@ -709,8 +737,28 @@ pub struct FirewallAppRule {
     pub name: Option<Sp<String>>,
     pub sources: Option<List<String>>,
     pub fqdns: Option<List<String>>,
+    /// FQDN tags (`AzureKubernetesService`, `WindowsUpdate`): groups of host names Microsoft
+    /// maintains.
+    pub fqdn_tags: Option<List<String>>,
     /// `Http:80`, `Https:443`.
     pub protocols: Option<List<String>>,
+}
+
+/// A firewall DNAT rule.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FirewallNatRule {
+    pub name: Option<Sp<String>>,
+    /// `TCP`, `UDP`.
+    pub protocols: Option<List<String>>,
+    /// Source addresses allowed (default any).
+    pub sources: Option<List<String>>,
+    /// Port on the firewall's public IP, e.g. `"443"`.
+    pub port: Option<Sp<PortItem>>,
+    /// Private address the traffic is sent to.
+    pub translated_address: Option<Sp<String>>,
+    /// Port on the translated address (default: the same port).
+    pub translated_port: Option<Sp<PortItem>>,
 }
 
 /// Name resolution.
@@ -786,4 +834,26 @@ pub struct Quotas {
     pub public_ip_addresses: Option<Sp<u32>>,
     pub load_balancers: Option<Sp<u32>>,
     pub network_security_groups: Option<Sp<u32>>,
+}
+
+/// A flow: can traffic from `from` reach `to` on `port`? With `expect`, a claim that
+/// `topobook check` verifies; without, a question whose answer the page shows.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FlowSpec {
+    /// Where the traffic starts: a compute, a subnet (`vnet/subnet` or its unique name),
+    /// `internet`, `on-premises`, a service tag (`BatchNodeManagement`) or an IP address.
+    pub from: Option<Sp<String>>,
+    /// Where it goes: a resource (compute, storage account, key vault, registry, workspace,
+    /// Application Insights, private endpoint), a subnet, `internet`, `on-premises`, a
+    /// service tag (`Storage.westeurope`), an IP address or a host name (`pypi.org`).
+    pub to: Option<Sp<String>>,
+    /// Destination port: a number or a range `8000-8010` (not for `icmp`).
+    pub port: Option<Sp<PortItem>>,
+    /// `tcp` (default), `udp` or `icmp`.
+    pub protocol: Option<Sp<FlowProtocol>>,
+    /// `allow` or `deny`: the claim `topobook check` verifies. Absent: a question.
+    pub expect: Option<Sp<Expect>>,
+    /// A hop the path must cross: the firewall, an NSG, a route table, a subnet or a VNet.
+    pub via: Option<Sp<String>>,
 }

@@ -159,16 +159,11 @@ impl<'e, 'a> Mapper<'e, 'a> {
 
     fn app_rule(&self, r: &Cur) -> FirewallAppRule {
         self.ip_groups(r);
-        if let Some(tags) = r.get("fqdnTags").filter(|t| !t.items().is_empty()) {
-            self.not_in_model(
-                tags.span.clone(),
-                "FQDN tags are not in the model yet: the rule is read without them".into(),
-            );
-        }
         FirewallAppRule {
             name: r.get("name").and_then(|x| x.str()),
             sources: list(r, "sourceAddresses"),
             fqdns: list(r, "targetFqdns"),
+            fqdn_tags: list(r, "fqdnTags"),
             protocols: app_protocols(r),
         }
     }

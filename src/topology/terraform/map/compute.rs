@@ -245,12 +245,7 @@ fn network_rule(cx: &mut Ctx<'_>, a: &str, o: &Obj) -> Sp<FirewallNetworkRule> {
 }
 
 fn app_rule(cx: &mut Ctx<'_>, a: &str, o: &Obj) -> Sp<FirewallAppRule> {
-    unsupported(
-        cx,
-        a,
-        o,
-        &["source_ip_groups", "destination_fqdn_tags", "fqdn_tags", "destination_urls", "web_categories"],
-    );
+    unsupported(cx, a, o, &["source_ip_groups", "destination_urls", "web_categories"]);
     // Policy rules have `protocols { type, port }`; classic ones `protocol { type, port }`.
     let mut protocols = Vec::new();
     for p in o.blocks.iter().filter(|b| b.kind == "protocols" || b.kind == "protocol") {
@@ -261,6 +256,8 @@ fn app_rule(cx: &mut Ctx<'_>, a: &str, o: &Obj) -> Sp<FirewallAppRule> {
         name: cx.text(a, o, "name"),
         sources: cx.texts(a, o, "source_addresses"),
         fqdns: cx.texts(a, o, "destination_fqdns").or_else(|| cx.texts(a, o, "target_fqdns")),
+        // Policy rules say `destination_fqdn_tags`, classic collections `fqdn_tags`.
+        fqdn_tags: cx.texts(a, o, "destination_fqdn_tags").or_else(|| cx.texts(a, o, "fqdn_tags")),
         protocols: list(protocols, o.header.clone()),
     };
     Sp::new(r, o.header.clone())
